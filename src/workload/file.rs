@@ -1,0 +1,1 @@
+//! Reading a workload from a TOML or JSON file.

@@ -1,0 +1,1 @@
+//! Workloads made from others: repeated orders, or random orders from a menu.

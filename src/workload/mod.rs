@@ -1,0 +1,335 @@
+//! The restaurant's workload: a menu of products with their preparation
+//! times, and the orders the cashier receives.
+//!
+//! This is the article's `PREPARATION_TIME` dictionary and its list of order
+//! tuples, made into types. [`Workload::article`] is the article's own
+//! workload; [`file`] reads one from TOML or JSON; [`generate`] repeats or
+//! draws orders at random.
+
+pub mod duration;
+pub mod file;
+pub mod generate;
+
+use std::time::Duration;
+
+use thiserror::Error;
+
+/// The longest preparation time a product may have. Longer is almost
+/// certainly a typo (`75000` for `7.5`), and would make a real-clock run last
+/// for days.
+pub const MAX_PREPARATION: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// The most orders a workload may hold, so a mistyped `--repeat` fails with a
+/// message instead of exhausting memory.
+pub const MAX_ORDERS: usize = 20_000_000;
+
+/// Index of a product in the [`Menu`].
+pub type ProductId = u32;
+
+/// One dish or drink the kitchen prepares, and how long that takes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Product {
+    /// The name orders use, such as `burger`.
+    pub name: String,
+    /// How long the kitchen takes to prepare it, in restaurant time.
+    pub preparation: Duration,
+}
+
+/// The menu: the products the kitchen can prepare, in the order they were
+/// written.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Menu {
+    products: Vec<Product>,
+}
+
+impl Menu {
+    /// Adds a product, checking its name and preparation time.
+    pub fn add(&mut self, name: &str, preparation: Duration) -> Result<ProductId, WorkloadError> {
+        if name.trim().is_empty() {
+            return Err(WorkloadError::EmptyProductName);
+        }
+        if self.find(name).is_some() {
+            return Err(WorkloadError::DuplicateProduct(name.to_string()));
+        }
+        duration::check(name, preparation)?;
+        self.products.push(Product {
+            name: name.to_string(),
+            preparation,
+        });
+        Ok((self.products.len() - 1) as ProductId)
+    }
+
+    /// The product with this name, if the menu has it.
+    pub fn find(&self, name: &str) -> Option<ProductId> {
+        self.products
+            .iter()
+            .position(|p| p.name == name)
+            .map(|i| i as ProductId)
+    }
+
+    /// The product with this id. Ids come from this menu, so it exists.
+    pub fn product(&self, id: ProductId) -> &Product {
+        &self.products[id as usize]
+    }
+
+    /// Every product, in menu order.
+    pub fn products(&self) -> &[Product] {
+        &self.products
+    }
+
+    /// Number of products on the menu.
+    pub fn len(&self) -> usize {
+        self.products.len()
+    }
+
+    /// Whether the menu has no products.
+    pub fn is_empty(&self) -> bool {
+        self.products.is_empty()
+    }
+
+    /// The names, joined with commas, for error messages.
+    pub fn names(&self) -> String {
+        let names: Vec<&str> = self.products.iter().map(|p| p.name.as_str()).collect();
+        names.join(", ")
+    }
+}
+
+/// Identifier of an order: its position in the cashier's queue, from 0 as in
+/// the article.
+pub type OrderId = u32;
+
+/// A customer's order: a list of products, possibly repeated
+/// (`burger, burger, beer, frites`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Order {
+    /// The order's number, from 0.
+    pub id: OrderId,
+    /// The products, in the order the customer named them.
+    pub products: Vec<ProductId>,
+}
+
+/// A menu and the orders to serve from it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Workload {
+    menu: Menu,
+    orders: Vec<Order>,
+    products_total: usize,
+}
+
+impl Workload {
+    /// Builds a workload from a menu and orders written as product names.
+    pub fn new<S: AsRef<str>>(menu: Menu, orders: &[Vec<S>]) -> Result<Workload, WorkloadError> {
+        let mut ids = Vec::with_capacity(orders.len());
+        for (i, names) in orders.iter().enumerate() {
+            let mut products = Vec::with_capacity(names.len());
+            for name in names {
+                let name = name.as_ref();
+                let id = menu
+                    .find(name)
+                    .ok_or_else(|| WorkloadError::UnknownProduct {
+                        order: i,
+                        product: name.to_string(),
+                        menu: menu.names(),
+                    })?;
+                products.push(id);
+            }
+            ids.push(products);
+        }
+        Workload::from_ids(menu, ids)
+    }
+
+    /// Builds a workload from a menu and orders given as product ids.
+    pub fn from_ids(menu: Menu, orders: Vec<Vec<ProductId>>) -> Result<Workload, WorkloadError> {
+        if menu.is_empty() {
+            return Err(WorkloadError::EmptyMenu);
+        }
+        if orders.is_empty() {
+            return Err(WorkloadError::NoOrders);
+        }
+        if orders.len() > MAX_ORDERS {
+            return Err(WorkloadError::TooManyOrders(orders.len()));
+        }
+        let mut products_total = 0;
+        let mut built = Vec::with_capacity(orders.len());
+        for (i, products) in orders.into_iter().enumerate() {
+            if products.is_empty() {
+                return Err(WorkloadError::EmptyOrder(i));
+            }
+            if products.len() > u16::MAX as usize {
+                return Err(WorkloadError::OrderTooLong(i, products.len()));
+            }
+            if let Some(&bad) = products.iter().find(|&&p| p as usize >= menu.len()) {
+                return Err(WorkloadError::UnknownProduct {
+                    order: i,
+                    product: format!("#{bad}"),
+                    menu: menu.names(),
+                });
+            }
+            products_total += products.len();
+            built.push(Order {
+                id: i as OrderId,
+                products,
+            });
+        }
+        Ok(Workload {
+            menu,
+            orders: built,
+            products_total,
+        })
+    }
+
+    /// The article's workload: its menu and its four orders.
+    pub fn article() -> Workload {
+        let mut menu = Menu::default();
+        // unwrap is safe because these constants satisfy every menu check.
+        for (name, millis) in [
+            ("burger", 7500),
+            ("frites", 4000),
+            ("soda", 1000),
+            ("beer", 1200),
+        ] {
+            menu.add(name, Duration::from_millis(millis)).unwrap();
+        }
+        let orders = [
+            vec!["burger", "soda"],
+            vec!["burger", "burger", "beer", "frites"],
+            vec!["beer", "beer", "beer"],
+            vec!["burger", "frites"],
+        ];
+        // unwrap is safe because every product named is on the menu above.
+        Workload::new(menu, &orders).unwrap()
+    }
+
+    /// The menu.
+    pub fn menu(&self) -> &Menu {
+        &self.menu
+    }
+
+    /// The orders, in the order the cashier queues them.
+    pub fn orders(&self) -> &[Order] {
+        &self.orders
+    }
+
+    /// The order with this id. Ids come from this workload, so it exists.
+    pub fn order(&self, id: OrderId) -> &Order {
+        &self.orders[id as usize]
+    }
+
+    /// Products in all orders together.
+    pub fn products_total(&self) -> usize {
+        self.products_total
+    }
+
+    /// How long one product of an order takes to prepare.
+    pub fn preparation(&self, order: OrderId, item: usize) -> Duration {
+        self.menu
+            .product(self.order(order).products[item])
+            .preparation
+    }
+
+    /// The name of one product of an order.
+    pub fn product_name(&self, order: OrderId, item: usize) -> &str {
+        &self.menu.product(self.order(order).products[item]).name
+    }
+}
+
+/// What can be wrong with a workload, whatever file or option it came from.
+#[derive(Debug, Error, PartialEq, Eq)]
+pub enum WorkloadError {
+    /// A menu with no products.
+    #[error("the menu is empty: give at least one product and its preparation time")]
+    EmptyMenu,
+    /// No orders at all.
+    #[error("there are no orders: give at least one")]
+    NoOrders,
+    /// An order with no products.
+    #[error("order {0} is empty: every order needs at least one product")]
+    EmptyOrder(usize),
+    /// An order naming more products than an order can hold.
+    #[error("order {0} has {1} products; an order holds at most 65535")]
+    OrderTooLong(usize, usize),
+    /// An order names a product that is not on the menu.
+    #[error("order {order} asks for '{product}', which is not on the menu (the menu has: {menu})")]
+    UnknownProduct {
+        /// The order's number.
+        order: usize,
+        /// The name it used.
+        product: String,
+        /// What the menu has, to help fix a typo.
+        menu: String,
+    },
+    /// A product with an empty name.
+    #[error("a product on the menu has an empty name")]
+    EmptyProductName,
+    /// The same product twice on the menu.
+    #[error("'{0}' is on the menu twice")]
+    DuplicateProduct(String),
+    /// A preparation time that cannot be a preparation time.
+    #[error("'{product}': {problem}")]
+    BadDuration {
+        /// The product it belongs to.
+        product: String,
+        /// What is wrong with it.
+        problem: String,
+    },
+    /// More orders than the tool will hold in memory.
+    #[error("{0} orders is more than the {MAX_ORDERS} a run may hold; use a smaller --repeat or --random")]
+    TooManyOrders(usize),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_articles_workload_has_four_orders_and_eleven_products() {
+        let w = Workload::article();
+        assert_eq!(w.orders().len(), 4);
+        assert_eq!(w.products_total(), 11);
+        assert_eq!(w.preparation(1, 3), Duration::from_secs(4));
+        assert_eq!(w.product_name(2, 0), "beer");
+    }
+
+    #[test]
+    fn unknown_products_name_the_order_and_the_menu() {
+        let mut menu = Menu::default();
+        menu.add("soda", Duration::from_secs(1)).unwrap();
+        let err = Workload::new(menu, &[vec!["soda"], vec!["pizza"]]).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "order 1 asks for 'pizza', which is not on the menu (the menu has: soda)"
+        );
+    }
+
+    #[test]
+    fn empty_menus_orders_and_duplicates_are_refused() {
+        let empty: &[Vec<&str>] = &[];
+        assert_eq!(
+            Workload::new(Menu::default(), &[vec!["x"]]).unwrap_err(),
+            WorkloadError::UnknownProduct {
+                order: 0,
+                product: "x".into(),
+                menu: String::new()
+            }
+        );
+        let mut menu = Menu::default();
+        menu.add("soda", Duration::from_secs(1)).unwrap();
+        assert_eq!(
+            menu.add("soda", Duration::from_secs(2)).unwrap_err(),
+            WorkloadError::DuplicateProduct("soda".into())
+        );
+        assert_eq!(
+            Workload::new(menu.clone(), empty).unwrap_err(),
+            WorkloadError::NoOrders
+        );
+        let no_products: &[Vec<&str>] = &[vec![]];
+        assert_eq!(
+            Workload::new(menu, no_products).unwrap_err(),
+            WorkloadError::EmptyOrder(0)
+        );
+        assert_eq!(
+            Workload::from_ids(Menu::default(), vec![vec![0]]).unwrap_err(),
+            WorkloadError::EmptyMenu
+        );
+    }
+}
