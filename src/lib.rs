@@ -8,3 +8,12 @@
 pub mod workload;
 
 pub use workload::{Menu, Order, Product, Workload, WorkloadError};
+pub mod clock;
+pub mod ideal;
+pub mod kitchen;
+pub mod restaurant;
+pub mod trace;
+
+pub use clock::{ClockKind, Shutdown};
+pub use restaurant::{Model, Run, RunError, Setup};
+pub use trace::{Event, EventKind, Trace};

@@ -1,0 +1,234 @@
+//! The restaurant of the article, served by four models.
+//!
+//! A cashier queues the orders and calls the waiters; a waiter takes an
+//! order, asks the kitchen for each product, waits, and dispatches the
+//! order. The four models differ only in *how a waiter waits*:
+//!
+//! | model | file | the article's |
+//! | --- | --- | --- |
+//! | `sync` | [`sync`] | `sync.py`: waiters called one after another, each blocking on every product |
+//! | `threads` | [`threads`] | `threads.py`: one OS thread per waiter |
+//! | `thread-per-product` | [`thread_per_product`] | "we could create a thread for every product" |
+//! | `async` | [`asyncio`] | `asinc.py`: one waiter, every order and product in flight on one thread |
+//!
+//! [`run`] serves a workload with one model and returns its [`Run`]: the
+//! trace, checked, with the figures `compare` prints.
+
+pub mod asyncio;
+mod queue;
+pub mod sync;
+pub mod thread_per_product;
+pub mod threads;
+mod waiter;
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use thiserror::Error;
+
+pub use queue::OrderQueue;
+pub use waiter::{Service, Waiter};
+
+use crate::clock::{ClockKind, Interrupted, Shutdown, SpawnError};
+use crate::ideal;
+use crate::trace::{InvariantError, Observer, Recorder, Trace};
+use crate::workload::Workload;
+
+/// One way of serving the restaurant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
+pub enum Model {
+    /// Waiters called one after another; each blocks on every product.
+    Sync,
+    /// One OS thread per waiter, sharing the queue of orders.
+    Threads,
+    /// One OS thread for every order and every product.
+    ThreadPerProduct,
+    /// One waiter on one thread, every order and product in flight at once.
+    Async,
+}
+
+impl Model {
+    /// Every model, in the article's order.
+    pub const ALL: [Model; 4] = [
+        Model::Sync,
+        Model::Threads,
+        Model::ThreadPerProduct,
+        Model::Async,
+    ];
+
+    /// The model's name on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Model::Sync => "sync",
+            Model::Threads => "threads",
+            Model::ThreadPerProduct => "thread-per-product",
+            Model::Async => "async",
+        }
+    }
+
+    /// How many waiters the article gives this model: two for the blocking
+    /// ones, one for the others.
+    pub fn default_waiters(self) -> usize {
+        match self {
+            Model::Sync | Model::Threads => 2,
+            Model::ThreadPerProduct | Model::Async => 1,
+        }
+    }
+}
+
+impl fmt::Display for Model {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// How to staff and time one run.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Setup {
+    /// The model.
+    pub model: Model,
+    /// Number of waiters, at least 1.
+    pub waiters: usize,
+    /// Number of cooks; `None` for as many as products.
+    pub cooks: Option<usize>,
+    /// The clock.
+    pub clock: ClockKind,
+}
+
+/// Everything a model needs to serve: the workload, the staff's setup, where
+/// to record what happens, and the signal to stop.
+pub struct Shift<'a> {
+    /// The orders and menu.
+    pub workload: &'a Arc<Workload>,
+    /// The model's staffing and clock.
+    pub setup: &'a Setup,
+    /// Where every event goes.
+    pub recorder: &'a Recorder,
+    /// Asked to stop (Ctrl-C) on the real clock.
+    pub shutdown: &'a Shutdown,
+}
+
+/// What a model says about a run, beyond its trace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Served {
+    /// OS threads that took part, counting the one that started the run.
+    pub threads: usize,
+}
+
+/// Why a model stopped before serving every order.
+#[derive(Debug, Error)]
+pub enum Stop {
+    /// Asked to stop.
+    #[error(transparent)]
+    Interrupted(#[from] Interrupted),
+    /// The operating system would not start another thread.
+    #[error(transparent)]
+    Spawn(#[from] SpawnError),
+    /// The async runtime could not be built.
+    #[error("cannot start the async runtime: {0}")]
+    Runtime(#[from] std::io::Error),
+}
+
+/// One model's service of a workload, with its figures.
+#[derive(Debug, Clone)]
+pub struct Run {
+    /// How it was staffed and timed.
+    pub setup: Setup,
+    /// OS threads that took part.
+    pub threads: usize,
+    /// Every event.
+    pub trace: Trace,
+    /// Wall time the run took.
+    pub wall: Duration,
+    /// The ideal makespan for this model and workload (see [`ideal`]).
+    pub ideal: Duration,
+}
+
+impl Run {
+    /// When the last order was dispatched, in restaurant time.
+    pub fn makespan(&self) -> Duration {
+        self.trace.makespan()
+    }
+}
+
+/// Why a run failed. An incomplete run keeps the trace of what happened.
+#[derive(Debug, Error)]
+pub enum RunError {
+    /// Stopped by a stop request; the trace tells which orders were pending.
+    #[error("interrupted: {} of {} orders were still pending", trace.pending_orders().len(), trace.workload().orders().len())]
+    Interrupted {
+        /// What happened before the stop.
+        trace: Trace,
+    },
+    /// A model could not get the threads it needed.
+    #[error("{model} stopped: {source}; try fewer orders, or the async model, which needs no thread per product")]
+    Spawn {
+        /// The model.
+        model: Model,
+        /// What the operating system said.
+        source: SpawnError,
+        /// What happened before the stop.
+        trace: Trace,
+    },
+    /// The async runtime could not be built.
+    #[error("cannot start the async runtime: {0}")]
+    Runtime(std::io::Error),
+    /// The trace breaks an invariant: a bug in a model.
+    #[error("{model} broke an invariant: {source}")]
+    Invariant {
+        /// The model.
+        model: Model,
+        /// What was broken.
+        source: InvariantError,
+    },
+}
+
+/// Serves `workload` with `setup`, passing each event to `observer` as it
+/// happens, and checks the trace.
+pub fn run(
+    workload: &Arc<Workload>,
+    setup: &Setup,
+    observer: Option<Observer>,
+    shutdown: &Shutdown,
+) -> Result<Run, RunError> {
+    let recorder = Recorder::new(Arc::clone(workload), observer);
+    let shift = Shift {
+        workload,
+        setup,
+        recorder: &recorder,
+        shutdown,
+    };
+    let started = Instant::now();
+    let served = match setup.model {
+        Model::Sync => sync::serve(&shift),
+        Model::Threads => threads::serve(&shift),
+        Model::ThreadPerProduct => thread_per_product::serve(&shift),
+        Model::Async => asyncio::serve(&shift),
+    };
+    let wall = started.elapsed();
+    let trace = recorder.into_trace();
+    let served = match served {
+        Ok(served) => served,
+        Err(Stop::Interrupted(_)) => return Err(RunError::Interrupted { trace }),
+        Err(Stop::Spawn(source)) => {
+            return Err(RunError::Spawn {
+                model: setup.model,
+                source,
+                trace,
+            })
+        }
+        Err(Stop::Runtime(e)) => return Err(RunError::Runtime(e)),
+    };
+    trace.check().map_err(|source| RunError::Invariant {
+        model: setup.model,
+        source,
+    })?;
+    Ok(Run {
+        setup: *setup,
+        threads: served.threads,
+        ideal: ideal::makespan(workload, setup),
+        trace,
+        wall,
+    })
+}

@@ -1,0 +1,108 @@
+//! The article's `Waiter`, for the models that block: it asks the kitchen
+//! for a product and stands there until it is ready.
+//!
+//! `sync`, `threads` and `thread-per-product` share this waiter; they differ
+//! in how the cashier calls waiters, and in how a waiter takes its orders.
+
+use std::time::Duration;
+
+use super::{OrderQueue, Shift, Stop};
+use crate::clock::{ClockKind, Now, ThreadClock};
+use crate::kitchen::Kitchen;
+use crate::trace::{EventKind, Recorder, WaiterId};
+use crate::workload::{OrderId, Workload};
+
+/// What everyone on a blocking shift shares: the queue, the kitchen, the
+/// clock and the record of what happened.
+pub struct Service<'a> {
+    /// The orders and menu.
+    pub workload: &'a Workload,
+    /// The orders not yet taken.
+    pub orders: OrderQueue,
+    /// Where products are prepared.
+    pub kitchen: Kitchen,
+    /// The clock every wait goes through.
+    pub clock: ThreadClock,
+    /// Where events go.
+    pub recorder: &'a Recorder,
+}
+
+impl<'a> Service<'a> {
+    /// Opens a shift: every order queued, the kitchen ready, the clock at 0.
+    pub fn open(shift: &Shift<'a>) -> Service<'a> {
+        let clock = match shift.setup.clock {
+            ClockKind::Real { speed } => ThreadClock::real(speed, shift.shutdown.clone()),
+            ClockKind::Virtual => ThreadClock::virtual_time(),
+        };
+        Service {
+            workload: shift.workload,
+            orders: OrderQueue::new(shift.workload.orders().len()),
+            kitchen: Kitchen::new(shift.setup.cooks),
+            clock,
+            recorder: shift.recorder,
+        }
+    }
+
+    /// Records an event now.
+    pub fn log(&self, waiter: WaiterId, order: OrderId, kind: EventKind) {
+        self.recorder.record(&self.clock, waiter, order, kind);
+    }
+
+    /// The OS threads this shift used: the one that opened it, and every
+    /// one it started.
+    pub fn threads(&self) -> usize {
+        1 + self.clock.threads_spawned()
+    }
+}
+
+/// A waiter on a blocking shift.
+pub struct Waiter<'s, 'a> {
+    /// The waiter's badge number, from 1.
+    pub id: WaiterId,
+    /// The shift the waiter works on.
+    pub service: &'s Service<'a>,
+}
+
+impl<'s, 'a> Waiter<'s, 'a> {
+    /// While there are orders to serve, takes one and serves it.
+    pub fn request_orders(&self) -> Result<(), Stop> {
+        while let Some(order) = self.service.orders.get() {
+            self.request_order(order)?;
+        }
+        Ok(())
+    }
+
+    /// Asks the kitchen for every product of an order, one after another,
+    /// then dispatches it.
+    pub fn request_order(&self, order: OrderId) -> Result<(), Stop> {
+        self.service.log(self.id, order, EventKind::RequestOrder);
+        for item in 0..self.service.workload.order(order).products.len() {
+            self.request_product(order, item as u16)?;
+        }
+        self.dispatch_order(order);
+        Ok(())
+    }
+
+    /// Asks the kitchen for one product and waits until it is handed over.
+    pub fn request_product(&self, order: OrderId, item: u16) -> Result<(), Stop> {
+        let service = self.service;
+        service.log(self.id, order, EventKind::RequestProduct { item });
+        let preparation: Duration = service.workload.preparation(order, item as usize);
+        let ready = service.kitchen.ready_at(service.clock.now(), preparation);
+        // The article's `time.sleep(time_sleep)`: this thread can do
+        // nothing else until the product is ready.
+        service.clock.sleep_until(ready)?;
+        service.log(self.id, order, EventKind::DoneProduct { item });
+        Ok(())
+    }
+
+    /// Takes every product of a ready order to its table.
+    pub fn dispatch_order(&self, order: OrderId) {
+        let service = self.service;
+        service.log(self.id, order, EventKind::DoneOrder);
+        for item in 0..service.workload.order(order).products.len() {
+            service.log(self.id, order, EventKind::Dispatch { item: item as u16 });
+        }
+        service.log(self.id, order, EventKind::DoneDispatch);
+    }
+}

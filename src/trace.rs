@@ -1,0 +1,155 @@
+//! The trace: what happened in a run, when, to whom.
+//!
+//! Every model records the same events, one per line the article logs
+//! (`Received orders`, `Request order!`, `Request burger. Wait 7.5 seg...`,
+//! `Done burger`, `Done order!`, `Dispatch burger`, `Done dispatch!`).
+//! Everything a user sees is rendered from a [`Trace`], and the invariants of
+//! a correct service are checked on it ([`Trace::check`]).
+
+mod check;
+mod recorder;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+pub use check::InvariantError;
+pub use recorder::{Observer, Recorder};
+
+use crate::workload::{OrderId, Workload};
+
+/// Number of a waiter, from 1 as in the article.
+pub type WaiterId = u32;
+
+/// What happened. Products are named by their position in the order (`item`),
+/// since an order may ask for the same product twice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EventKind {
+    /// The cashier queued every order (`Received orders`).
+    ReceivedOrders,
+    /// A waiter took an order (`Request order!`).
+    RequestOrder,
+    /// A waiter asked the kitchen for one product of the order.
+    RequestProduct {
+        /// Position of the product in the order.
+        item: u16,
+    },
+    /// The kitchen handed the product over.
+    DoneProduct {
+        /// Position of the product in the order.
+        item: u16,
+    },
+    /// Every product of the order is ready (`Done order!`).
+    DoneOrder,
+    /// The waiter took one product to the table.
+    Dispatch {
+        /// Position of the product in the order.
+        item: u16,
+    },
+    /// The whole order is on the table (`Done dispatch!`).
+    DoneDispatch,
+}
+
+impl EventKind {
+    /// The kind's name in JSON output, such as `request-product`.
+    pub fn name(self) -> &'static str {
+        match self {
+            EventKind::ReceivedOrders => "received-orders",
+            EventKind::RequestOrder => "request-order",
+            EventKind::RequestProduct { .. } => "request-product",
+            EventKind::DoneProduct { .. } => "done-product",
+            EventKind::DoneOrder => "done-order",
+            EventKind::Dispatch { .. } => "dispatch",
+            EventKind::DoneDispatch => "done-dispatch",
+        }
+    }
+
+    /// The product the event is about, if any.
+    pub fn item(self) -> Option<usize> {
+        match self {
+            EventKind::RequestProduct { item }
+            | EventKind::DoneProduct { item }
+            | EventKind::Dispatch { item } => Some(item as usize),
+            _ => None,
+        }
+    }
+}
+
+/// One thing that happened. Kept small (24 bytes): a large run records
+/// millions of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Event {
+    at_micros: u64,
+    /// The waiter; 0 for the cashier.
+    pub waiter: WaiterId,
+    /// The order; 0 for `ReceivedOrders`, which concerns them all.
+    pub order: OrderId,
+    /// What happened.
+    pub kind: EventKind,
+}
+
+impl Event {
+    /// Creates an event at a point of restaurant time.
+    pub fn new(at: Duration, waiter: WaiterId, order: OrderId, kind: EventKind) -> Event {
+        Event {
+            at_micros: at.as_micros() as u64,
+            waiter,
+            order,
+            kind,
+        }
+    }
+
+    /// When it happened, in restaurant time since the run started.
+    pub fn at(&self) -> Duration {
+        Duration::from_micros(self.at_micros)
+    }
+}
+
+/// Every event of one run, in the order they happened, with the workload
+/// they refer to.
+#[derive(Debug, Clone)]
+pub struct Trace {
+    workload: Arc<Workload>,
+    events: Vec<Event>,
+}
+
+impl Trace {
+    /// A trace of `events` on `workload`.
+    pub fn new(workload: Arc<Workload>, events: Vec<Event>) -> Trace {
+        Trace { workload, events }
+    }
+
+    /// The workload the events refer to.
+    pub fn workload(&self) -> &Workload {
+        &self.workload
+    }
+
+    /// The events, in the order they were recorded.
+    pub fn events(&self) -> &[Event] {
+        &self.events
+    }
+
+    /// When the last order was on its table: the run's makespan.
+    pub fn makespan(&self) -> Duration {
+        self.events.iter().map(Event::at).max().unwrap_or_default()
+    }
+
+    /// Orders not yet dispatched, in id order: what a stopped run left.
+    pub fn pending_orders(&self) -> Vec<OrderId> {
+        let mut dispatched = vec![false; self.workload.orders().len()];
+        for e in &self.events {
+            if e.kind == EventKind::DoneDispatch {
+                if let Some(d) = dispatched.get_mut(e.order as usize) {
+                    *d = true;
+                }
+            }
+        }
+        (0..dispatched.len() as OrderId)
+            .filter(|&o| !dispatched[o as usize])
+            .collect()
+    }
+
+    /// Checks that the service was correct; see [`InvariantError`].
+    pub fn check(&self) -> Result<(), InvariantError> {
+        check::check(self)
+    }
+}

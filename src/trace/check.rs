@@ -1,0 +1,332 @@
+//! The invariants of a correct service, checked on a trace.
+//!
+//! A model with a bug (a product fetched twice, an order dispatched before
+//! its burger is ready) shows up here, whatever the model and the clock.
+
+use std::time::Duration;
+
+use thiserror::Error;
+
+use super::{EventKind, Trace};
+use crate::workload::OrderId;
+
+/// A broken invariant: the run did something a restaurant must not.
+#[derive(Debug, Error, PartialEq, Eq)]
+pub enum InvariantError {
+    /// An event names an order or product the workload does not have.
+    #[error("event {index} names order {order} item {item:?}, which the workload does not have")]
+    Unknown {
+        /// Position of the event in the trace.
+        index: usize,
+        /// The order it names.
+        order: OrderId,
+        /// The product position it names, if any.
+        item: Option<usize>,
+    },
+    /// A product requested, done or dispatched more or fewer times than once.
+    #[error("order {order} item {item} was {what} {count} times, not once")]
+    ProductCount {
+        /// The order.
+        order: OrderId,
+        /// The product's position in the order.
+        item: usize,
+        /// `requested`, `done` or `dispatched`.
+        what: &'static str,
+        /// How many times.
+        count: u32,
+    },
+    /// An order done or dispatched more or fewer times than once.
+    #[error("order {order} was {what} {count} times, not once")]
+    OrderCount {
+        /// The order.
+        order: OrderId,
+        /// `done` or `dispatched`.
+        what: &'static str,
+        /// How many times.
+        count: u32,
+    },
+    /// Something happened before what must come first.
+    #[error("order {order}: {what}")]
+    OutOfOrder {
+        /// The order.
+        order: OrderId,
+        /// What came too early.
+        what: String,
+    },
+}
+
+const NEVER: u64 = u64::MAX;
+
+#[derive(Clone, Copy)]
+struct ProductState {
+    requested: u32,
+    done: u32,
+    dispatched: u32,
+    requested_at: u64,
+    done_at: u64,
+}
+
+#[derive(Clone, Copy, Default)]
+struct OrderState {
+    done: u32,
+    dispatched: u32,
+    done_at: Option<Duration>,
+}
+
+pub(super) fn check(trace: &Trace) -> Result<(), InvariantError> {
+    let workload = trace.workload();
+    // One flat slot per product of every order: linear time and memory for
+    // traces of millions of events.
+    let mut first_slot = Vec::with_capacity(workload.orders().len() + 1);
+    let mut total = 0;
+    for order in workload.orders() {
+        first_slot.push(total);
+        total += order.products.len();
+    }
+    first_slot.push(total);
+    let blank = ProductState {
+        requested: 0,
+        done: 0,
+        dispatched: 0,
+        requested_at: NEVER,
+        done_at: NEVER,
+    };
+    let mut products = vec![blank; total];
+    let mut orders = vec![OrderState::default(); workload.orders().len()];
+
+    for (index, e) in trace.events().iter().enumerate() {
+        if e.kind == EventKind::ReceivedOrders {
+            continue;
+        }
+        let o = e.order as usize;
+        let unknown = || InvariantError::Unknown {
+            index,
+            order: e.order,
+            item: e.kind.item(),
+        };
+        if o >= orders.len() {
+            return Err(unknown());
+        }
+        let order = &mut orders[o];
+        let at = e.at();
+        let micros = at.as_micros() as u64;
+        if let Some(item) = e.kind.item() {
+            if first_slot[o] + item >= first_slot[o + 1] {
+                return Err(unknown());
+            }
+            let name = || workload.product_name(e.order, item).to_string();
+            let p = &mut products[first_slot[o] + item];
+            match e.kind {
+                EventKind::RequestProduct { .. } => {
+                    p.requested += 1;
+                    p.requested_at = micros;
+                }
+                EventKind::DoneProduct { .. } => {
+                    if p.requested_at == NEVER || micros < p.requested_at {
+                        return Err(InvariantError::OutOfOrder {
+                            order: e.order,
+                            what: format!("{} (item {item}) done before it was requested", name()),
+                        });
+                    }
+                    p.done += 1;
+                    p.done_at = micros;
+                }
+                _ => {
+                    if order.done_at.is_none() {
+                        return Err(InvariantError::OutOfOrder {
+                            order: e.order,
+                            what: format!(
+                                "{} (item {item}) dispatched before the order was done",
+                                name()
+                            ),
+                        });
+                    }
+                    p.dispatched += 1;
+                }
+            }
+            continue;
+        }
+        match e.kind {
+            EventKind::DoneOrder => {
+                let (from, to) = (first_slot[o], first_slot[o + 1]);
+                if let Some(item) = (from..to)
+                    .find(|&s| products[s].done_at == NEVER || products[s].done_at > micros)
+                {
+                    return Err(InvariantError::OutOfOrder {
+                        order: e.order,
+                        what: format!(
+                            "done before {} (item {}) was ready",
+                            workload.product_name(e.order, item - from),
+                            item - from
+                        ),
+                    });
+                }
+                order.done += 1;
+                order.done_at = Some(at);
+            }
+            EventKind::DoneDispatch => {
+                if order.done_at.is_none() {
+                    return Err(InvariantError::OutOfOrder {
+                        order: e.order,
+                        what: "dispatched before it was done".into(),
+                    });
+                }
+                order.dispatched += 1;
+            }
+            _ => {}
+        }
+    }
+
+    for (o, order) in orders.iter().enumerate() {
+        let id = o as OrderId;
+        for (item, p) in products[first_slot[o]..first_slot[o + 1]]
+            .iter()
+            .enumerate()
+        {
+            for (what, count) in [
+                ("requested", p.requested),
+                ("done", p.done),
+                ("dispatched", p.dispatched),
+            ] {
+                if count != 1 {
+                    return Err(InvariantError::ProductCount {
+                        order: id,
+                        item,
+                        what,
+                        count,
+                    });
+                }
+            }
+        }
+        for (what, count) in [("done", order.done), ("dispatched", order.dispatched)] {
+            if count != 1 {
+                return Err(InvariantError::OrderCount {
+                    order: id,
+                    what,
+                    count,
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::trace::Recorder;
+    use crate::workload::Workload;
+
+    fn secs(s: u64) -> Duration {
+        Duration::from_secs(s)
+    }
+
+    /// A correct service of an order of one soda, then a tweak applied.
+    fn one_soda(tweak: impl FnOnce(&Recorder)) -> Result<(), InvariantError> {
+        let mut menu = crate::Menu::default();
+        menu.add("soda", secs(1)).unwrap();
+        let w = Arc::new(Workload::new(menu, &[vec!["soda"]]).unwrap());
+        let r = Recorder::new(w, None);
+        r.record_at(secs(0), 0, 0, EventKind::ReceivedOrders);
+        r.record_at(secs(0), 1, 0, EventKind::RequestOrder);
+        r.record_at(secs(0), 1, 0, EventKind::RequestProduct { item: 0 });
+        tweak(&r);
+        r.into_trace().check()
+    }
+
+    fn finish(r: &Recorder) {
+        r.record_at(secs(1), 1, 0, EventKind::DoneProduct { item: 0 });
+        r.record_at(secs(1), 1, 0, EventKind::DoneOrder);
+        r.record_at(secs(1), 1, 0, EventKind::Dispatch { item: 0 });
+        r.record_at(secs(1), 1, 0, EventKind::DoneDispatch);
+    }
+
+    #[test]
+    fn a_correct_service_passes() {
+        assert_eq!(one_soda(finish), Ok(()));
+    }
+
+    #[test]
+    fn a_missing_dispatch_is_caught() {
+        let err = one_soda(|r| {
+            r.record_at(secs(1), 1, 0, EventKind::DoneProduct { item: 0 });
+            r.record_at(secs(1), 1, 0, EventKind::DoneOrder);
+        });
+        assert_eq!(
+            err,
+            Err(InvariantError::ProductCount {
+                order: 0,
+                item: 0,
+                what: "dispatched",
+                count: 0
+            })
+        );
+    }
+
+    #[test]
+    fn a_double_dispatch_is_caught() {
+        let err = one_soda(|r| {
+            finish(r);
+            r.record_at(secs(1), 1, 0, EventKind::DoneDispatch);
+        });
+        assert_eq!(
+            err,
+            Err(InvariantError::OrderCount {
+                order: 0,
+                what: "dispatched",
+                count: 2
+            })
+        );
+    }
+
+    #[test]
+    fn dispatching_before_the_order_is_done_is_caught() {
+        let err =
+            one_soda(|r| r.record_at(secs(1), 1, 0, EventKind::Dispatch { item: 0 })).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "order 0: soda (item 0) dispatched before the order was done"
+        );
+    }
+
+    #[test]
+    fn an_order_done_before_its_products_is_caught() {
+        let err = one_soda(|r| r.record_at(secs(1), 1, 0, EventKind::DoneOrder)).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "order 0: done before soda (item 0) was ready"
+        );
+    }
+
+    #[test]
+    fn a_product_done_twice_is_caught() {
+        let err = one_soda(|r| {
+            r.record_at(secs(1), 1, 0, EventKind::DoneProduct { item: 0 });
+            finish(r);
+        });
+        assert_eq!(
+            err,
+            Err(InvariantError::ProductCount {
+                order: 0,
+                item: 0,
+                what: "done",
+                count: 2
+            })
+        );
+    }
+
+    #[test]
+    fn an_unknown_item_is_caught() {
+        let err = one_soda(|r| r.record_at(secs(1), 1, 0, EventKind::DoneProduct { item: 3 }));
+        assert_eq!(
+            err,
+            Err(InvariantError::Unknown {
+                index: 3,
+                order: 0,
+                item: Some(3)
+            })
+        );
+    }
+}

@@ -1,0 +1,71 @@
+//! Recording events as they happen, from any thread or task.
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use super::{Event, EventKind, Trace, WaiterId};
+use crate::clock::Now;
+use crate::workload::{OrderId, Workload};
+use std::sync::Arc;
+
+/// Called with each event as it is recorded: how the article's log is
+/// printed live on the real clock.
+pub type Observer = Box<dyn FnMut(&Event) + Send>;
+
+/// Collects the events of one run. Shared by every waiter, thread and task.
+pub struct Recorder {
+    workload: Arc<Workload>,
+    inner: Mutex<Inner>,
+}
+
+struct Inner {
+    events: Vec<Event>,
+    observer: Option<Observer>,
+}
+
+impl Recorder {
+    /// A recorder for a run of `workload`, passing each event to `observer`.
+    pub fn new(workload: Arc<Workload>, observer: Option<Observer>) -> Recorder {
+        // Reserve the exact number of events a full run records, so a large
+        // run never holds two copies of its trace while the vector grows.
+        let expected = 1 + 3 * workload.orders().len() + 3 * workload.products_total();
+        Recorder {
+            workload,
+            inner: Mutex::new(Inner {
+                events: Vec::with_capacity(expected),
+                observer,
+            }),
+        }
+    }
+
+    /// Records that `kind` happened now to `waiter` and `order`.
+    pub fn record<C: Now + ?Sized>(
+        &self,
+        clock: &C,
+        waiter: WaiterId,
+        order: OrderId,
+        kind: EventKind,
+    ) {
+        // The time is read while the lock is held, so that the trace is in
+        // time order even when threads record at nearly the same moment.
+        // A poisoned lock only means another thread panicked mid-record;
+        // the events already there are still good.
+        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        let event = Event::new(clock.now(), waiter, order, kind);
+        inner.events.push(event);
+        if let Some(observer) = inner.observer.as_mut() {
+            observer(&event);
+        }
+    }
+
+    /// Records an event at a given time (for tests and replays).
+    pub fn record_at(&self, at: Duration, waiter: WaiterId, order: OrderId, kind: EventKind) {
+        self.record(&move || at, waiter, order, kind);
+    }
+
+    /// The trace recorded so far.
+    pub fn into_trace(self) -> Trace {
+        let inner = self.inner.into_inner().unwrap_or_else(|e| e.into_inner());
+        Trace::new(self.workload, inner.events)
+    }
+}

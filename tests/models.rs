@@ -1,0 +1,69 @@
+//! Every model on the article's workload, on the virtual clock: exact
+//! figures and correct traces.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use mesonero::restaurant::{self, Model, Setup};
+use mesonero::{ClockKind, Shutdown, Workload};
+
+fn run(model: Model, clock: ClockKind) -> restaurant::Run {
+    let setup = Setup {
+        model,
+        waiters: model.default_waiters(),
+        cooks: None,
+        clock,
+    };
+    restaurant::run(
+        &Arc::new(Workload::article()),
+        &setup,
+        None,
+        &Shutdown::new(),
+    )
+    .unwrap()
+}
+
+#[test]
+fn virtual_makespans_are_the_articles() {
+    for (model, millis) in [
+        (Model::Sync, 43_800),
+        (Model::Threads, 23_600),
+        (Model::ThreadPerProduct, 7_500),
+        (Model::Async, 7_500),
+    ] {
+        let run = run(model, ClockKind::Virtual);
+        assert_eq!(run.makespan(), Duration::from_millis(millis), "{model}");
+        assert_eq!(run.makespan(), run.ideal, "{model}");
+    }
+}
+
+#[test]
+fn threads_used_per_model() {
+    assert_eq!(run(Model::Sync, ClockKind::Virtual).threads, 1);
+    assert_eq!(run(Model::Threads, ClockKind::Virtual).threads, 3);
+    // main + waiter + 4 orders + 11 products
+    assert_eq!(run(Model::ThreadPerProduct, ClockKind::Virtual).threads, 17);
+    assert_eq!(run(Model::Async, ClockKind::Virtual).threads, 1);
+}
+
+#[test]
+fn virtual_runs_are_deterministic() {
+    for model in Model::ALL {
+        let a = run(model, ClockKind::Virtual);
+        let b = run(model, ClockKind::Virtual);
+        assert_eq!(a.trace.events(), b.trace.events(), "{model}");
+    }
+}
+
+#[test]
+fn real_clock_runs_land_near_the_ideal() {
+    for model in Model::ALL {
+        let run = run(model, ClockKind::Real { speed: 50.0 });
+        let (got, ideal) = (run.makespan().as_secs_f64(), run.ideal.as_secs_f64());
+        // Generous: a loaded machine may add a lot; it can never be faster.
+        assert!(
+            got >= ideal * 0.99 && got < ideal * 1.5 + 2.0,
+            "{model}: {got} vs {ideal}"
+        );
+    }
+}
