@@ -3,17 +3,33 @@
 //!
 //! It grows from an article that explains asynchrony with a restaurant: a
 //! cashier queues orders, and waiters ask the kitchen for products that take
-//! time to prepare. Every program of the article has a counterpart here.
+//! time to prepare. Every program of the article has a counterpart here, and
+//! the same model code runs on a real clock and on a virtual one.
+//!
+//! # Layout
+//!
+//! - [`workload`]: the menu and the orders; the article's, from a file, or
+//!   generated.
+//! - [`clock`]: real and virtual time, for threads and for async tasks.
+//! - [`kitchen`]: where products take time, with optional limited cooks.
+//! - [`restaurant`]: the four models (`sync`, `threads`,
+//!   `thread-per-product`, `async`), one file each, and [`restaurant::run`].
+//! - [`trace`]: the events of a run and the invariants checked on them.
+//! - [`ideal`]: each model's makespan computed on paper.
+//! - [`report`]: renderers: the article's log, JSON lines, tables.
+//! - [`cli`] and [`commands`]: the `mesonero` command line.
 
-pub mod workload;
-
-pub use workload::{Menu, Order, Product, Workload, WorkloadError};
+pub mod cli;
 pub mod clock;
+pub mod commands;
 pub mod ideal;
 pub mod kitchen;
+pub mod report;
 pub mod restaurant;
 pub mod trace;
+pub mod workload;
 
 pub use clock::{ClockKind, Shutdown};
 pub use restaurant::{Model, Run, RunError, Setup};
 pub use trace::{Event, EventKind, Trace};
+pub use workload::{Menu, Order, Product, Workload, WorkloadError};

@@ -1,1 +1,21 @@
-fn main() {}
+//! The `mesonero` command: parse, run, report, exit.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use mesonero::cli::Cli;
+use mesonero::commands;
+
+fn main() -> ExitCode {
+    // clap prints its own usage errors and exits with code 2.
+    let cli = Cli::parse();
+    match commands::run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(e.exit_code())
+        }
+    }
+}

@@ -36,7 +36,9 @@ pub struct ThreadClock {
 
 enum Kind {
     Real(RealClock),
-    Virtual(VirtualClock),
+    /// The virtual clock never waits, but a long run should still stop
+    /// when asked.
+    Virtual(VirtualClock, Shutdown),
 }
 
 impl ThreadClock {
@@ -46,8 +48,8 @@ impl ThreadClock {
     }
 
     /// A virtual clock; the calling thread is its first participant.
-    pub fn virtual_time() -> ThreadClock {
-        ThreadClock::with(Kind::Virtual(VirtualClock::new()))
+    pub fn virtual_time(shutdown: Shutdown) -> ThreadClock {
+        ThreadClock::with(Kind::Virtual(VirtualClock::new(), shutdown))
     }
 
     fn with(kind: Kind) -> ThreadClock {
@@ -61,9 +63,13 @@ impl ThreadClock {
     pub fn sleep_until(&self, at: Duration) -> Result<(), Interrupted> {
         match &self.kind {
             Kind::Real(clock) => clock.sleep_until(at),
-            Kind::Virtual(clock) => {
+            Kind::Virtual(clock, shutdown) => {
                 clock.sleep_until(at);
-                Ok(())
+                if shutdown.is_triggered() {
+                    Err(Interrupted)
+                } else {
+                    Ok(())
+                }
             }
         }
     }
@@ -93,7 +99,7 @@ impl ThreadClock {
                     clock: self,
                 })
             }
-            Kind::Virtual(clock) => {
+            Kind::Virtual(clock, _) => {
                 let p = clock.register();
                 let spawned = builder.spawn_scoped(scope, move || {
                     clock.enter(p);
@@ -130,7 +136,7 @@ impl Now for ThreadClock {
     fn now(&self) -> Duration {
         match &self.kind {
             Kind::Real(clock) => clock.now(),
-            Kind::Virtual(clock) => clock.now(),
+            Kind::Virtual(clock, _) => clock.now(),
         }
     }
 }
@@ -165,7 +171,7 @@ impl<T> Worker<'_, T> {
     /// On the virtual clock, the joining thread must hand the baton over
     /// before it blocks, or the thread it waits for could never run.
     fn wait_on_clock(&mut self) {
-        if let (Some(p), Kind::Virtual(clock)) = (self.participant.take(), &self.clock.kind) {
+        if let (Some(p), Kind::Virtual(clock, _)) = (self.participant.take(), &self.clock.kind) {
             clock.wait_for(p);
         }
     }
@@ -190,7 +196,7 @@ mod tests {
     /// by their wake-up times, and the clock ends at the latest one.
     #[test]
     fn the_virtual_clock_runs_threads_in_time_order() {
-        let clock = ThreadClock::virtual_time();
+        let clock = ThreadClock::virtual_time(Shutdown::new());
         let log = Mutex::new(Vec::new());
         std::thread::scope(|s| {
             let sleeper = |name: &'static str, naps: &'static [u64]| {
@@ -223,7 +229,7 @@ mod tests {
 
     #[test]
     fn threads_joined_on_the_virtual_clock_can_spawn_their_own() {
-        let clock = ThreadClock::virtual_time();
+        let clock = ThreadClock::virtual_time(Shutdown::new());
         let total = std::thread::scope(|s| {
             let outer = clock
                 .spawn(s, "outer".into(), || {
@@ -251,7 +257,7 @@ mod tests {
 
     #[test]
     fn a_dropped_worker_is_still_joined_through_the_virtual_clock() {
-        let clock = ThreadClock::virtual_time();
+        let clock = ThreadClock::virtual_time(Shutdown::new());
         std::thread::scope(|s| {
             let clock = &clock;
             let _forgotten = clock

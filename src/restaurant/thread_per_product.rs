@@ -7,8 +7,8 @@
 //! workload it is as fast as async (7.5 s); the cost shows at scale, in
 //! threads started, memory, and the operating system's limits.
 
+use super::waiter::join_all;
 use super::{Served, Service, Shift, Stop, Waiter};
-use crate::clock::Worker;
 use crate::trace::EventKind;
 use crate::workload::OrderId;
 

@@ -6,6 +6,7 @@
 //! kitchen the other takes the next order. The article's two waiters take
 //! 23.6 s.
 
+use super::waiter::join_all;
 use super::{Served, Service, Shift, Stop, Waiter};
 use crate::trace::EventKind;
 
@@ -31,12 +32,7 @@ pub fn serve(shift: &Shift) -> Result<Served, Stop> {
                 })?;
             threads.push(thread);
         }
-        // Wait for every waiter, keeping the first reason any of them
-        // stopped early.
-        threads
-            .into_iter()
-            .map(|thread| thread.join())
-            .fold(Ok(()), Result::and)
+        join_all(threads)
     })?;
     Ok(Served {
         threads: service.threads(),

@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 use super::{OrderQueue, Shift, Stop};
-use crate::clock::{ClockKind, Now, ThreadClock};
+use crate::clock::{ClockKind, Now, ThreadClock, Worker};
 use crate::kitchen::Kitchen;
 use crate::trace::{EventKind, Recorder, WaiterId};
 use crate::workload::{OrderId, Workload};
@@ -32,7 +32,7 @@ impl<'a> Service<'a> {
     pub fn open(shift: &Shift<'a>) -> Service<'a> {
         let clock = match shift.setup.clock {
             ClockKind::Real { speed } => ThreadClock::real(speed, shift.shutdown.clone()),
-            ClockKind::Virtual => ThreadClock::virtual_time(),
+            ClockKind::Virtual => ThreadClock::virtual_time(shift.shutdown.clone()),
         };
         Service {
             workload: shift.workload,
@@ -105,4 +105,10 @@ impl<'s, 'a> Waiter<'s, 'a> {
         }
         service.log(self.id, order, EventKind::DoneDispatch);
     }
+}
+
+/// Waits for every thread, keeping the first reason any of them stopped
+/// early.
+pub(super) fn join_all(threads: Vec<Worker<'_, Result<(), Stop>>>) -> Result<(), Stop> {
+    threads.into_iter().map(Worker::join).fold(Ok(()), Result::and)
 }

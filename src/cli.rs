@@ -1,0 +1,168 @@
+//! The command line: one struct per subcommand, parsed by clap.
+//!
+//! `mesonero` alone runs `compare` on the article's workload, so that
+//! `cargo run --release` shows the article's point in one table.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::restaurant::Model;
+
+/// See and measure the difference between blocking, threaded and
+/// asynchronous I/O, with the restaurant of the article "Una introducción
+/// a la asincronía en Python".
+#[derive(Debug, Parser)]
+#[command(name = "mesonero", version, args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    /// What to do; `compare` when omitted.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// Options of `compare`, when no command is given.
+    #[command(flatten)]
+    pub compare: CompareArgs,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the restaurant with every model and compare them in one table.
+    Compare(CompareArgs),
+    /// Serve the restaurant with one model, printing the article's log.
+    Restaurant(RestaurantArgs),
+}
+
+/// Options of `mesonero restaurant`.
+#[derive(Debug, Args)]
+pub struct RestaurantArgs {
+    /// The model that serves the orders.
+    #[arg(long, value_enum, default_value = "sync")]
+    pub model: Model,
+    /// How to print what happens: the article's log lines, one JSON object
+    /// per event, or only the summary line.
+    #[arg(long, value_enum, default_value = "log")]
+    pub format: EventFormat,
+    #[command(flatten)]
+    pub service: ServiceArgs,
+    #[command(flatten)]
+    pub workload: WorkloadArgs,
+}
+
+/// Options of `mesonero compare`.
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// The models to compare, separated by commas.
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "sync,threads,thread-per-product,async")]
+    pub models: Vec<Model>,
+    /// How to print the comparison.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: TableFormat,
+    #[command(flatten)]
+    pub service: ServiceArgs,
+    #[command(flatten)]
+    pub workload: WorkloadArgs,
+}
+
+/// Staff and clock.
+#[derive(Debug, Args)]
+pub struct ServiceArgs {
+    /// Real clock (waits, compressed by --speed) or virtual clock (instant,
+    /// exact, deterministic).
+    #[arg(long, value_enum, default_value = "real")]
+    pub clock: ClockArg,
+    /// On the real clock, how many restaurant seconds pass in one wall
+    /// second: at 10, the 7.5 s burger takes 0.75 s.
+    #[arg(long, default_value = "10", value_parser = parse_speed)]
+    pub speed: f64,
+    /// Number of waiters [default: 2 for sync and threads, 1 for the
+    /// others, as in the article].
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub waiters: Option<u32>,
+    /// Kitchen capacity: at most this many products in preparation at once
+    /// [default: unlimited, as in the article].
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+    pub cooks: Option<u32>,
+}
+
+/// Where the orders come from.
+#[derive(Debug, Args)]
+pub struct WorkloadArgs {
+    /// A workload file, TOML or JSON by extension: a `menu` of product =
+    /// preparation time (seconds, or "7.5s", "250ms") and `orders`, a list
+    /// of lists of product names [default: the article's].
+    #[arg(long, value_name = "FILE")]
+    pub workload: Option<PathBuf>,
+    /// Serve the orders this many times over.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub repeat: Option<u64>,
+    /// Instead of the file's or the article's orders, N random orders of 1
+    /// to 4 products from the menu.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub random: Option<u64>,
+    /// Seed of --random: the same seed gives the same orders.
+    #[arg(long, value_name = "S", default_value = "1", requires = "random")]
+    pub seed: u64,
+}
+
+/// `--clock`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ClockArg {
+    /// Wall time, compressed by --speed.
+    Real,
+    /// Simulated time: no waiting, exact figures.
+    Virtual,
+}
+
+/// `--format` of `restaurant`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EventFormat {
+    /// The article's log lines, then a summary line.
+    Log,
+    /// One JSON object per event; the summary goes to stderr.
+    Json,
+    /// Only the summary line.
+    Quiet,
+}
+
+/// `--format` of `compare`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TableFormat {
+    /// An aligned table.
+    Table,
+    /// A JSON array, one object per model.
+    Json,
+}
+
+fn parse_speed(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(speed) if speed.is_finite() && speed > 0.0 && speed <= 1e9 => Ok(speed),
+        Ok(_) => Err(format!("'{text}' is not a speed: give a positive number up to 1e9, such as 10")),
+        Err(_) => Err(format!("'{text}' is not a number")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn no_command_means_compare_with_the_articles_defaults() {
+        let cli = Cli::try_parse_from(["mesonero"]).unwrap();
+        assert!(cli.command.is_none());
+        assert_eq!(cli.compare.models, Model::ALL);
+        assert_eq!(cli.compare.service.speed, 10.0);
+    }
+
+    #[test]
+    fn speeds_must_be_positive_numbers() {
+        for bad in ["0", "-1", "nan", "inf", "fast"] {
+            assert!(Cli::try_parse_from(["mesonero", "compare", "--speed", bad]).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,159 @@
+//! What each subcommand does, from parsed arguments to printed output.
+//!
+//! `main.rs` only parses, calls [`run`], and turns a [`CommandError`] into a
+//! message and an exit code: 2 for bad input, 1 for a failed run, 130 for
+//! a run stopped with Ctrl-C.
+
+mod compare;
+mod restaurant;
+
+use std::io;
+use std::sync::Arc;
+
+use thiserror::Error;
+
+use crate::cli::{ClockArg, Cli, Command, ServiceArgs, WorkloadArgs};
+use crate::clock::{ClockKind, Shutdown};
+use crate::restaurant::{Model, RunError, Setup};
+use crate::workload::file::FileError;
+use crate::workload::{generate, OrderId, Workload, WorkloadError};
+
+/// Why a command failed.
+#[derive(Debug, Error)]
+pub enum CommandError {
+    /// A workload file that cannot be used.
+    #[error(transparent)]
+    File(#[from] FileError),
+    /// A workload, from options, that cannot be served.
+    #[error(transparent)]
+    Workload(#[from] WorkloadError),
+    /// A run that failed.
+    #[error(transparent)]
+    Run(RunError),
+    /// A run stopped by Ctrl-C.
+    #[error("interrupted: {} of {total} orders were still pending: {}", pending.len(), list_orders(pending))]
+    Interrupted {
+        /// The orders not dispatched.
+        pending: Vec<OrderId>,
+        /// Orders in the workload.
+        total: usize,
+    },
+    /// Output could not be written.
+    #[error("cannot write the output: {0}")]
+    Output(#[from] io::Error),
+}
+
+impl CommandError {
+    /// The process exit code for this error.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            CommandError::File(_) | CommandError::Workload(_) => 2,
+            CommandError::Interrupted { .. } => 130,
+            CommandError::Run(_) | CommandError::Output(_) => 1,
+        }
+    }
+
+    /// Whether this is only the reader of our output going away
+    /// (`mesonero ... | head`), which is not a failure.
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, CommandError::Output(e) if e.kind() == io::ErrorKind::BrokenPipe)
+    }
+}
+
+impl From<RunError> for CommandError {
+    fn from(e: RunError) -> CommandError {
+        match e {
+            RunError::Interrupted { trace } => CommandError::Interrupted {
+                pending: trace.pending_orders(),
+                total: trace.workload().orders().len(),
+            },
+            other => CommandError::Run(other),
+        }
+    }
+}
+
+/// Runs the command the user asked for.
+pub fn run(cli: Cli) -> Result<(), CommandError> {
+    let shutdown = Shutdown::new();
+    stop_on_ctrl_c(&shutdown);
+    match cli.command {
+        Some(Command::Restaurant(args)) => restaurant::run(&args, &shutdown),
+        Some(Command::Compare(args)) => compare::run(&args, &shutdown),
+        None => compare::run(&cli.compare, &shutdown),
+    }
+}
+
+/// The first Ctrl-C asks the run to stop and report; a second one ends
+/// the process at once, in case a run cannot stop by itself.
+fn stop_on_ctrl_c(shutdown: &Shutdown) {
+    let shutdown = shutdown.clone();
+    // If a handler cannot be installed, Ctrl-C keeps its default effect of
+    // ending the process, which is an acceptable fallback.
+    let _ = ctrlc::set_handler(move || {
+        if shutdown.is_triggered() {
+            std::process::exit(130);
+        }
+        shutdown.trigger();
+    });
+}
+
+/// The workload the options describe.
+pub fn workload(args: &WorkloadArgs) -> Result<Arc<Workload>, CommandError> {
+    let mut workload = match &args.workload {
+        Some(path) => crate::workload::file::load(path)?,
+        None => Workload::article(),
+    };
+    if let Some(count) = args.random {
+        workload = generate::random(workload.menu(), clamp(count), args.seed)?;
+    }
+    if let Some(times) = args.repeat {
+        workload = generate::repeat(&workload, clamp(times))?;
+    }
+    Ok(Arc::new(workload))
+}
+
+/// A count from the command line as `usize`; counts too large for memory
+/// are refused later, with a message, by the workload's own limits.
+fn clamp(n: u64) -> usize {
+    usize::try_from(n).unwrap_or(usize::MAX)
+}
+
+/// The setup of `model` the options describe.
+pub fn setup(model: Model, args: &ServiceArgs) -> Setup {
+    Setup {
+        model,
+        waiters: args.waiters.map_or(model.default_waiters(), |n| n as usize),
+        cooks: args.cooks.map(|n| n as usize),
+        clock: match args.clock {
+            ClockArg::Real => ClockKind::Real { speed: args.speed },
+            ClockArg::Virtual => ClockKind::Virtual,
+        },
+    }
+}
+
+/// Order ids for a message: all of a few, the first of many.
+fn list_orders(orders: &[OrderId]) -> String {
+    const SHOWN: usize = 20;
+    let shown: Vec<String> = orders.iter().take(SHOWN).map(u32::to_string).collect();
+    let mut text = shown.join(", ");
+    if orders.len() > SHOWN {
+        text.push_str(&format!(" and {} more", orders.len() - SHOWN));
+    }
+    if orders.is_empty() {
+        text.push_str("none");
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_lists_of_orders_are_shortened() {
+        assert_eq!(list_orders(&[1, 2, 3]), "1, 2, 3");
+        let many: Vec<OrderId> = (0..25).collect();
+        assert!(list_orders(&many).ends_with("19 and 5 more"));
+        assert_eq!(list_orders(&[]), "none");
+    }
+}

@@ -1,0 +1,124 @@
+//! `mesonero compare`: every model on one workload, one row each.
+//!
+//! The figures ([`Row`]) are computed apart from their printing, so that the
+//! table, JSON and later exports all show the same numbers.
+
+use std::io::{self, Write};
+use std::time::Duration;
+
+use serde::Serialize;
+
+use super::table::{Align, Table};
+use super::{seconds, wall};
+use crate::clock::ClockKind;
+use crate::restaurant::{Model, Run};
+
+/// One model's figures in a comparison.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Row {
+    /// The model's name.
+    pub model: &'static str,
+    /// Waiters it was given.
+    pub waiters: usize,
+    /// Cooks in the kitchen; `None` for unlimited.
+    pub cooks: Option<usize>,
+    /// OS threads it used.
+    pub threads: usize,
+    /// When the last order was dispatched, in restaurant seconds.
+    pub makespan_s: f64,
+    /// The model's ideal makespan, in restaurant seconds.
+    pub ideal_s: f64,
+    /// How much longer than the ideal, in percent.
+    pub overhead_pct: f64,
+    /// How many times faster than sync.
+    pub speedup: f64,
+    /// Wall time of the run, in seconds.
+    pub wall_s: f64,
+    /// `real` or `virtual`.
+    pub clock: &'static str,
+    /// Restaurant seconds per wall second; 1 on the virtual clock.
+    pub speed: f64,
+    #[serde(skip)]
+    makespan: Duration,
+    #[serde(skip)]
+    ideal: Duration,
+    #[serde(skip)]
+    wall: Duration,
+}
+
+/// How much longer `makespan` is than `ideal`, in percent.
+pub fn overhead_percent(makespan: Duration, ideal: Duration) -> f64 {
+    if ideal.is_zero() {
+        return 0.0;
+    }
+    (makespan.as_secs_f64() / ideal.as_secs_f64() - 1.0) * 100.0
+}
+
+/// The figures of each run. Speed-up is against the sync run when there is
+/// one, and against sync's ideal (every preparation time added up) when
+/// there is not.
+pub fn rows(runs: &[Run], sync_ideal: Duration) -> Vec<Row> {
+    let baseline = runs
+        .iter()
+        .find(|r| r.setup.model == Model::Sync)
+        .map(Run::makespan)
+        .unwrap_or(sync_ideal);
+    runs.iter()
+        .map(|run| {
+            let makespan = run.makespan();
+            let (clock, speed) = match run.setup.clock {
+                ClockKind::Real { speed } => ("real", speed),
+                ClockKind::Virtual => ("virtual", 1.0),
+            };
+            Row {
+                model: run.setup.model.name(),
+                waiters: run.setup.waiters,
+                cooks: run.setup.cooks,
+                threads: run.threads,
+                makespan_s: makespan.as_secs_f64(),
+                ideal_s: run.ideal.as_secs_f64(),
+                overhead_pct: overhead_percent(makespan, run.ideal),
+                speedup: if makespan.is_zero() { 0.0 } else { baseline.as_secs_f64() / makespan.as_secs_f64() },
+                wall_s: run.wall.as_secs_f64(),
+                clock,
+                speed,
+                makespan,
+                ideal: run.ideal,
+                wall: run.wall,
+            }
+        })
+        .collect()
+}
+
+/// Writes the rows as an aligned table.
+pub fn write_table(out: &mut impl Write, rows: &[Row]) -> io::Result<()> {
+    let mut table = Table::new(&[
+        ("model", Align::Left),
+        ("waiters", Align::Right),
+        ("threads", Align::Right),
+        ("makespan", Align::Right),
+        ("ideal", Align::Right),
+        ("overhead", Align::Right),
+        ("speed-up", Align::Right),
+        ("wall", Align::Right),
+    ]);
+    for r in rows {
+        table.row(vec![
+            r.model.to_string(),
+            r.waiters.to_string(),
+            r.threads.to_string(),
+            format!("{} s", seconds(r.makespan)),
+            format!("{} s", seconds(r.ideal)),
+            format!("{:+.1} %", r.overhead_pct),
+            format!("{:.2}x", r.speedup),
+            wall(r.wall),
+        ]);
+    }
+    table.write(out)
+}
+
+/// Writes the rows as a JSON array.
+pub fn write_json(out: &mut impl Write, rows: &[Row]) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, rows)?;
+    writeln!(out)
+}

@@ -1,0 +1,54 @@
+//! Printing events as they happen, for the real clock's live log.
+
+use std::io::{self, Write};
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Local};
+
+use super::{jsonl, log::ArticleLog};
+use crate::trace::Observer;
+use crate::workload::Workload;
+
+/// How each event is printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LiveFormat {
+    /// The article's log lines.
+    Log,
+    /// One JSON object per line.
+    Json,
+}
+
+/// The first write error of a live printer, if any: a closed pipe
+/// (`mesonero restaurant | head`) stops the printing, not the run.
+#[derive(Clone, Default)]
+pub struct WriteFailure(Arc<Mutex<Option<io::Error>>>);
+
+impl WriteFailure {
+    /// Takes the error, if printing failed.
+    pub fn take(&self) -> Option<io::Error> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).take()
+    }
+}
+
+/// An observer printing each event to `out` in `format`, and the handle
+/// that reports whether printing failed.
+pub fn printer<W: Write + Send + 'static>(format: LiveFormat, workload: Arc<Workload>, start: DateTime<Local>, mut out: W) -> (Observer, WriteFailure) {
+    let failure = WriteFailure::default();
+    let failed = failure.clone();
+    let log = ArticleLog::new(start);
+    let mut stopped = false;
+    let observer: Observer = Box::new(move |event| {
+        if stopped {
+            return;
+        }
+        let written = match format {
+            LiveFormat::Log => log.write_event(&mut out, &workload, event),
+            LiveFormat::Json => jsonl::write_event(&mut out, &workload, event),
+        };
+        if let Err(e) = written.and_then(|()| out.flush()) {
+            stopped = true;
+            *failed.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(e);
+        }
+    });
+    (observer, failure)
+}

@@ -1,0 +1,102 @@
+//! The article's log lines, in its exact shape.
+//!
+//! ```text
+//! 18:24:55 Received orders
+//! 18:24:55 <Waiter: 1> [Order: 0] ********Request order!********
+//! 18:24:55 <Waiter: 1> [Order: 0] Request burger. Wait 7.5 seg...
+//! 18:25:02 <Waiter: 1> [Order: 0] Done burger
+//! ```
+//!
+//! Timestamps are the start time plus restaurant time, so a run at
+//! `--speed 10`, or on the virtual clock, reads like the article's.
+
+use std::io::{self, Write};
+
+use chrono::{DateTime, Local};
+
+use crate::trace::{Event, EventKind};
+use crate::workload::{duration, Workload};
+
+/// Turns events into the article's log lines.
+pub struct ArticleLog {
+    start: DateTime<Local>,
+}
+
+impl ArticleLog {
+    /// A log whose restaurant time 0 is `start`.
+    pub fn new(start: DateTime<Local>) -> ArticleLog {
+        ArticleLog { start }
+    }
+
+    /// Writes the line (or, after `Done dispatch!`, the line and a blank
+    /// line, as Python's `{:-^30}\n` gives) for one event.
+    pub fn write_event(&self, out: &mut impl Write, workload: &Workload, event: &Event) -> io::Result<()> {
+        let at = chrono::Duration::from_std(event.at()).unwrap_or(chrono::Duration::MAX);
+        let clock = (self.start + at).format("%H:%M:%S");
+        write!(out, "{clock} ")?;
+        write_message(out, workload, event)?;
+        writeln!(out)?;
+        if event.kind == EventKind::DoneDispatch {
+            writeln!(out)?;
+        }
+        Ok(())
+    }
+}
+
+/// The line for one event, without its timestamp.
+pub fn write_message(out: &mut impl Write, workload: &Workload, event: &Event) -> io::Result<()> {
+    if event.kind == EventKind::ReceivedOrders {
+        return write!(out, "Received orders");
+    }
+    write!(out, "<Waiter: {}> [Order: {}] ", event.waiter, event.order)?;
+    let name = |item: u16| workload.product_name(event.order, item as usize);
+    match event.kind {
+        EventKind::ReceivedOrders => Ok(()),
+        EventKind::RequestOrder => write!(out, "{:*^30}", "Request order!"),
+        EventKind::RequestProduct { item } => {
+            let wait = duration::seconds(workload.preparation(event.order, item as usize));
+            write!(out, "Request {}. Wait {wait} seg...", name(item))
+        }
+        EventKind::DoneProduct { item } => write!(out, "Done {}", name(item)),
+        EventKind::DoneOrder => write!(out, "Done order!"),
+        EventKind::Dispatch { item } => write!(out, "Dispatch {}", name(item)),
+        EventKind::DoneDispatch => write!(out, "{:-^30}", "Done dispatch!"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::trace::Recorder;
+    use chrono::TimeZone;
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    #[test]
+    fn lines_have_the_articles_shape() {
+        let workload = Arc::new(Workload::article());
+        let r = Recorder::new(Arc::clone(&workload), None);
+        let at = |ms| Duration::from_millis(ms);
+        r.record_at(at(0), 0, 0, EventKind::ReceivedOrders);
+        r.record_at(at(0), 1, 0, EventKind::RequestOrder);
+        r.record_at(at(0), 1, 0, EventKind::RequestProduct { item: 0 });
+        r.record_at(at(7500), 1, 0, EventKind::DoneProduct { item: 0 });
+        r.record_at(at(8500), 1, 0, EventKind::Dispatch { item: 1 });
+        r.record_at(at(8500), 1, 0, EventKind::DoneDispatch);
+        let start = Local.with_ymd_and_hms(2020, 10, 18, 18, 24, 55).unwrap();
+        let log = ArticleLog::new(start);
+        let mut out = Vec::new();
+        for e in r.into_trace().events() {
+            log.write_event(&mut out, &workload, e).unwrap();
+        }
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "18:24:55 Received orders\n\
+             18:24:55 <Waiter: 1> [Order: 0] ********Request order!********\n\
+             18:24:55 <Waiter: 1> [Order: 0] Request burger. Wait 7.5 seg...\n\
+             18:25:02 <Waiter: 1> [Order: 0] Done burger\n\
+             18:25:03 <Waiter: 1> [Order: 0] Dispatch soda\n\
+             18:25:03 <Waiter: 1> [Order: 0] --------Done dispatch!--------\n\n"
+        );
+    }
+}

@@ -1,0 +1,61 @@
+//! Renderers: everything a user sees, drawn from traces and runs.
+//!
+//! - [`log`]: the article's log lines, `HH:MM:SS <Waiter: 1> [Order: 0] ...`;
+//! - [`jsonl`]: one JSON object per event;
+//! - [`live`]: either of those, printed as events happen;
+//! - [`summary`]: the one line after a run;
+//! - [`compare`]: the comparison of models (figures, table, JSON);
+//! - [`table`]: aligned text tables.
+//!
+//! Renderers write to any `impl Write`, so tests capture what users see.
+
+pub mod compare;
+pub mod jsonl;
+pub mod live;
+pub mod log;
+pub mod summary;
+pub mod table;
+
+use std::time::Duration;
+
+/// Restaurant seconds as people read them: at most three decimals, no
+/// trailing zeros (`43.8`, `7.5`, `23.612`).
+pub fn seconds(d: Duration) -> String {
+    let millis = (d.as_nanos() + 500_000) / 1_000_000;
+    let text = format!("{}.{:03}", millis / 1000, millis % 1000);
+    text.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// Wall time, with a unit chosen for its size: `812 µs`, `4.38 ms`, `7.52 s`.
+pub fn wall(d: Duration) -> String {
+    let secs = d.as_secs_f64();
+    if secs >= 1.0 {
+        format!("{secs:.2} s")
+    } else if secs >= 1e-3 {
+        format!("{:.2} ms", secs * 1e3)
+    } else {
+        format!("{:.0} µs", secs * 1e6)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seconds_read_like_the_article() {
+        assert_eq!(seconds(Duration::from_millis(43_800)), "43.8");
+        assert_eq!(seconds(Duration::from_millis(7_500)), "7.5");
+        assert_eq!(seconds(Duration::from_secs(4)), "4");
+        assert_eq!(seconds(Duration::from_micros(23_612_400)), "23.612");
+        assert_eq!(seconds(Duration::from_micros(999_600)), "1");
+        assert_eq!(seconds(Duration::ZERO), "0");
+    }
+
+    #[test]
+    fn wall_time_picks_a_unit() {
+        assert_eq!(wall(Duration::from_millis(7_520)), "7.52 s");
+        assert_eq!(wall(Duration::from_micros(4_380)), "4.38 ms");
+        assert_eq!(wall(Duration::from_micros(812)), "812 µs");
+    }
+}
