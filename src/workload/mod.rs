@@ -275,6 +275,12 @@ pub enum WorkloadError {
     /// More orders than the tool will hold in memory.
     #[error("{0} orders is more than the {MAX_ORDERS} a run may hold; use a smaller --repeat or --random")]
     TooManyOrders(usize),
+    /// Orders repeated no times at all.
+    #[error("--repeat must be at least 1: repeating the orders 0 times leaves none to serve")]
+    ZeroRepeat,
+    /// No random orders at all.
+    #[error("--random must be at least 1: 0 random orders leaves none to serve")]
+    ZeroRandom,
 }
 
 #[cfg(test)]
