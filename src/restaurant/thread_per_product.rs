@@ -81,11 +81,3 @@ fn request_order(waiter: &Waiter, order: OrderId) -> Result<(), Stop> {
     waiter.dispatch_order(order);
     Ok(())
 }
-
-/// Waits for every thread, keeping the first reason any of them stopped.
-fn join_all(threads: Vec<Worker<'_, Result<(), Stop>>>) -> Result<(), Stop> {
-    threads
-        .into_iter()
-        .map(Worker::join)
-        .fold(Ok(()), Result::and)
-}
