@@ -52,7 +52,12 @@ pub struct RestaurantArgs {
 #[derive(Debug, Args)]
 pub struct CompareArgs {
     /// The models to compare, separated by commas.
-    #[arg(long, value_enum, value_delimiter = ',', default_value = "sync,threads,thread-per-product,async")]
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        default_value = "sync,threads,thread-per-product,async"
+    )]
     pub models: Vec<Model>,
     /// How to print the comparison.
     #[arg(long, value_enum, default_value = "table")]
@@ -136,7 +141,9 @@ pub enum TableFormat {
 fn parse_speed(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
         Ok(speed) if speed.is_finite() && speed > 0.0 && speed <= 1e9 => Ok(speed),
-        Ok(_) => Err(format!("'{text}' is not a speed: give a positive number up to 1e9, such as 10")),
+        Ok(_) => Err(format!(
+            "'{text}' is not a speed: give a positive number up to 1e9, such as 10"
+        )),
         Err(_) => Err(format!("'{text}' is not a number")),
     }
 }
@@ -162,7 +169,10 @@ mod tests {
     #[test]
     fn speeds_must_be_positive_numbers() {
         for bad in ["0", "-1", "nan", "inf", "fast"] {
-            assert!(Cli::try_parse_from(["mesonero", "compare", "--speed", bad]).is_err(), "{bad}");
+            assert!(
+                Cli::try_parse_from(["mesonero", "compare", "--speed", bad]).is_err(),
+                "{bad}"
+            );
         }
     }
 }

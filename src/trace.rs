@@ -74,33 +74,72 @@ impl EventKind {
     }
 }
 
-/// One thing that happened. Kept small (24 bytes): a large run records
-/// millions of them.
+/// One thing that happened.
+///
+/// Kept to 16 bytes, since a large run records millions of events: the
+/// time, and the waiter, order, kind and product packed into one word.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Event {
     at_micros: u64,
-    /// The waiter; 0 for the cashier.
-    pub waiter: WaiterId,
-    /// The order; 0 for `ReceivedOrders`, which concerns them all.
-    pub order: OrderId,
-    /// What happened.
-    pub kind: EventKind,
+    /// order: 25 bits | waiter: 20 bits | kind: 3 bits | item: 16 bits
+    packed: u64,
 }
+
+/// Bits for the order id: room for [`crate::workload::MAX_ORDERS`].
+const ORDER_BITS: u32 = 25;
+/// Bits for the waiter id: room for a million waiters.
+const WAITER_BITS: u32 = 20;
+/// The most waiters a run may have, so that an event can name each.
+pub const MAX_WAITERS: u32 = (1 << WAITER_BITS) - 1;
 
 impl Event {
     /// Creates an event at a point of restaurant time.
     pub fn new(at: Duration, waiter: WaiterId, order: OrderId, kind: EventKind) -> Event {
+        debug_assert!(order < 1 << ORDER_BITS && waiter <= MAX_WAITERS);
+        let (tag, item) = match kind {
+            EventKind::ReceivedOrders => (0, 0),
+            EventKind::RequestOrder => (1, 0),
+            EventKind::RequestProduct { item } => (2, item),
+            EventKind::DoneProduct { item } => (3, item),
+            EventKind::DoneOrder => (4, 0),
+            EventKind::Dispatch { item } => (5, item),
+            EventKind::DoneDispatch => (6, 0),
+        };
+        let order = u64::from(order) & ((1 << ORDER_BITS) - 1);
+        let waiter = u64::from(waiter) & u64::from(MAX_WAITERS);
         Event {
             at_micros: at.as_micros() as u64,
-            waiter,
-            order,
-            kind,
+            packed: order << 39 | waiter << 19 | tag << 16 | u64::from(item),
         }
     }
 
     /// When it happened, in restaurant time since the run started.
     pub fn at(&self) -> Duration {
         Duration::from_micros(self.at_micros)
+    }
+
+    /// The waiter; 0 for the cashier.
+    pub fn waiter(&self) -> WaiterId {
+        ((self.packed >> 19) & u64::from(MAX_WAITERS)) as WaiterId
+    }
+
+    /// The order; 0 for `ReceivedOrders`, which concerns them all.
+    pub fn order(&self) -> OrderId {
+        (self.packed >> 39) as OrderId
+    }
+
+    /// What happened.
+    pub fn kind(&self) -> EventKind {
+        let item = self.packed as u16;
+        match (self.packed >> 16) & 0b111 {
+            0 => EventKind::ReceivedOrders,
+            1 => EventKind::RequestOrder,
+            2 => EventKind::RequestProduct { item },
+            3 => EventKind::DoneProduct { item },
+            4 => EventKind::DoneOrder,
+            5 => EventKind::Dispatch { item },
+            _ => EventKind::DoneDispatch,
+        }
     }
 }
 
@@ -137,8 +176,8 @@ impl Trace {
     pub fn pending_orders(&self) -> Vec<OrderId> {
         let mut dispatched = vec![false; self.workload.orders().len()];
         for e in &self.events {
-            if e.kind == EventKind::DoneDispatch {
-                if let Some(d) = dispatched.get_mut(e.order as usize) {
+            if e.kind() == EventKind::DoneDispatch {
+                if let Some(d) = dispatched.get_mut(e.order() as usize) {
                     *d = true;
                 }
             }
@@ -151,5 +190,38 @@ impl Trace {
     /// Checks that the service was correct; see [`InvariantError`].
     pub fn check(&self) -> Result<(), InvariantError> {
         check::check(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn events_pack_every_field_into_sixteen_bytes() {
+        assert_eq!(std::mem::size_of::<Event>(), 16);
+        let kinds = [
+            EventKind::ReceivedOrders,
+            EventKind::RequestOrder,
+            EventKind::RequestProduct { item: u16::MAX },
+            EventKind::DoneProduct { item: 7 },
+            EventKind::DoneOrder,
+            EventKind::Dispatch { item: 0 },
+            EventKind::DoneDispatch,
+        ];
+        for kind in kinds {
+            let max_order = crate::workload::MAX_ORDERS as OrderId;
+            let e = Event::new(
+                Duration::from_micros(u64::MAX / 2),
+                MAX_WAITERS,
+                max_order,
+                kind,
+            );
+            assert_eq!(
+                (e.waiter(), e.order(), e.kind()),
+                (MAX_WAITERS, max_order, kind)
+            );
+            assert_eq!(e.at(), Duration::from_micros(u64::MAX / 2));
+        }
     }
 }

@@ -55,7 +55,9 @@ pub(crate) fn to_restaurant(elapsed: Duration, speed: f64) -> Duration {
     if speed == 1.0 {
         elapsed
     } else {
-        elapsed.mul_f64(speed)
+        // Nanoseconds through f64 rather than `Duration::mul_f64`, which is
+        // several times slower; this runs for every event of a run.
+        Duration::from_nanos((elapsed.as_nanos() as f64 * speed) as u64)
     }
 }
 

@@ -19,7 +19,11 @@ pub(super) fn run(args: &CompareArgs, shutdown: &Shutdown) -> Result<(), Command
     for (i, &model) in models.iter().enumerate() {
         let setup = super::setup(model, &args.service);
         if progress {
-            eprint!("\r\x1b[Kserving with {model} ({} of {})...", i + 1, models.len());
+            eprint!(
+                "\r\x1b[Kserving with {model} ({} of {})...",
+                i + 1,
+                models.len()
+            );
         }
         let run = restaurant::run(&workload, &setup, None, shutdown);
         if progress {

@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use thiserror::Error;
 
-use crate::cli::{ClockArg, Cli, Command, ServiceArgs, WorkloadArgs};
+use crate::cli::{Cli, ClockArg, Command, ServiceArgs, WorkloadArgs};
 use crate::clock::{ClockKind, Shutdown};
 use crate::restaurant::{Model, RunError, Setup};
 use crate::workload::file::FileError;

@@ -78,7 +78,11 @@ pub fn rows(runs: &[Run], sync_ideal: Duration) -> Vec<Row> {
                 makespan_s: makespan.as_secs_f64(),
                 ideal_s: run.ideal.as_secs_f64(),
                 overhead_pct: overhead_percent(makespan, run.ideal),
-                speedup: if makespan.is_zero() { 0.0 } else { baseline.as_secs_f64() / makespan.as_secs_f64() },
+                speedup: if makespan.is_zero() {
+                    0.0
+                } else {
+                    baseline.as_secs_f64() / makespan.as_secs_f64()
+                },
                 wall_s: run.wall.as_secs_f64(),
                 clock,
                 speed,

@@ -29,17 +29,21 @@ struct Line<'a> {
 
 /// Writes one event as a line of JSON.
 pub fn write_event(out: &mut impl Write, workload: &Workload, event: &Event) -> io::Result<()> {
-    let cashier = event.kind == EventKind::ReceivedOrders;
-    let item = event.kind.item();
+    let cashier = event.kind() == EventKind::ReceivedOrders;
+    let item = event.kind().item();
     let line = Line {
         at_s: event.at().as_secs_f64(),
-        kind: event.kind.name(),
-        waiter: (!cashier).then_some(event.waiter),
-        order: (!cashier).then_some(event.order),
+        kind: event.kind().name(),
+        waiter: (!cashier).then_some(event.waiter()),
+        order: (!cashier).then_some(event.order()),
         item,
-        product: item.map(|i| workload.product_name(event.order, i)),
-        wait_s: match event.kind {
-            EventKind::RequestProduct { item } => Some(workload.preparation(event.order, item as usize).as_secs_f64()),
+        product: item.map(|i| workload.product_name(event.order(), i)),
+        wait_s: match event.kind() {
+            EventKind::RequestProduct { item } => Some(
+                workload
+                    .preparation(event.order(), item as usize)
+                    .as_secs_f64(),
+            ),
             _ => None,
         },
     };
@@ -56,8 +60,18 @@ mod tests {
     fn an_event_is_one_line_of_json() {
         let w = Workload::article();
         let mut out = Vec::new();
-        write_event(&mut out, &w, &Event::new(Duration::ZERO, 0, 0, EventKind::ReceivedOrders)).unwrap();
-        write_event(&mut out, &w, &Event::new(Duration::ZERO, 2, 1, EventKind::RequestProduct { item: 2 })).unwrap();
+        write_event(
+            &mut out,
+            &w,
+            &Event::new(Duration::ZERO, 0, 0, EventKind::ReceivedOrders),
+        )
+        .unwrap();
+        write_event(
+            &mut out,
+            &w,
+            &Event::new(Duration::ZERO, 2, 1, EventKind::RequestProduct { item: 2 }),
+        )
+        .unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),
             "{\"at_s\":0.0,\"kind\":\"received-orders\"}\n\

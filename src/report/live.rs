@@ -32,7 +32,12 @@ impl WriteFailure {
 
 /// An observer printing each event to `out` in `format`, and the handle
 /// that reports whether printing failed.
-pub fn printer<W: Write + Send + 'static>(format: LiveFormat, workload: Arc<Workload>, start: DateTime<Local>, mut out: W) -> (Observer, WriteFailure) {
+pub fn printer<W: Write + Send + 'static>(
+    format: LiveFormat,
+    workload: Arc<Workload>,
+    start: DateTime<Local>,
+    mut out: W,
+) -> (Observer, WriteFailure) {
     let failure = WriteFailure::default();
     let failed = failure.clone();
     let log = ArticleLog::new(start);

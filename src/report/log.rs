@@ -30,13 +30,18 @@ impl ArticleLog {
 
     /// Writes the line (or, after `Done dispatch!`, the line and a blank
     /// line, as Python's `{:-^30}\n` gives) for one event.
-    pub fn write_event(&self, out: &mut impl Write, workload: &Workload, event: &Event) -> io::Result<()> {
+    pub fn write_event(
+        &self,
+        out: &mut impl Write,
+        workload: &Workload,
+        event: &Event,
+    ) -> io::Result<()> {
         let at = chrono::Duration::from_std(event.at()).unwrap_or(chrono::Duration::MAX);
         let clock = (self.start + at).format("%H:%M:%S");
         write!(out, "{clock} ")?;
         write_message(out, workload, event)?;
         writeln!(out)?;
-        if event.kind == EventKind::DoneDispatch {
+        if event.kind() == EventKind::DoneDispatch {
             writeln!(out)?;
         }
         Ok(())
@@ -45,16 +50,21 @@ impl ArticleLog {
 
 /// The line for one event, without its timestamp.
 pub fn write_message(out: &mut impl Write, workload: &Workload, event: &Event) -> io::Result<()> {
-    if event.kind == EventKind::ReceivedOrders {
+    if event.kind() == EventKind::ReceivedOrders {
         return write!(out, "Received orders");
     }
-    write!(out, "<Waiter: {}> [Order: {}] ", event.waiter, event.order)?;
-    let name = |item: u16| workload.product_name(event.order, item as usize);
-    match event.kind {
+    write!(
+        out,
+        "<Waiter: {}> [Order: {}] ",
+        event.waiter(),
+        event.order()
+    )?;
+    let name = |item: u16| workload.product_name(event.order(), item as usize);
+    match event.kind() {
         EventKind::ReceivedOrders => Ok(()),
         EventKind::RequestOrder => write!(out, "{:*^30}", "Request order!"),
         EventKind::RequestProduct { item } => {
-            let wait = duration::seconds(workload.preparation(event.order, item as usize));
+            let wait = duration::seconds(workload.preparation(event.order(), item as usize));
             write!(out, "Request {}. Wait {wait} seg...", name(item))
         }
         EventKind::DoneProduct { item } => write!(out, "Done {}", name(item)),

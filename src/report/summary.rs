@@ -12,7 +12,8 @@ use crate::restaurant::Run;
 pub fn write(out: &mut impl Write, run: &Run) -> io::Result<()> {
     let w = run.trace.workload();
     let setup = &run.setup;
-    let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     let cooks = match setup.cooks {
         Some(n) => plural(n, "cook", "cooks"),
         None => "unlimited cooks".to_string(),

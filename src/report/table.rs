@@ -37,7 +37,10 @@ impl Table {
         let widths: Vec<usize> = (0..self.columns.len())
             .map(|c| {
                 let header = self.columns[c].0.chars().count();
-                self.rows.iter().map(|r| cell(r, c).chars().count()).fold(header, usize::max)
+                self.rows
+                    .iter()
+                    .map(|r| cell(r, c).chars().count())
+                    .fold(header, usize::max)
             })
             .collect();
         let line = |out: &mut dyn Write, cells: Vec<&str>| -> io::Result<()> {

@@ -11,6 +11,8 @@
 //! which wakes only the futures that are ready and so scales to hundreds of
 //! thousands, and [`join_all`] for the few products of one order.
 
+use std::time::Duration;
+
 use futures::future::join_all;
 use futures::stream::{FuturesUnordered, StreamExt};
 
@@ -31,8 +33,8 @@ struct Service<'a> {
 }
 
 impl Service<'_> {
-    fn log(&self, waiter: WaiterId, order: OrderId, kind: EventKind) {
-        self.recorder.record(&self.clock, waiter, order, kind);
+    fn log(&self, waiter: WaiterId, order: OrderId, kind: EventKind) -> Duration {
+        self.recorder.record(&self.clock, waiter, order, kind)
     }
 }
 
@@ -80,11 +82,14 @@ impl Waiter<'_, '_> {
     /// Takes every product of a ready order to its table.
     fn dispatch_order(&self, order: OrderId) {
         let service = self.service;
-        service.log(self.id, order, EventKind::DoneOrder);
-        for item in 0..service.workload.order(order).products.len() {
-            service.log(self.id, order, EventKind::Dispatch { item: item as u16 });
-        }
-        service.log(self.id, order, EventKind::DoneDispatch);
+        let items = service.workload.order(order).products.len() as u16;
+        let dispatch = (0..items).map(|item| EventKind::Dispatch { item });
+        let kinds = std::iter::once(EventKind::DoneOrder)
+            .chain(dispatch)
+            .chain(std::iter::once(EventKind::DoneDispatch));
+        service
+            .recorder
+            .record_all(&service.clock, self.id, order, kinds);
     }
 }
 
@@ -120,7 +125,14 @@ pub fn serve(shift: &Shift) -> Result<Served, Stop> {
             .collect();
 
         service.log(0, 0, EventKind::ReceivedOrders);
-        let work = join_all(waiters.iter().map(|waiter| waiter.request_orders()));
+        // Unconstrained: tokio's cooperative budget would make a timer
+        // that is ready look pending after 128 polls, and every look at the
+        // hundreds of thousands of orders would start over; the orders
+        // here are the only work on this runtime, so there is no one to be
+        // fair to.
+        let work = tokio::task::unconstrained(join_all(
+            waiters.iter().map(|waiter| waiter.request_orders()),
+        ));
         // `biased`: check the work first, so that the run is deterministic
         // on the virtual clock.
         tokio::select! {

@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 use super::{OrderQueue, Shift, Stop};
-use crate::clock::{ClockKind, Now, ThreadClock, Worker};
+use crate::clock::{ClockKind, ThreadClock, Worker};
 use crate::kitchen::Kitchen;
 use crate::trace::{EventKind, Recorder, WaiterId};
 use crate::workload::{OrderId, Workload};
@@ -44,8 +44,8 @@ impl<'a> Service<'a> {
     }
 
     /// Records an event now.
-    pub fn log(&self, waiter: WaiterId, order: OrderId, kind: EventKind) {
-        self.recorder.record(&self.clock, waiter, order, kind);
+    pub fn log(&self, waiter: WaiterId, order: OrderId, kind: EventKind) -> Duration {
+        self.recorder.record(&self.clock, waiter, order, kind)
     }
 
     /// The OS threads this shift used: the one that opened it, and every
@@ -86,9 +86,9 @@ impl<'s, 'a> Waiter<'s, 'a> {
     /// Asks the kitchen for one product and waits until it is handed over.
     pub fn request_product(&self, order: OrderId, item: u16) -> Result<(), Stop> {
         let service = self.service;
-        service.log(self.id, order, EventKind::RequestProduct { item });
-        let preparation: Duration = service.workload.preparation(order, item as usize);
-        let ready = service.kitchen.ready_at(service.clock.now(), preparation);
+        let now = service.log(self.id, order, EventKind::RequestProduct { item });
+        let preparation = service.workload.preparation(order, item as usize);
+        let ready = service.kitchen.ready_at(now, preparation);
         // The article's `time.sleep(time_sleep)`: this thread can do
         // nothing else until the product is ready.
         service.clock.sleep_until(ready)?;
@@ -99,16 +99,22 @@ impl<'s, 'a> Waiter<'s, 'a> {
     /// Takes every product of a ready order to its table.
     pub fn dispatch_order(&self, order: OrderId) {
         let service = self.service;
-        service.log(self.id, order, EventKind::DoneOrder);
-        for item in 0..service.workload.order(order).products.len() {
-            service.log(self.id, order, EventKind::Dispatch { item: item as u16 });
-        }
-        service.log(self.id, order, EventKind::DoneDispatch);
+        let items = service.workload.order(order).products.len() as u16;
+        let dispatch = (0..items).map(|item| EventKind::Dispatch { item });
+        let kinds = std::iter::once(EventKind::DoneOrder)
+            .chain(dispatch)
+            .chain(std::iter::once(EventKind::DoneDispatch));
+        service
+            .recorder
+            .record_all(&service.clock, self.id, order, kinds);
     }
 }
 
 /// Waits for every thread, keeping the first reason any of them stopped
 /// early.
 pub(super) fn join_all(threads: Vec<Worker<'_, Result<(), Stop>>>) -> Result<(), Stop> {
-    threads.into_iter().map(Worker::join).fold(Ok(()), Result::and)
+    threads
+        .into_iter()
+        .map(Worker::join)
+        .fold(Ok(()), Result::and)
 }

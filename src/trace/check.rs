@@ -95,14 +95,14 @@ pub(super) fn check(trace: &Trace) -> Result<(), InvariantError> {
     let mut orders = vec![OrderState::default(); workload.orders().len()];
 
     for (index, e) in trace.events().iter().enumerate() {
-        if e.kind == EventKind::ReceivedOrders {
+        if e.kind() == EventKind::ReceivedOrders {
             continue;
         }
-        let o = e.order as usize;
+        let o = e.order() as usize;
         let unknown = || InvariantError::Unknown {
             index,
-            order: e.order,
-            item: e.kind.item(),
+            order: e.order(),
+            item: e.kind().item(),
         };
         if o >= orders.len() {
             return Err(unknown());
@@ -110,13 +110,13 @@ pub(super) fn check(trace: &Trace) -> Result<(), InvariantError> {
         let order = &mut orders[o];
         let at = e.at();
         let micros = at.as_micros() as u64;
-        if let Some(item) = e.kind.item() {
+        if let Some(item) = e.kind().item() {
             if first_slot[o] + item >= first_slot[o + 1] {
                 return Err(unknown());
             }
-            let name = || workload.product_name(e.order, item).to_string();
+            let name = || workload.product_name(e.order(), item).to_string();
             let p = &mut products[first_slot[o] + item];
-            match e.kind {
+            match e.kind() {
                 EventKind::RequestProduct { .. } => {
                     p.requested += 1;
                     p.requested_at = micros;
@@ -124,7 +124,7 @@ pub(super) fn check(trace: &Trace) -> Result<(), InvariantError> {
                 EventKind::DoneProduct { .. } => {
                     if p.requested_at == NEVER || micros < p.requested_at {
                         return Err(InvariantError::OutOfOrder {
-                            order: e.order,
+                            order: e.order(),
                             what: format!("{} (item {item}) done before it was requested", name()),
                         });
                     }
@@ -134,7 +134,7 @@ pub(super) fn check(trace: &Trace) -> Result<(), InvariantError> {
                 _ => {
                     if order.done_at.is_none() {
                         return Err(InvariantError::OutOfOrder {
-                            order: e.order,
+                            order: e.order(),
                             what: format!(
                                 "{} (item {item}) dispatched before the order was done",
                                 name()
@@ -146,17 +146,17 @@ pub(super) fn check(trace: &Trace) -> Result<(), InvariantError> {
             }
             continue;
         }
-        match e.kind {
+        match e.kind() {
             EventKind::DoneOrder => {
                 let (from, to) = (first_slot[o], first_slot[o + 1]);
                 if let Some(item) = (from..to)
                     .find(|&s| products[s].done_at == NEVER || products[s].done_at > micros)
                 {
                     return Err(InvariantError::OutOfOrder {
-                        order: e.order,
+                        order: e.order(),
                         what: format!(
                             "done before {} (item {}) was ready",
-                            workload.product_name(e.order, item - from),
+                            workload.product_name(e.order(), item - from),
                             item - from
                         ),
                     });
@@ -167,7 +167,7 @@ pub(super) fn check(trace: &Trace) -> Result<(), InvariantError> {
             EventKind::DoneDispatch => {
                 if order.done_at.is_none() {
                     return Err(InvariantError::OutOfOrder {
-                        order: e.order,
+                        order: e.order(),
                         what: "dispatched before it was done".into(),
                     });
                 }

@@ -38,24 +38,47 @@ impl Recorder {
         }
     }
 
-    /// Records that `kind` happened now to `waiter` and `order`.
+    /// Records that `kind` happened now to `waiter` and `order`, and
+    /// returns the time it used.
     pub fn record<C: Now + ?Sized>(
         &self,
         clock: &C,
         waiter: WaiterId,
         order: OrderId,
         kind: EventKind,
-    ) {
+    ) -> Duration {
+        self.record_all(clock, waiter, order, [kind])
+    }
+
+    /// Records several events that happen at the same moment, such as an
+    /// order's dispatch, in one go: nothing from another thread comes
+    /// between them, and the clock is read once. Returns the time used.
+    pub fn record_all<C, I>(
+        &self,
+        clock: &C,
+        waiter: WaiterId,
+        order: OrderId,
+        kinds: I,
+    ) -> Duration
+    where
+        C: Now + ?Sized,
+        I: IntoIterator<Item = EventKind>,
+    {
         // The time is read while the lock is held, so that the trace is in
         // time order even when threads record at nearly the same moment.
         // A poisoned lock only means another thread panicked mid-record;
         // the events already there are still good.
         let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
-        let event = Event::new(clock.now(), waiter, order, kind);
-        inner.events.push(event);
-        if let Some(observer) = inner.observer.as_mut() {
-            observer(&event);
+        let at = clock.now();
+        let Inner { events, observer } = &mut *inner;
+        for kind in kinds {
+            let event = Event::new(at, waiter, order, kind);
+            events.push(event);
+            if let Some(observer) = observer.as_mut() {
+                observer(&event);
+            }
         }
+        at
     }
 
     /// Records an event at a given time (for tests and replays).
