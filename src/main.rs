@@ -22,4 +22,4 @@ fn main() -> ExitCode {
 
 // A faster allocator: large async runs allocate a million futures.
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;

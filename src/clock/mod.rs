@@ -13,6 +13,7 @@
 //! [`ThreadClock`] is what the threaded models hold: either of the two, plus
 //! the spawning and joining of threads, which the virtual clock must see.
 
+mod limits;
 mod real;
 mod shutdown;
 mod thread;
@@ -21,6 +22,7 @@ mod virtual_threads;
 
 use std::time::Duration;
 
+pub use limits::{thread_budget, ThreadBudget};
 pub use real::RealClock;
 pub use shutdown::{Interrupted, Shutdown};
 pub use thread::{SpawnError, ThreadClock, Worker};

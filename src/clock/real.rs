@@ -1,36 +1,58 @@
 //! The real clock for threads: wall time, compressed by a speed factor.
 
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use super::{Interrupted, Now, Shutdown};
 
-/// Wall time since a start instant, `speed` times faster than the
+/// Wall time since the restaurant opened, `speed` times faster than the
 /// restaurant's: at speed 10, 7.5 restaurant seconds take 0.75 s.
+///
+/// The clock starts when [`RealClock::start`] is first called, not when it
+/// is made, so that staff can be hired (threads started) before opening
+/// without their start-up counting as service time.
 pub struct RealClock {
-    start: Instant,
+    start: OnceLock<Instant>,
     speed: f64,
     shutdown: Shutdown,
 }
 
 impl RealClock {
-    /// A clock starting now. `speed` must be positive and finite.
+    /// A clock not yet started. `speed` must be positive and finite.
     pub fn new(speed: f64, shutdown: Shutdown) -> RealClock {
         RealClock {
-            start: Instant::now(),
+            start: OnceLock::new(),
             speed,
             shutdown,
         }
     }
 
+    /// Starts the clock at restaurant time 0, if it has not started yet.
+    pub fn start(&self) {
+        self.origin();
+    }
+
+    /// Blocks until the clock has started.
+    pub fn wait_for_start(&self) {
+        self.start.wait();
+    }
+
     /// Blocks the calling thread until restaurant time `at`.
     pub fn sleep_until(&self, at: Duration) -> Result<(), Interrupted> {
         self.shutdown
-            .sleep_until(self.start + super::to_wall(at, self.speed))
+            .sleep_until(self.origin() + super::to_wall(at, self.speed))
+    }
+
+    fn origin(&self) -> Instant {
+        *self.start.get_or_init(Instant::now)
     }
 }
 
 impl Now for RealClock {
     fn now(&self) -> Duration {
-        super::to_restaurant(self.start.elapsed(), self.speed)
+        match self.start.get() {
+            Some(start) => super::to_restaurant(start.elapsed(), self.speed),
+            None => Duration::ZERO,
+        }
     }
 }

@@ -4,34 +4,52 @@
 //! the virtual clock they must also tell the clock, which runs one thread
 //! at a time and needs to know who is waiting for whom.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::thread::{Scope, ScopedJoinHandle};
 use std::time::Duration;
 
 use thiserror::Error;
 
 use super::virtual_threads::Participant;
-use super::{Interrupted, Now, RealClock, Shutdown, VirtualClock};
+use super::{thread_budget, Interrupted, Now, RealClock, Shutdown, VirtualClock};
 
 /// Stack size of the threads the models start. Their work is shallow, and a
 /// small stack lets thousands of threads start quickly.
 const STACK_SIZE: usize = 256 * 1024;
 
-/// The operating system refused to start another thread.
+/// The operating system refused, or would refuse, another thread.
 #[derive(Debug, Error)]
-#[error("the operating system refused to start thread number {number} ({source})")]
-pub struct SpawnError {
-    /// How many threads had been started before, plus one.
-    pub number: usize,
-    /// What the operating system said.
-    #[source]
-    pub source: std::io::Error,
+pub enum SpawnError {
+    /// The system said no.
+    #[error("the operating system refused to start thread number {number} ({source})")]
+    Refused {
+        /// How many threads had been started before, plus one.
+        number: usize,
+        /// What the operating system said.
+        #[source]
+        source: std::io::Error,
+    },
+    /// One more thread would pass the system's limit.
+    #[error("{live} threads are running, as many as this system allows ({because})")]
+    OverBudget {
+        /// Threads alive at the time.
+        live: usize,
+        /// The limit's source.
+        because: String,
+    },
 }
 
 /// A real or virtual clock for models that use OS threads.
 pub struct ThreadClock {
     kind: Kind,
     spawned: AtomicUsize,
+    /// Threads started and not yet joined, checked against the system's
+    /// [`thread_budget`]. A thread that has returned but was not joined
+    /// still holds its stack, so it counts until joined.
+    live: AtomicUsize,
+    /// Set when the shift is called off before it opens: every sleep
+    /// fails at once.
+    closed: AtomicBool,
 }
 
 enum Kind {
@@ -56,11 +74,33 @@ impl ThreadClock {
         ThreadClock {
             kind,
             spawned: AtomicUsize::new(0),
+            live: AtomicUsize::new(0),
+            closed: AtomicBool::new(false),
         }
+    }
+
+    /// Opens the restaurant: restaurant time 0 is now, and the threads
+    /// started so far may begin. Threads started later begin at once.
+    pub fn open(&self) {
+        // The virtual clock is at 0 until somebody sleeps, and its threads
+        // wait for the baton anyway.
+        if let Kind::Real(clock) = &self.kind {
+            clock.start();
+        }
+    }
+
+    /// Calls the shift off before it opened: the threads waiting for the
+    /// opening start, and stop at their first wait.
+    pub fn close(&self) {
+        self.closed.store(true, Ordering::Relaxed);
+        self.open();
     }
 
     /// Blocks the calling thread until restaurant time `at`.
     pub fn sleep_until(&self, at: Duration) -> Result<(), Interrupted> {
+        if self.closed.load(Ordering::Relaxed) {
+            return Err(Interrupted);
+        }
         match &self.kind {
             Kind::Real(clock) => clock.sleep_until(at),
             Kind::Virtual(clock, shutdown) => {
@@ -85,14 +125,30 @@ impl ThreadClock {
         T: Send + 'scope,
         F: FnOnce() -> T + Send + 'scope,
     {
+        let budget = thread_budget();
+        let live = self.live.fetch_add(1, Ordering::Relaxed);
+        if live >= budget.threads {
+            self.live.fetch_sub(1, Ordering::Relaxed);
+            return Err(SpawnError::OverBudget {
+                live,
+                because: budget.because.clone(),
+            });
+        }
         let number = self.spawned.fetch_add(1, Ordering::Relaxed) + 1;
         let builder = std::thread::Builder::new()
             .name(name)
             .stack_size(STACK_SIZE);
-        let refused = |source| SpawnError { number, source };
+        let refused = |source| {
+            self.live.fetch_sub(1, Ordering::Relaxed);
+            SpawnError::Refused { number, source }
+        };
         match &self.kind {
-            Kind::Real(_) => {
-                let handle = builder.spawn_scoped(scope, work).map_err(refused)?;
+            Kind::Real(clock) => {
+                let gated = move || {
+                    clock.wait_for_start();
+                    work()
+                };
+                let handle = builder.spawn_scoped(scope, gated).map_err(refused)?;
                 Ok(Worker {
                     handle: Some(handle),
                     participant: None,
@@ -160,29 +216,38 @@ impl<T> Worker<'_, T> {
     /// Waits for the thread to end and returns what it returned. A panic in
     /// the thread is passed on to the caller.
     pub fn join(mut self) -> T {
-        self.wait_on_clock();
-        // unwrap is safe because the handle is only taken here or in drop.
-        let handle = self.handle.take().unwrap();
-        handle
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        match self.join_thread() {
+            Ok(value) => value,
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
     }
 
-    /// On the virtual clock, the joining thread must hand the baton over
-    /// before it blocks, or the thread it waits for could never run.
-    fn wait_on_clock(&mut self) {
+    fn join_thread(&mut self) -> std::thread::Result<T> {
+        // On the virtual clock, the joining thread must hand the baton
+        // over before it blocks, or the thread it waits for could never
+        // run.
         if let (Some(p), Kind::Virtual(clock, _)) = (self.participant.take(), &self.clock.kind) {
             clock.wait_for(p);
         }
+        // unwrap is safe because the handle is only taken here, and this
+        // runs once: from join, which consumes the worker, or from drop.
+        let joined = self.handle.take().unwrap().join();
+        self.clock.live.fetch_sub(1, Ordering::Relaxed);
+        joined
     }
 }
 
 impl<T> Drop for Worker<'_, T> {
-    // A worker dropped without join (an early return on error) is joined by
-    // its scope; on the virtual clock that join must go through the clock.
+    // A worker dropped without join (an early return on error) is joined
+    // here rather than by its scope, so that the clock and the count of
+    // live threads both see it end.
     fn drop(&mut self) {
         if self.handle.is_some() {
-            self.wait_on_clock();
+            if let Err(panic) = self.join_thread() {
+                if !std::thread::panicking() {
+                    std::panic::resume_unwind(panic);
+                }
+            }
         }
     }
 }
@@ -270,8 +335,37 @@ mod tests {
     }
 
     #[test]
+    fn threads_started_before_opening_wait_for_it() {
+        let clock = ThreadClock::real(1000.0, Shutdown::new());
+        std::thread::scope(|s| {
+            let clock = &clock;
+            let early = clock.spawn(s, "early".into(), move || clock.now()).unwrap();
+            std::thread::sleep(Duration::from_millis(20));
+            clock.open();
+            // It saw the clock open, at 0 or just after; not 20 ms x 1000.
+            assert!(early.join() < Duration::from_secs(10));
+        });
+    }
+
+    #[test]
+    fn a_closed_clock_fails_every_sleep() {
+        let clock = ThreadClock::real(1.0, Shutdown::new());
+        std::thread::scope(|s| {
+            let clock = &clock;
+            let waiter = clock
+                .spawn(s, "w".into(), move || {
+                    clock.sleep_until(Duration::from_secs(60))
+                })
+                .unwrap();
+            clock.close();
+            assert_eq!(waiter.join(), Err(Interrupted));
+        });
+    }
+
+    #[test]
     fn the_real_clock_sleeps_for_compressed_time() {
         let clock = ThreadClock::real(100.0, Shutdown::new());
+        clock.open();
         clock.sleep_until(Duration::from_secs(1)).unwrap();
         let now = clock.now();
         // Generous bounds: 1 s at speed 100 is 10 ms of wall time.

@@ -6,7 +6,6 @@
 //! Every preparation time adds up: 43.8 s for the article's four orders.
 
 use super::{Served, Service, Shift, Stop, Waiter};
-use crate::trace::EventKind;
 
 /// Serves every order on the calling thread.
 pub fn serve(shift: &Shift) -> Result<Served, Stop> {
@@ -18,7 +17,7 @@ pub fn serve(shift: &Shift) -> Result<Served, Stop> {
         })
         .collect();
 
-    service.log(0, 0, EventKind::ReceivedOrders);
+    service.receive_orders();
     // One after the other: waiter 2 starts only when waiter 1 is done.
     for waiter in &waiters {
         waiter.request_orders()?;

@@ -22,18 +22,9 @@ pub fn serve(shift: &Shift) -> Result<Served, Stop> {
         })
         .collect();
 
-    service.log(0, 0, EventKind::ReceivedOrders);
     std::thread::scope(|scope| {
-        let threads: Vec<_> = waiters
-            .iter()
-            .map(|waiter| {
-                service
-                    .clock
-                    .spawn(scope, format!("waiter-{}", waiter.id), || {
-                        request_orders(waiter)
-                    })
-            })
-            .collect::<Result<_, _>>()?;
+        let threads = service.hire(scope, &waiters, request_orders)?;
+        service.receive_orders();
         join_all(threads)
     })?;
     Ok(Served {

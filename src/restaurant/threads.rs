@@ -8,7 +8,6 @@
 
 use super::waiter::join_all;
 use super::{Served, Service, Shift, Stop, Waiter};
-use crate::trace::EventKind;
 
 /// Serves every order with one thread per waiter.
 pub fn serve(shift: &Shift) -> Result<Served, Stop> {
@@ -20,18 +19,10 @@ pub fn serve(shift: &Shift) -> Result<Served, Stop> {
         })
         .collect();
 
-    service.log(0, 0, EventKind::ReceivedOrders);
     std::thread::scope(|scope| {
-        let mut threads = Vec::with_capacity(waiters.len());
-        for waiter in &waiters {
-            // `Thread(target=waiter.request_orders).start()`
-            let thread = service
-                .clock
-                .spawn(scope, format!("waiter-{}", waiter.id), || {
-                    waiter.request_orders()
-                })?;
-            threads.push(thread);
-        }
+        // `Thread(target=waiter.request_orders).start()` for each waiter.
+        let threads = service.hire(scope, &waiters, Waiter::request_orders)?;
+        service.receive_orders();
         join_all(threads)
     })?;
     Ok(Served {

@@ -4,6 +4,7 @@
 //! `sync`, `threads` and `thread-per-product` share this waiter; they differ
 //! in how the cashier calls waiters, and in how a waiter takes its orders.
 
+use std::thread::Scope;
 use std::time::Duration;
 
 use super::{OrderQueue, Shift, Stop};
@@ -41,6 +42,42 @@ impl<'a> Service<'a> {
             clock,
             recorder: shift.recorder,
         }
+    }
+
+    /// The cashier has queued every order: the restaurant opens, and
+    /// restaurant time starts.
+    pub fn receive_orders(&self) {
+        self.clock.open();
+        self.log(0, 0, EventKind::ReceivedOrders);
+    }
+
+    /// Starts a thread for each waiter, running `work`. The threads wait
+    /// for the restaurant to open, so that starting a thousand of them is
+    /// hiring staff, not serving time. If the operating system refuses a
+    /// thread, the shift is called off and the ones started stop.
+    pub fn hire<'scope, 'w, F>(
+        &'scope self,
+        scope: &'scope Scope<'scope, '_>,
+        waiters: &'scope [Waiter<'w, 'a>],
+        work: F,
+    ) -> Result<Vec<Worker<'scope, Result<(), Stop>>>, Stop>
+    where
+        F: Fn(&'scope Waiter<'w, 'a>) -> Result<(), Stop> + Send + Sync + Copy + 'scope,
+    {
+        let mut threads = Vec::with_capacity(waiters.len());
+        for waiter in waiters {
+            match self
+                .clock
+                .spawn(scope, format!("waiter-{}", waiter.id), move || work(waiter))
+            {
+                Ok(thread) => threads.push(thread),
+                Err(refused) => {
+                    self.clock.close();
+                    return join_all(threads).and(Err(refused.into()));
+                }
+            }
+        }
+        Ok(threads)
     }
 
     /// Records an event now.
