@@ -1,0 +1,46 @@
+//! Criterion benchmarks of the models on the virtual clock, where a run
+//! costs only its own overhead: the work of scheduling and recording, not
+//! waiting.
+//!
+//!     cargo bench --bench models
+//!
+//! Large real-clock runs and peak memory are measured by `benches/scale.sh`.
+
+use std::sync::Arc;
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+
+use mesonero::restaurant::{self, Model, Setup};
+use mesonero::workload::generate;
+use mesonero::{ClockKind, Shutdown, Workload};
+
+fn serve(workload: &Arc<Workload>, model: Model) {
+    let setup = Setup { model, waiters: model.default_waiters(), cooks: None, clock: ClockKind::Virtual };
+    // unwrap is fine in a benchmark: a failure should stop it loudly.
+    restaurant::run(workload, &setup, None, &Shutdown::new()).unwrap();
+}
+
+fn article(c: &mut Criterion) {
+    let workload = Arc::new(Workload::article());
+    let mut group = c.benchmark_group("article workload, virtual clock");
+    for model in Model::ALL {
+        group.bench_function(model.name(), |b| b.iter(|| serve(&workload, model)));
+    }
+    group.finish();
+}
+
+fn repeated(c: &mut Criterion) {
+    let mut group = c.benchmark_group("repeated article workload, virtual clock");
+    group.sample_size(10);
+    for repeat in [100, 1_000, 10_000] {
+        // unwrap is fine: these are valid repeat counts.
+        let workload = Arc::new(generate::repeat(&Workload::article(), repeat).unwrap());
+        for model in [Model::Threads, Model::Async] {
+            group.bench_with_input(BenchmarkId::new(model.name(), repeat), &workload, |b, w| b.iter(|| serve(w, model)));
+        }
+    }
+    group.finish();
+}
+
+criterion_group!(benches, article, repeated);
+criterion_main!(benches);
