@@ -15,7 +15,12 @@ use mesonero::workload::generate;
 use mesonero::{ClockKind, Shutdown, Workload};
 
 fn serve(workload: &Arc<Workload>, model: Model) {
-    let setup = Setup { model, waiters: model.default_waiters(), cooks: None, clock: ClockKind::Virtual };
+    let setup = Setup {
+        model,
+        waiters: model.default_waiters(),
+        cooks: None,
+        clock: ClockKind::Virtual,
+    };
     // unwrap is fine in a benchmark: a failure should stop it loudly.
     restaurant::run(workload, &setup, None, &Shutdown::new()).unwrap();
 }
@@ -36,7 +41,9 @@ fn repeated(c: &mut Criterion) {
         // unwrap is fine: these are valid repeat counts.
         let workload = Arc::new(generate::repeat(&Workload::article(), repeat).unwrap());
         for model in [Model::Threads, Model::Async] {
-            group.bench_with_input(BenchmarkId::new(model.name(), repeat), &workload, |b, w| b.iter(|| serve(w, model)));
+            group.bench_with_input(BenchmarkId::new(model.name(), repeat), &workload, |b, w| {
+                b.iter(|| serve(w, model))
+            });
         }
     }
     group.finish();

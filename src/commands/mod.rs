@@ -31,8 +31,10 @@ pub enum CommandError {
     #[error(transparent)]
     Run(RunError),
     /// A run stopped by Ctrl-C.
-    #[error("interrupted: {} of {total} orders were still pending: {}", pending.len(), list_orders(pending))]
+    #[error("{model} interrupted: {} of {total} orders were still pending: {}", pending.len(), list_orders(pending))]
     Interrupted {
+        /// The model that was serving.
+        model: Model,
         /// The orders not dispatched.
         pending: Vec<OrderId>,
         /// Orders in the workload.
@@ -63,7 +65,8 @@ impl CommandError {
 impl From<RunError> for CommandError {
     fn from(e: RunError) -> CommandError {
         match e {
-            RunError::Interrupted { trace } => CommandError::Interrupted {
+            RunError::Interrupted { model, trace } => CommandError::Interrupted {
+                model,
                 pending: trace.pending_orders(),
                 total: trace.workload().orders().len(),
             },

@@ -32,7 +32,7 @@ pub use waiter::{Service, Waiter};
 
 use crate::clock::{ClockKind, Interrupted, Shutdown, SpawnError};
 use crate::ideal;
-use crate::trace::{InvariantError, Observer, Recorder, Trace};
+use crate::trace::{InvariantError, Observer, Recorder, Trace, MAX_WAITERS};
 use crate::workload::Workload;
 
 /// One way of serving the restaurant.
@@ -155,9 +155,14 @@ impl Run {
 /// Why a run failed. An incomplete run keeps the trace of what happened.
 #[derive(Debug, Error)]
 pub enum RunError {
+    /// A setup no restaurant can work with, such as no waiters.
+    #[error("{0}")]
+    BadSetup(String),
     /// Stopped by a stop request; the trace tells which orders were pending.
-    #[error("interrupted: {} of {} orders were still pending", trace.pending_orders().len(), trace.workload().orders().len())]
+    #[error("{model} interrupted: {} of {} orders were still pending", trace.pending_orders().len(), trace.workload().orders().len())]
     Interrupted {
+        /// The model.
+        model: Model,
         /// What happened before the stop.
         trace: Trace,
     },
@@ -192,6 +197,7 @@ pub fn run(
     observer: Option<Observer>,
     shutdown: &Shutdown,
 ) -> Result<Run, RunError> {
+    check(setup)?;
     let recorder = Recorder::new(Arc::clone(workload), observer);
     let shift = Shift {
         workload,
@@ -210,7 +216,12 @@ pub fn run(
     let trace = recorder.into_trace();
     let served = match served {
         Ok(served) => served,
-        Err(Stop::Interrupted(_)) => return Err(RunError::Interrupted { trace }),
+        Err(Stop::Interrupted(_)) => {
+            return Err(RunError::Interrupted {
+                model: setup.model,
+                trace,
+            })
+        }
         Err(Stop::Spawn(source)) => {
             return Err(RunError::Spawn {
                 model: setup.model,
@@ -231,4 +242,68 @@ pub fn run(
         trace,
         wall,
     })
+}
+
+/// Refuses setups that cannot be served, with the reason.
+fn check(setup: &Setup) -> Result<(), RunError> {
+    let bad = |reason: String| Err(RunError::BadSetup(reason));
+    if setup.waiters == 0 || setup.waiters > MAX_WAITERS as usize {
+        return bad(format!(
+            "a restaurant needs between 1 and {MAX_WAITERS} waiters, not {}",
+            setup.waiters
+        ));
+    }
+    if setup.cooks == Some(0) {
+        return bad("a kitchen needs at least one cook".to_string());
+    }
+    if let ClockKind::Real { speed } = setup.clock {
+        if !(speed.is_finite() && speed > 0.0) {
+            return bad(format!(
+                "the clock's speed must be a positive number, not {speed}"
+            ));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn impossible_setups_are_refused_with_a_reason() {
+        let workload = Arc::new(Workload::article());
+        let setup = Setup {
+            model: Model::Sync,
+            waiters: 0,
+            cooks: None,
+            clock: ClockKind::Virtual,
+        };
+        let refused = |setup: Setup| {
+            run(&workload, &setup, None, &Shutdown::new())
+                .unwrap_err()
+                .to_string()
+        };
+        assert_eq!(
+            refused(setup),
+            "a restaurant needs between 1 and 1048575 waiters, not 0"
+        );
+        assert_eq!(
+            refused(Setup {
+                waiters: 1,
+                cooks: Some(0),
+                ..setup
+            }),
+            "a kitchen needs at least one cook"
+        );
+        let clock = ClockKind::Real { speed: f64::NAN };
+        assert_eq!(
+            refused(Setup {
+                waiters: 1,
+                clock,
+                ..setup
+            }),
+            "the clock's speed must be a positive number, not NaN"
+        );
+    }
 }
