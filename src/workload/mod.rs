@@ -3,13 +3,14 @@
 //!
 //! This is the article's `PREPARATION_TIME` dictionary and its list of order
 //! tuples, made into types. [`Workload::article`] is the article's own
-//! workload; [`file`] reads one from TOML or JSON; [`generate`] repeats or
+//! workload; [`file`](mod@file) reads one from TOML or JSON; [`generate`] repeats or
 //! draws orders at random.
 
 pub mod duration;
 pub mod file;
 pub mod generate;
 
+use std::collections::HashMap;
 use std::time::Duration;
 
 use thiserror::Error;
@@ -119,13 +120,21 @@ pub struct Workload {
 impl Workload {
     /// Builds a workload from a menu and orders written as product names.
     pub fn new<S: AsRef<str>>(menu: Menu, orders: &[Vec<S>]) -> Result<Workload, WorkloadError> {
+        // A workload file may hold millions of orders; look names up in a
+        // map rather than searching the menu for each one.
+        let index: HashMap<&str, ProductId> = menu
+            .products()
+            .iter()
+            .enumerate()
+            .map(|(id, p)| (p.name.as_str(), id as ProductId))
+            .collect();
         let mut ids = Vec::with_capacity(orders.len());
         for (i, names) in orders.iter().enumerate() {
             let mut products = Vec::with_capacity(names.len());
             for name in names {
                 let name = name.as_ref();
-                let id = menu
-                    .find(name)
+                let id = *index
+                    .get(name)
                     .ok_or_else(|| WorkloadError::UnknownProduct {
                         order: i,
                         product: name.to_string(),

@@ -1,0 +1,271 @@
+//! Properties of every model on random workloads, on the virtual clock.
+//!
+//! `tests/models.rs` pins the article's figures; here proptest draws small
+//! random workloads and staffing and checks what must hold for any of them:
+//! the trace is correct, the makespan is exactly the ideal, the ideal agrees
+//! with a computation made here from first principles where that is simple,
+//! and a run is deterministic. A last property turns the tables and checks
+//! that the trace checker refuses a correct trace with one thing broken.
+//!
+//! The threaded models start real OS threads (one per product for
+//! `thread-per-product`), so the number of cases is kept modest.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use proptest::prelude::*;
+use proptest::sample::Index;
+
+use mesonero::restaurant::{self, Model, Run, Setup};
+use mesonero::{ClockKind, Event, EventKind, Menu, Shutdown, Trace, Workload};
+
+/// Cases per property: each case runs every model twice, some of them on
+/// dozens of threads.
+const CASES: u32 = 64;
+
+/// A preparation time in whole milliseconds, up to 10 s. Half of them are
+/// multiples of 250 ms, so that equal times, and equal sums of times, are
+/// common: ties are where schedules tend to go wrong.
+fn preparation() -> impl Strategy<Value = u64> {
+    prop_oneof![(1u64..=40).prop_map(|k| k * 250), 1u64..=10_000]
+}
+
+/// A random workload: 1 to 5 products, and 1 to 12 orders of 1 to 5
+/// products each, repeats allowed.
+fn workload() -> impl Strategy<Value = Workload> {
+    prop::collection::vec(preparation(), 1..=5)
+        .prop_flat_map(|millis| {
+            let products = millis.len();
+            let orders =
+                prop::collection::vec(prop::collection::vec(0..products as u32, 1..=5), 1..=12);
+            (Just(millis), orders)
+        })
+        .prop_map(|(millis, orders)| {
+            let mut menu = Menu::default();
+            for (i, &ms) in millis.iter().enumerate() {
+                menu.add(&format!("p{i}"), Duration::from_millis(ms))
+                    .expect("names are distinct and times valid");
+            }
+            Workload::from_ids(menu, orders).expect("orders are non-empty and on the menu")
+        })
+}
+
+/// Waiters (1 to 4) and cooks (unlimited, or 1 to 3).
+fn staff() -> impl Strategy<Value = (usize, Option<usize>)> {
+    (1usize..=4, prop::option::of(1usize..=3))
+}
+
+fn setup(model: Model, waiters: usize, cooks: Option<usize>) -> Setup {
+    Setup {
+        model,
+        waiters,
+        cooks,
+        clock: ClockKind::Virtual,
+    }
+}
+
+fn serve(workload: &Arc<Workload>, setup: &Setup) -> Run {
+    restaurant::run(workload, setup, None, &Shutdown::new())
+        .unwrap_or_else(|e| panic!("{} failed: {e}", setup.model))
+}
+
+/// The preparation time of every product of one order.
+fn order_times(workload: &Workload, order: usize) -> impl Iterator<Item = Duration> + '_ {
+    workload.orders()[order]
+        .products
+        .iter()
+        .map(|&p| workload.menu().product(p).preparation)
+}
+
+/// The preparation time of every product of every order, in queue order.
+fn all_times(workload: &Workload) -> Vec<Duration> {
+    (0..workload.orders().len())
+        .flat_map(|o| order_times(workload, o))
+        .collect()
+}
+
+/// The ideal makespan computed here, independently of `mesonero::ideal`,
+/// for the cases simple enough to do so by hand; `None` for `threads` with
+/// a few cooks, where waiters and cooks interleave.
+fn expected_ideal(workload: &Workload, setup: &Setup) -> Option<Duration> {
+    match (setup.model, setup.cooks) {
+        // One product at a time, whatever the kitchen.
+        (Model::Sync, _) => Some(all_times(workload).into_iter().sum()),
+        // Everything asked for at once, a cook for each: the longest.
+        (Model::Async | Model::ThreadPerProduct, None) => all_times(workload).into_iter().max(),
+        // Everything asked for at once, in queue order, to a few cooks: each
+        // product goes to the cook free first.
+        (Model::Async | Model::ThreadPerProduct, Some(cooks)) => {
+            let mut free_at = vec![Duration::ZERO; cooks];
+            for time in all_times(workload) {
+                let cook = (0..cooks).min_by_key(|&c| free_at[c]).expect("a cook");
+                free_at[cook] += time;
+            }
+            free_at.into_iter().max()
+        }
+        // Greedy list scheduling: the waiter free first (lowest index on a
+        // tie) takes the next order in queue order and is busy for the sum
+        // of its products.
+        (Model::Threads, None) => {
+            let mut free_at = vec![Duration::ZERO; setup.waiters];
+            for order in 0..workload.orders().len() {
+                let (waiter, _) = free_at
+                    .iter()
+                    .enumerate()
+                    .min_by_key(|&(i, &t)| (t, i))
+                    .expect("at least one waiter");
+                free_at[waiter] += order_times(workload, order).sum::<Duration>();
+            }
+            free_at.into_iter().max()
+        }
+        _ => None,
+    }
+}
+
+/// Whether the trace checker has an invariant about events of this kind.
+///
+/// It has none about `ReceivedOrders` and `RequestOrder`: it checks that
+/// every product is requested, done and dispatched once, and every order
+/// done and dispatched once, but not that the cashier received the orders
+/// once or that a waiter took each order once. A trace with either dropped
+/// or duplicated passes, so the mutations below leave them alone.
+fn checked(event: &Event) -> bool {
+    !matches!(
+        event.kind(),
+        EventKind::ReceivedOrders | EventKind::RequestOrder
+    )
+}
+
+/// One thing broken in a correct trace.
+#[derive(Debug, Clone)]
+enum Mutation {
+    /// One of the [`checked`] events is gone.
+    Drop(Index),
+    /// One of the [`checked`] events appears again, anywhere.
+    Duplicate(Index, Index),
+    /// A product is done before it was requested: one `DoneProduct` moves
+    /// to just before its `RequestProduct`.
+    DoneBeforeRequest(Index),
+    /// A product is dispatched before its order is done: one `Dispatch`
+    /// moves to just before its order's `DoneOrder`.
+    DispatchBeforeDone(Index),
+}
+
+fn mutation() -> impl Strategy<Value = Mutation> {
+    prop_oneof![
+        any::<Index>().prop_map(Mutation::Drop),
+        (any::<Index>(), any::<Index>()).prop_map(|(a, b)| Mutation::Duplicate(a, b)),
+        any::<Index>().prop_map(Mutation::DoneBeforeRequest),
+        any::<Index>().prop_map(Mutation::DispatchBeforeDone),
+    ]
+}
+
+/// Positions of the events that match.
+fn positions(events: &[Event], wanted: impl Fn(&Event) -> bool) -> Vec<usize> {
+    (0..events.len()).filter(|&i| wanted(&events[i])).collect()
+}
+
+/// Moves the event at `from` to just before the first event that matches
+/// `before`, which must come earlier in the trace.
+fn move_before(events: &mut Vec<Event>, from: usize, before: impl Fn(&Event) -> bool) {
+    let to = events
+        .iter()
+        .position(before)
+        .expect("the event to move before is in the trace");
+    assert!(to < from, "a correct trace has them the other way round");
+    let event = events.remove(from);
+    events.insert(to, event);
+}
+
+/// Applies a mutation to a correct trace's events.
+fn mutate(events: &mut Vec<Event>, mutation: &Mutation) {
+    match mutation {
+        Mutation::Drop(i) => {
+            let candidates = positions(events, checked);
+            events.remove(candidates[i.index(candidates.len())]);
+        }
+        Mutation::Duplicate(i, at) => {
+            let candidates = positions(events, checked);
+            let event = events[candidates[i.index(candidates.len())]];
+            // Anywhere from before the first event to after the last.
+            events.insert(at.index(events.len() + 1), event);
+        }
+        Mutation::DoneBeforeRequest(i) => {
+            let done = positions(events, |e| {
+                matches!(e.kind(), EventKind::DoneProduct { .. })
+            });
+            let from = done[i.index(done.len())];
+            let (order, kind) = (events[from].order(), events[from].kind());
+            let request = EventKind::RequestProduct {
+                item: kind.item().expect("a product event") as u16,
+            };
+            move_before(events, from, |e| e.order() == order && e.kind() == request);
+        }
+        Mutation::DispatchBeforeDone(i) => {
+            let dispatched = positions(events, |e| matches!(e.kind(), EventKind::Dispatch { .. }));
+            let from = dispatched[i.index(dispatched.len())];
+            let order = events[from].order();
+            move_before(events, from, |e| {
+                e.order() == order && e.kind() == EventKind::DoneOrder
+            });
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        // Enough shrinking to bring a failure down to a workload of one or
+        // two orders; it costs only when a property fails.
+        max_shrink_iters: 4096,
+        ..ProptestConfig::with_cases(CASES)
+    })]
+
+    /// Every model serves any workload correctly, exactly in its ideal
+    /// makespan, and the same way every time.
+    #[test]
+    fn every_model_serves_in_its_ideal_makespan(
+        workload in workload(),
+        (waiters, cooks) in staff(),
+    ) {
+        let workload = Arc::new(workload);
+        for model in Model::ALL {
+            let setup = setup(model, waiters, cooks);
+            let run = serve(&workload, &setup);
+            // `run` checks the trace already; a failure there is a panic
+            // above. Check again, so the property does not rest on that.
+            prop_assert_eq!(run.trace.check(), Ok(()), "{}", model);
+            prop_assert_eq!(run.makespan(), run.ideal, "{}: makespan against ideal", model);
+            if let Some(expected) = expected_ideal(&workload, &setup) {
+                prop_assert_eq!(run.ideal, expected, "{}: ideal against this test's", model);
+            }
+            let again = serve(&workload, &setup);
+            prop_assert_eq!(
+                run.trace.events(),
+                again.trace.events(),
+                "{}: two runs of the same setup differ",
+                model
+            );
+        }
+    }
+
+    /// The trace checker refuses a correct trace with one thing broken.
+    #[test]
+    fn the_checker_catches_a_broken_trace(
+        workload in workload(),
+        (waiters, cooks) in staff(),
+        model in prop::sample::select(Model::ALL.to_vec()),
+        mutation in mutation(),
+    ) {
+        let workload = Arc::new(workload);
+        let run = serve(&workload, &setup(model, waiters, cooks));
+        let mut events = run.trace.events().to_vec();
+        mutate(&mut events, &mutation);
+        let broken = Trace::new(Arc::clone(&workload), events);
+        prop_assert!(
+            broken.check().is_err(),
+            "{} trace with {:?} passed the check",
+            model,
+            mutation
+        );
+    }
+}
