@@ -13,6 +13,9 @@ use crate::workload::OrderId;
 /// A broken invariant: the run did something a restaurant must not.
 #[derive(Debug, Error, PartialEq, Eq)]
 pub enum InvariantError {
+    /// The cashier received the orders more or fewer times than once.
+    #[error("the cashier received the orders {0} times, not once")]
+    Received(u32),
     /// An event names an order or product the workload does not have.
     #[error("event {index} names order {order} item {item:?}, which the workload does not have")]
     Unknown {
@@ -68,6 +71,7 @@ struct ProductState {
 
 #[derive(Clone, Copy, Default)]
 struct OrderState {
+    taken: u32,
     done: u32,
     dispatched: u32,
     done_at: Option<Duration>,
@@ -94,8 +98,10 @@ pub(super) fn check(trace: &Trace) -> Result<(), InvariantError> {
     let mut products = vec![blank; total];
     let mut orders = vec![OrderState::default(); workload.orders().len()];
 
+    let mut received = 0;
     for (index, e) in trace.events().iter().enumerate() {
         if e.kind() == EventKind::ReceivedOrders {
+            received += 1;
             continue;
         }
         let o = e.order() as usize;
@@ -118,6 +124,15 @@ pub(super) fn check(trace: &Trace) -> Result<(), InvariantError> {
             let p = &mut products[first_slot[o] + item];
             match e.kind() {
                 EventKind::RequestProduct { .. } => {
+                    if order.taken == 0 {
+                        return Err(InvariantError::OutOfOrder {
+                            order: e.order(),
+                            what: format!(
+                                "{} (item {item}) requested before a waiter took the order",
+                                name()
+                            ),
+                        });
+                    }
                     p.requested += 1;
                     p.requested_at = micros;
                 }
@@ -147,6 +162,15 @@ pub(super) fn check(trace: &Trace) -> Result<(), InvariantError> {
             continue;
         }
         match e.kind() {
+            EventKind::RequestOrder => {
+                if received == 0 {
+                    return Err(InvariantError::OutOfOrder {
+                        order: e.order(),
+                        what: "taken before the cashier received the orders".into(),
+                    });
+                }
+                order.taken += 1;
+            }
             EventKind::DoneOrder => {
                 let (from, to) = (first_slot[o], first_slot[o + 1]);
                 if let Some(item) = (from..to)
@@ -177,6 +201,9 @@ pub(super) fn check(trace: &Trace) -> Result<(), InvariantError> {
         }
     }
 
+    if received != 1 {
+        return Err(InvariantError::Received(received));
+    }
     for (o, order) in orders.iter().enumerate() {
         let id = o as OrderId;
         for (item, p) in products[first_slot[o]..first_slot[o + 1]]
@@ -198,7 +225,11 @@ pub(super) fn check(trace: &Trace) -> Result<(), InvariantError> {
                 }
             }
         }
-        for (what, count) in [("done", order.done), ("dispatched", order.dispatched)] {
+        for (what, count) in [
+            ("taken", order.taken),
+            ("done", order.done),
+            ("dispatched", order.dispatched),
+        ] {
             if count != 1 {
                 return Err(InvariantError::OrderCount {
                     order: id,
@@ -314,6 +345,56 @@ mod tests {
                 what: "done",
                 count: 2
             })
+        );
+    }
+
+    #[test]
+    fn the_orders_are_received_once_and_each_taken_once_before_its_products() {
+        let twice = one_soda(|r| {
+            finish(r);
+            r.record_at(secs(1), 0, 0, EventKind::ReceivedOrders);
+        });
+        assert_eq!(twice, Err(InvariantError::Received(2)));
+        let taken_twice = one_soda(|r| {
+            r.record_at(secs(0), 1, 0, EventKind::RequestOrder);
+            finish(r);
+        });
+        assert_eq!(
+            taken_twice,
+            Err(InvariantError::OrderCount {
+                order: 0,
+                what: "taken",
+                count: 2
+            })
+        );
+        let mut menu = crate::Menu::default();
+        menu.add("soda", secs(1)).unwrap();
+        let r = Recorder::new(
+            Arc::new(Workload::new(menu, &[vec!["soda"]]).unwrap()),
+            None,
+        );
+        r.record_at(secs(0), 1, 0, EventKind::RequestOrder);
+        let err = r.into_trace().check().unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "order 0: taken before the cashier received the orders"
+        );
+    }
+
+    #[test]
+    fn a_product_requested_before_its_order_was_taken_is_caught() {
+        let mut menu = crate::Menu::default();
+        menu.add("soda", secs(1)).unwrap();
+        let r = Recorder::new(
+            Arc::new(Workload::new(menu, &[vec!["soda"]]).unwrap()),
+            None,
+        );
+        r.record_at(secs(0), 0, 0, EventKind::ReceivedOrders);
+        r.record_at(secs(0), 1, 0, EventKind::RequestProduct { item: 0 });
+        let err = r.into_trace().check().unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "order 0: soda (item 0) requested before a waiter took the order"
         );
     }
 
