@@ -77,7 +77,12 @@ pub struct ServiceArgs {
     pub clock: ClockArg,
     /// On the real clock, how many restaurant seconds pass in one wall
     /// second: at 10, the 7.5 s burger takes 0.75 s.
-    #[arg(long, default_value = "10", value_parser = parse_speed)]
+    #[arg(
+        long,
+        default_value = "10",
+        value_parser = parse_speed,
+        allow_negative_numbers = true
+    )]
     pub speed: f64,
     /// Number of waiters [default: 2 for sync and threads, 1 for the
     /// others, as in the article].
@@ -98,15 +103,18 @@ pub struct WorkloadArgs {
     #[arg(long, value_name = "FILE")]
     pub workload: Option<PathBuf>,
     /// Serve the orders this many times over.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    // Zero is refused by the workload, with a message that says why.
+    #[arg(long, value_name = "N")]
     pub repeat: Option<u64>,
     /// Instead of the file's or the article's orders, N random orders of 1
     /// to 4 products from the menu.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_name = "N")]
     pub random: Option<u64>,
-    /// Seed of --random: the same seed gives the same orders.
-    #[arg(long, value_name = "S", default_value = "1", requires = "random")]
-    pub seed: u64,
+    /// Seed of --random: the same seed gives the same orders [default: 1].
+    // Not `requires = "random"`: clap would spread that error over several
+    // lines; the command refuses a seed without --random in one.
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
 }
 
 /// `--clock`.
@@ -174,5 +182,9 @@ mod tests {
                 "{bad}"
             );
         }
+        // A negative speed is a bad value, not an unknown option.
+        let err = Cli::try_parse_from(["mesonero", "compare", "--speed", "-1"]).unwrap_err();
+        assert_eq!(err.kind(), clap::error::ErrorKind::ValueValidation);
+        assert!(err.to_string().contains("'-1' is not a speed"), "{err}");
     }
 }

@@ -12,8 +12,14 @@ use super::CommandError;
 
 pub(super) fn run(args: &CompareArgs, shutdown: &Shutdown) -> Result<(), CommandError> {
     let workload = super::workload(&args.workload)?;
-    let mut models = args.models.clone();
-    models.dedup();
+    // Each model once, in the order first asked for: `sync,async,sync` is
+    // two runs, not three.
+    let mut models: Vec<Model> = Vec::with_capacity(args.models.len());
+    for &model in &args.models {
+        if !models.contains(&model) {
+            models.push(model);
+        }
+    }
     let progress = io::stderr().is_terminal();
     let mut runs = Vec::with_capacity(models.len());
     for (i, &model) in models.iter().enumerate() {

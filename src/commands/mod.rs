@@ -30,6 +30,9 @@ pub enum CommandError {
     /// A run that failed.
     #[error(transparent)]
     Run(RunError),
+    /// `--seed` given without `--random`, where it would have no effect.
+    #[error("--seed {0} has no effect without --random: give --random N to draw N random orders, or leave out --seed")]
+    SeedWithoutRandom(u64),
     /// A run stopped by Ctrl-C.
     #[error("{model} interrupted: {} of {total} orders were still pending: {}", pending.len(), list_orders(pending))]
     Interrupted {
@@ -49,7 +52,9 @@ impl CommandError {
     /// The process exit code for this error.
     pub fn exit_code(&self) -> u8 {
         match self {
-            CommandError::File(_) | CommandError::Workload(_) => 2,
+            CommandError::File(_)
+            | CommandError::Workload(_)
+            | CommandError::SeedWithoutRandom(_) => 2,
             CommandError::Interrupted { .. } => 130,
             CommandError::Run(_) | CommandError::Output(_) => 1,
         }
@@ -100,14 +105,24 @@ fn stop_on_ctrl_c(shutdown: &Shutdown) {
     });
 }
 
+/// The seed of `--random` when `--seed` is not given.
+pub const DEFAULT_SEED: u64 = 1;
+
 /// The workload the options describe.
 pub fn workload(args: &WorkloadArgs) -> Result<Arc<Workload>, CommandError> {
+    if let (Some(seed), None) = (args.seed, args.random) {
+        return Err(CommandError::SeedWithoutRandom(seed));
+    }
     let mut workload = match &args.workload {
         Some(path) => crate::workload::file::load(path)?,
         None => Workload::article(),
     };
     if let Some(count) = args.random {
-        workload = generate::random(workload.menu(), clamp(count), args.seed)?;
+        workload = generate::random(
+            workload.menu(),
+            clamp(count),
+            args.seed.unwrap_or(DEFAULT_SEED),
+        )?;
     }
     if let Some(times) = args.repeat {
         workload = generate::repeat(&workload, clamp(times))?;
@@ -158,5 +173,16 @@ mod tests {
         let many: Vec<OrderId> = (0..25).collect();
         assert!(list_orders(&many).ends_with("19 and 5 more"));
         assert_eq!(list_orders(&[]), "none");
+    }
+
+    #[test]
+    fn a_seed_needs_random_orders() {
+        use clap::Parser;
+        let cli = Cli::try_parse_from(["mesonero", "--seed", "7"]).unwrap();
+        let err = workload(&cli.compare.workload).unwrap_err();
+        assert!(matches!(err, CommandError::SeedWithoutRandom(7)));
+        assert_eq!(err.exit_code(), 2);
+        let cli = Cli::try_parse_from(["mesonero", "--seed", "7", "--random", "3"]).unwrap();
+        assert_eq!(workload(&cli.compare.workload).unwrap().orders().len(), 3);
     }
 }

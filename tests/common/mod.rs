@@ -1,0 +1,219 @@
+//! Helpers for running the `mesonero` binary in tests.
+
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::process::{Child, Command, ExitStatus, Output, Stdio};
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// The binary under test, built by cargo for integration tests.
+pub const BIN: &str = env!("CARGO_BIN_EXE_mesonero");
+
+/// A command running the binary with `args`, with no backtrace variables
+/// inherited, so that a panic prints its usual `RUST_BACKTRACE` note.
+pub fn mesonero<I, S>(args: I) -> Command
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    let mut command = Command::new(BIN);
+    command
+        .args(args)
+        .env_remove("RUST_BACKTRACE")
+        .env_remove("RUST_LIB_BACKTRACE")
+        .stdin(Stdio::null());
+    command
+}
+
+/// Runs the binary with `args` to the end and returns what it printed.
+pub fn run<I, S>(args: I) -> Output
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    mesonero(args).output().expect("the binary runs")
+}
+
+/// Runs the binary and requires it to succeed, returning its stdout.
+pub fn stdout_of(args: &[&str]) -> String {
+    let output = run(args);
+    assert_success(&output, args);
+    String::from_utf8(output.stdout).expect("stdout is UTF-8")
+}
+
+/// Fails with the command's stderr unless it exited with 0 and printed no
+/// panic.
+pub fn assert_success(output: &Output, args: &[&str]) {
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "mesonero {} failed with {}:\n{stderr}",
+        args.join(" "),
+        output.status
+    );
+    assert_no_panic(&stderr);
+}
+
+/// Fails if `stderr` shows a panic.
+pub fn assert_no_panic(stderr: &str) {
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("RUST_BACKTRACE"),
+        "the process panicked:\n{stderr}"
+    );
+}
+
+/// Splits a log line into its `HH:MM:SS` timestamp and the rest, if it
+/// starts with one followed by a space.
+pub fn split_timestamp(line: &str) -> Option<(&str, &str)> {
+    let bytes = line.as_bytes();
+    if bytes.len() < 9 || bytes[8] != b' ' {
+        return None;
+    }
+    let digits = [0, 1, 3, 4, 6, 7];
+    let shape =
+        digits.iter().all(|&i| bytes[i].is_ascii_digit()) && bytes[2] == b':' && bytes[5] == b':';
+    shape.then(|| (&line[..8], &line[9..]))
+}
+
+/// Seconds since midnight of an `HH:MM:SS` timestamp.
+pub fn seconds_of_day(timestamp: &str) -> u32 {
+    let parts: Vec<u32> = timestamp
+        .split(':')
+        .map(|p| p.parse().expect("a number"))
+        .collect();
+    assert!(
+        parts[0] < 24 && parts[1] < 60 && parts[2] < 60,
+        "{timestamp}"
+    );
+    parts[0] * 3600 + parts[1] * 60 + parts[2]
+}
+
+/// The log of `restaurant --format log`, checked and split: every line
+/// but the last is blank or starts with a timestamp; the result is the
+/// lines without their timestamps, the timestamps, and the summary line.
+pub struct Log {
+    /// The lines without timestamps, blank lines kept, each ending in `\n`.
+    pub text: String,
+    /// Every timestamp, in order.
+    pub timestamps: Vec<String>,
+    /// The last line.
+    pub summary: String,
+}
+
+/// Splits the output of `restaurant --format log`; see [`Log`].
+pub fn parse_log(stdout: &str) -> Log {
+    assert!(stdout.ends_with('\n'), "output ends without a newline");
+    let mut lines: Vec<&str> = stdout.lines().collect();
+    let summary = lines.pop().expect("at least a summary line").to_string();
+    let mut text = String::new();
+    let mut timestamps = Vec::new();
+    for line in lines {
+        if line.is_empty() {
+            text.push('\n');
+            continue;
+        }
+        let (timestamp, rest) = split_timestamp(line)
+            .unwrap_or_else(|| panic!("line without an HH:MM:SS timestamp: {line:?}"));
+        timestamps.push(timestamp.to_string());
+        text.push_str(rest);
+        text.push('\n');
+    }
+    Log {
+        text,
+        timestamps,
+        summary,
+    }
+}
+
+/// The article, when the checkout has it next to the crate.
+pub fn article_path() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/seed/asincronia-en-python.md")
+}
+
+/// The output block of `time python .../{script}` in the article, without
+/// the command line, the `time` report and the timestamps: the log the
+/// script printed, blank lines included.
+pub fn article_output(article: &str, script: &str) -> String {
+    let command = format!("/{script} ");
+    let mut lines = article.lines();
+    lines
+        .by_ref()
+        .find(|l| l.starts_with("time python") && format!("{l} ").contains(&command))
+        .unwrap_or_else(|| panic!("the article has no `time python ...{script}` block"));
+    let mut text = String::new();
+    for line in lines {
+        if line.starts_with("```") || line.starts_with("python ") {
+            break;
+        }
+        if line.trim().is_empty() {
+            text.push('\n');
+            continue;
+        }
+        let (_, rest) = split_timestamp(line)
+            .unwrap_or_else(|| panic!("unexpected line in the {script} block: {line:?}"));
+        text.push_str(rest);
+        text.push('\n');
+    }
+    assert!(!text.is_empty(), "the {script} block is empty");
+    text
+}
+
+/// Waits for `child` at most `limit`; kills it and fails if it is still
+/// running by then.
+pub fn wait_bounded(child: &mut Child, limit: Duration) -> ExitStatus {
+    let deadline = Instant::now() + limit;
+    loop {
+        if let Some(status) = child.try_wait().expect("try_wait") {
+            return status;
+        }
+        if Instant::now() >= deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("mesonero did not end within {limit:?}; killed it");
+        }
+        thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Checks an input error: exit code 2, nothing on stdout, and on stderr one
+/// `error: ` line naming the problem with every one of `needles`; only
+/// clap's usual hints may follow it. No panic.
+pub fn assert_bad_input(output: &Output, needles: &[&str]) {
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_no_panic(&stderr);
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "expected exit code 2, got {}; stderr:\n{stderr}",
+        output.status
+    );
+    assert!(
+        output.stdout.is_empty(),
+        "nothing should be printed on stdout, got:\n{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    let mut lines = stderr.lines();
+    let first = lines.next().unwrap_or_default();
+    assert!(
+        first.starts_with("error: "),
+        "stderr should start with `error: `:\n{stderr}"
+    );
+    for needle in needles {
+        assert!(
+            first.contains(needle),
+            "the error line should contain {needle:?}:\n{stderr}"
+        );
+    }
+    for line in lines {
+        let hint = line.is_empty()
+            || line.starts_with("For more information")
+            || line.starts_with("Usage: ")
+            || line.starts_with("  [possible values: ")
+            || line.starts_with("  tip: ");
+        assert!(
+            hint,
+            "the message should be on one line; unexpected line {line:?} in:\n{stderr}"
+        );
+    }
+}
