@@ -869,8 +869,15 @@ fn assert_interrupted_at_the_start(args: &[&str], ready: Option<&str>) {
         run.took
     );
     // At speed 1 the first order is dispatched after 7.5 s at the soonest.
+    // The message names the model serving: `--model`'s, or sync, which is
+    // both restaurant's default and compare's first.
+    let model = args
+        .windows(2)
+        .find(|pair| pair[0] == "--model")
+        .map_or("sync", |pair| pair[1]);
     assert_eq!(
-        run.stderr, "error: interrupted: 4 of 4 orders were still pending: 0, 1, 2, 3\n",
+        run.stderr,
+        format!("error: {model} interrupted: 4 of 4 orders were still pending: 0, 1, 2, 3\n"),
         "{args:?}"
     );
     assert!(
@@ -939,7 +946,7 @@ fn ctrl_c_lists_only_the_orders_not_yet_dispatched() {
     assert_eq!(
         run.stderr,
         format!(
-            "error: interrupted: {} of 4 orders were still pending: {}\n",
+            "error: threads interrupted: {} of 4 orders were still pending: {}\n",
             pending.len(),
             pending.join(", ")
         )

@@ -21,8 +21,13 @@ pub(super) fn run(args: &RestaurantArgs, shutdown: &Shutdown) -> Result<(), Comm
     };
     let (observer, failure) = match format {
         Some(format) => {
-            let (observer, failure) =
-                live::printer(format, workload.clone(), Local::now(), io::stdout());
+            let (observer, failure) = live::printer(
+                format,
+                workload.clone(),
+                Local::now(),
+                io::stdout(),
+                shutdown.clone(),
+            );
             (Some(observer), Some(failure))
         }
         None => (None, None),

@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex};
 use chrono::{DateTime, Local};
 
 use super::{jsonl, log::ArticleLog};
+use crate::clock::Shutdown;
 use crate::trace::Observer;
 use crate::workload::Workload;
 
@@ -18,8 +19,9 @@ pub enum LiveFormat {
     Json,
 }
 
-/// The first write error of a live printer, if any: a closed pipe
-/// (`mesonero restaurant | head`) stops the printing, not the run.
+/// The first write error of a live printer, if any. A closed pipe
+/// (`mesonero restaurant | head`) stops the printing and, since nobody is
+/// reading any more, the run.
 #[derive(Clone, Default)]
 pub struct WriteFailure(Arc<Mutex<Option<io::Error>>>);
 
@@ -31,12 +33,13 @@ impl WriteFailure {
 }
 
 /// An observer printing each event to `out` in `format`, and the handle
-/// that reports whether printing failed.
+/// that reports whether printing failed; a failure triggers `shutdown`.
 pub fn printer<W: Write + Send + 'static>(
     format: LiveFormat,
     workload: Arc<Workload>,
     start: DateTime<Local>,
     mut out: W,
+    shutdown: Shutdown,
 ) -> (Observer, WriteFailure) {
     let failure = WriteFailure::default();
     let failed = failure.clone();
@@ -53,6 +56,7 @@ pub fn printer<W: Write + Send + 'static>(
         if let Err(e) = written.and_then(|()| out.flush()) {
             stopped = true;
             *failed.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(e);
+            shutdown.trigger();
         }
     });
     (observer, failure)

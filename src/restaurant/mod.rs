@@ -167,7 +167,7 @@ pub enum RunError {
         trace: Trace,
     },
     /// A model could not get the threads it needed.
-    #[error("{model} stopped: {source}; try fewer orders, or the async model, which needs no thread per product")]
+    #[error("{model} stopped: {source}; {}", spawn_hint(*model))]
     Spawn {
         /// The model.
         model: Model,
@@ -242,6 +242,18 @@ pub fn run(
         trace,
         wall,
     })
+}
+
+/// What to try when a model runs out of threads.
+fn spawn_hint(model: Model) -> &'static str {
+    match model {
+        Model::ThreadPerProduct => {
+            "try fewer orders, or the async model, which needs no thread per product"
+        }
+        _ => {
+            "try fewer waiters, or the async model, which serves any number of orders on one thread"
+        }
+    }
 }
 
 /// Refuses setups that cannot be served, with the reason.

@@ -7,7 +7,7 @@
 //! workload it is as fast as async (7.5 s); the cost shows at scale, in
 //! threads started, memory, and the operating system's limits.
 
-use super::waiter::join_all;
+use super::waiter::{join_all, refuse};
 use super::{Served, Service, Shift, Stop, Waiter};
 use crate::trace::EventKind;
 use crate::workload::OrderId;
@@ -43,7 +43,7 @@ fn request_orders(waiter: &Waiter) -> Result<(), Stop> {
             }) {
                 Ok(thread) => orders.push(thread),
                 // Stop taking orders, but let the ones in flight finish.
-                Err(refused) => return join_all(orders).and(Err(refused.into())),
+                Err(refused) => return refuse(orders, refused),
             }
         }
         join_all(orders)
@@ -64,7 +64,7 @@ fn request_order(waiter: &Waiter, order: OrderId) -> Result<(), Stop> {
                 .spawn(scope, name, move || waiter.request_product(order, item))
             {
                 Ok(thread) => products.push(thread),
-                Err(refused) => return join_all(products).and(Err(refused.into())),
+                Err(refused) => return refuse(products, refused),
             }
         }
         join_all(products)

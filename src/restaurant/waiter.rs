@@ -8,7 +8,7 @@ use std::thread::Scope;
 use std::time::Duration;
 
 use super::{OrderQueue, Shift, Stop};
-use crate::clock::{ClockKind, ThreadClock, Worker};
+use crate::clock::{ClockKind, SpawnError, ThreadClock, Worker};
 use crate::kitchen::Kitchen;
 use crate::trace::{EventKind, Recorder, WaiterId};
 use crate::workload::{OrderId, Workload};
@@ -73,7 +73,7 @@ impl<'a> Service<'a> {
                 Ok(thread) => threads.push(thread),
                 Err(refused) => {
                     self.clock.close();
-                    return join_all(threads).and(Err(refused.into()));
+                    return refuse(threads, refused).map(|()| Vec::new());
                 }
             }
         }
@@ -154,4 +154,17 @@ pub(super) fn join_all(threads: Vec<Worker<'_, Result<(), Stop>>>) -> Result<(),
         .into_iter()
         .map(Worker::join)
         .fold(Ok(()), Result::and)
+}
+
+/// Stops after the operating system refused a thread: waits for the
+/// threads already started, then reports the refusal, which explains any
+/// other way they stopped.
+pub(super) fn refuse(
+    threads: Vec<Worker<'_, Result<(), Stop>>>,
+    refused: SpawnError,
+) -> Result<(), Stop> {
+    // Their own outcome (finished, or stopped by the closed clock) is
+    // less telling than the refusal.
+    let _ = join_all(threads);
+    Err(refused.into())
 }

@@ -18,30 +18,25 @@ pub fn parse(product: &str, text: &str) -> Result<Duration, WorkloadError> {
     }
     // humantime does not take fractions ("7.5s"), which the article's menu
     // needs; split number and unit here and let humantime handle the rest.
-    let split = text
-        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-' || c == '+'))
-        .unwrap_or(text.len());
+    // The unit is the trailing run of letters, so "1e9s" is 1e9 seconds.
+    let split = text.trim_end_matches(|c: char| c.is_alphabetic()).len();
     let (number, unit) = text.split_at(split);
     let scale = match unit.trim() {
-        "ns" => 1e-9,
-        "us" | "µs" => 1e-6,
-        "ms" => 1e-3,
-        "s" | "sec" | "secs" | "seg" => 1.0,
-        "m" | "min" | "mins" => 60.0,
-        "h" | "hr" | "hrs" => 3600.0,
-        _ => {
-            return humantime::parse_duration(text)
-                .map_err(|e| bad(product, format!("cannot read '{text}' as a duration ({e}); write it as 7.5, \"7.5s\" or \"250ms\"")))
-                .and_then(|d| check(product, d).map(|()| d));
-        }
+        "ns" => Some(1e-9),
+        "us" | "µs" => Some(1e-6),
+        "ms" => Some(1e-3),
+        "s" | "sec" | "secs" | "seg" => Some(1.0),
+        "m" | "min" | "mins" => Some(60.0),
+        "h" | "hr" | "hrs" => Some(3600.0),
+        _ => None,
     };
-    let number: f64 = number.parse().map_err(|_| {
-        bad(
-            product,
-            format!("cannot read '{text}' as a duration; write it as 7.5, \"7.5s\" or \"250ms\""),
-        )
-    })?;
-    from_seconds(product, number * scale)
+    match (number.trim().parse::<f64>(), scale) {
+        (Ok(number), Some(scale)) => from_seconds(product, number * scale),
+        // Anything else ("1m 30s", "2 days") is humantime's to read.
+        _ => humantime::parse_duration(text)
+            .map_err(|e| bad(product, format!("cannot read '{text}' as a duration ({e}); write it as 7.5, \"7.5s\" or \"250ms\"")))
+            .and_then(|d| check(product, d).map(|()| d)),
+    }
 }
 
 /// Converts a number of seconds, as the article writes them, checking it.
@@ -132,11 +127,23 @@ mod tests {
 
     #[test]
     fn refuses_what_cannot_be_a_preparation_time() {
-        for text in ["-1", "0", "NaN", "inf", "2d", "abc", "1.0001s", "10us", ""] {
+        for text in [
+            "-1", "0", "NaN", "inf", "2d", "abc", "1.0001s", "10us", "", "1e9s",
+        ] {
             assert!(parse("soda", text).is_err(), "{text} should be refused");
         }
         let err = parse("soda", "-1").unwrap_err().to_string();
         assert_eq!(err, "'soda': the preparation time must be positive, not -1");
+    }
+
+    #[test]
+    fn exponents_are_numbers_not_units() {
+        assert_eq!(parse("x", "1e3ms").unwrap(), Duration::from_secs(1));
+        let err = parse("x", "1e9s").unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "'x': a preparation time of 1000000000 s is longer than a day; is it a typo?"
+        );
     }
 
     #[test]

@@ -22,7 +22,7 @@ pub fn repeat(workload: &Workload, times: usize) -> Result<Workload, WorkloadErr
         .checked_mul(times)
         .filter(|&count| count <= MAX_ORDERS)
         .ok_or(WorkloadError::TooManyOrders(
-            per_round.saturating_mul(times),
+            per_round as u128 * times as u128,
         ))?;
     let mut orders = Vec::with_capacity(count);
     for _ in 0..times {
@@ -45,7 +45,7 @@ pub fn random(menu: &Menu, count: usize, seed: u64) -> Result<Workload, Workload
         return Err(WorkloadError::EmptyMenu);
     }
     if count > MAX_ORDERS {
-        return Err(WorkloadError::TooManyOrders(count));
+        return Err(WorkloadError::TooManyOrders(count as u128));
     }
     // Product ids are u32, so a menu cannot usefully hold more.
     let products = ProductId::try_from(menu.len()).unwrap_or(ProductId::MAX);
@@ -100,12 +100,12 @@ mod tests {
         assert!(err.to_string().contains("--repeat"));
         assert_eq!(
             repeat(&article, MAX_ORDERS / 4 + 1).unwrap_err(),
-            WorkloadError::TooManyOrders(MAX_ORDERS + 4)
+            WorkloadError::TooManyOrders(MAX_ORDERS as u128 + 4)
         );
         // The product overflows; no allocation is attempted.
         assert_eq!(
             repeat(&article, usize::MAX).unwrap_err(),
-            WorkloadError::TooManyOrders(usize::MAX)
+            WorkloadError::TooManyOrders(4 * usize::MAX as u128)
         );
     }
 
@@ -163,7 +163,7 @@ mod tests {
         assert!(err.to_string().contains("--random"));
         assert_eq!(
             random(&menu, MAX_ORDERS + 1, 1).unwrap_err(),
-            WorkloadError::TooManyOrders(MAX_ORDERS + 1)
+            WorkloadError::TooManyOrders(MAX_ORDERS as u128 + 1)
         );
         assert_eq!(
             random(&Menu::default(), 1, 1).unwrap_err(),

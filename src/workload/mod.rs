@@ -156,7 +156,7 @@ impl Workload {
             return Err(WorkloadError::NoOrders);
         }
         if orders.len() > MAX_ORDERS {
-            return Err(WorkloadError::TooManyOrders(orders.len()));
+            return Err(WorkloadError::TooManyOrders(orders.len() as u128));
         }
         let mut products_total = 0;
         let mut built = Vec::with_capacity(orders.len());
@@ -283,7 +283,7 @@ pub enum WorkloadError {
     },
     /// More orders than the tool will hold in memory.
     #[error("{0} orders is more than the {MAX_ORDERS} a run may hold; use a smaller --repeat or --random")]
-    TooManyOrders(usize),
+    TooManyOrders(u128),
     /// Orders repeated no times at all.
     #[error("--repeat must be at least 1: repeating the orders 0 times leaves none to serve")]
     ZeroRepeat,
