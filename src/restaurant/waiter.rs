@@ -47,8 +47,10 @@ impl<'a> Service<'a> {
     /// The cashier has queued every order: the restaurant opens, and
     /// restaurant time starts.
     pub fn receive_orders(&self) {
-        self.clock.open();
+        // Recorded before the opening, at time 0, so that no waiter can
+        // take an order before the cashier has received them.
         self.log(0, 0, EventKind::ReceivedOrders);
+        self.clock.open();
     }
 
     /// Starts a thread for each waiter, running `work`. The threads wait
