@@ -24,7 +24,7 @@ scenario() {
         out=$( { /usr/bin/time -f '@@ %e %M' "$bin" "$@" --format quiet 2>&1 || true; } )
         walls+=("$(awk '/^@@/ {print $2}' <<<"$out")")
         peaks+=("$(awk '/^@@/ {print $3}' <<<"$out")")
-        summary=$(grep -v '^@@' <<<"$out" | tail -1)
+        summary=$(grep -v -e '^@@' -e '^Command exited' <<<"$out" | tail -1)
     done
     local wall peak
     wall=$(printf '%s\n' "${walls[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')

@@ -63,6 +63,15 @@ impl EventKind {
         }
     }
 
+    /// The events of dispatching an order of `items` products: `DoneOrder`,
+    /// a `Dispatch` for each product, then `DoneDispatch`.
+    pub fn dispatch(items: usize) -> impl Iterator<Item = EventKind> {
+        let each = (0..items as u16).map(|item| EventKind::Dispatch { item });
+        std::iter::once(EventKind::DoneOrder)
+            .chain(each)
+            .chain(std::iter::once(EventKind::DoneDispatch))
+    }
+
     /// The product the event is about, if any.
     pub fn item(self) -> Option<usize> {
         match self {

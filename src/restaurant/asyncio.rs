@@ -82,14 +82,13 @@ impl Waiter<'_, '_> {
     /// Takes every product of a ready order to its table.
     fn dispatch_order(&self, order: OrderId) {
         let service = self.service;
-        let items = service.workload.order(order).products.len() as u16;
-        let dispatch = (0..items).map(|item| EventKind::Dispatch { item });
-        let kinds = std::iter::once(EventKind::DoneOrder)
-            .chain(dispatch)
-            .chain(std::iter::once(EventKind::DoneDispatch));
+        let items = service.workload.order(order).products.len();
+        // `Done order!`, a `Dispatch` per product and `Done dispatch!`, all
+        // at one moment and together in the log.
+        let dispatch = EventKind::dispatch(items);
         service
             .recorder
-            .record_all(&service.clock, self.id, order, kinds);
+            .record_all(&service.clock, self.id, order, dispatch);
     }
 }
 

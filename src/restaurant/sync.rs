@@ -10,12 +10,7 @@ use super::{Served, Service, Shift, Stop, Waiter};
 /// Serves every order on the calling thread.
 pub fn serve(shift: &Shift) -> Result<Served, Stop> {
     let service = Service::open(shift);
-    let waiters: Vec<Waiter> = (1..=shift.setup.waiters)
-        .map(|id| Waiter {
-            id: id as u32,
-            service: &service,
-        })
-        .collect();
+    let waiters: Vec<Waiter> = service.staff(shift.setup.waiters);
 
     service.receive_orders();
     // One after the other: waiter 2 starts only when waiter 1 is done.

@@ -15,12 +15,7 @@ use crate::workload::OrderId;
 /// Serves every order with a thread per waiter, per order and per product.
 pub fn serve(shift: &Shift) -> Result<Served, Stop> {
     let service = Service::open(shift);
-    let waiters: Vec<Waiter> = (1..=shift.setup.waiters)
-        .map(|id| Waiter {
-            id: id as u32,
-            service: &service,
-        })
-        .collect();
+    let waiters: Vec<Waiter> = service.staff(shift.setup.waiters);
 
     std::thread::scope(|scope| {
         let threads = service.hire(scope, &waiters, request_orders)?;

@@ -12,12 +12,7 @@ use super::{Served, Service, Shift, Stop, Waiter};
 /// Serves every order with one thread per waiter.
 pub fn serve(shift: &Shift) -> Result<Served, Stop> {
     let service = Service::open(shift);
-    let waiters: Vec<Waiter> = (1..=shift.setup.waiters)
-        .map(|id| Waiter {
-            id: id as u32,
-            service: &service,
-        })
-        .collect();
+    let waiters: Vec<Waiter> = service.staff(shift.setup.waiters);
 
     std::thread::scope(|scope| {
         // `Thread(target=waiter.request_orders).start()` for each waiter.

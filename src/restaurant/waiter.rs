@@ -44,6 +44,13 @@ impl<'a> Service<'a> {
         }
     }
 
+    /// Waiters with badges 1 to `count`, working on this shift.
+    pub fn staff(&self, count: usize) -> Vec<Waiter<'_, 'a>> {
+        (1..=count as u32)
+            .map(|id| Waiter { id, service: self })
+            .collect()
+    }
+
     /// The cashier has queued every order: the restaurant opens, and
     /// restaurant time starts.
     pub fn receive_orders(&self) {
@@ -138,14 +145,13 @@ impl<'s, 'a> Waiter<'s, 'a> {
     /// Takes every product of a ready order to its table.
     pub fn dispatch_order(&self, order: OrderId) {
         let service = self.service;
-        let items = service.workload.order(order).products.len() as u16;
-        let dispatch = (0..items).map(|item| EventKind::Dispatch { item });
-        let kinds = std::iter::once(EventKind::DoneOrder)
-            .chain(dispatch)
-            .chain(std::iter::once(EventKind::DoneDispatch));
+        let items = service.workload.order(order).products.len();
+        // `Done order!`, a `Dispatch` per product and `Done dispatch!`, all
+        // at one moment and together in the log.
+        let dispatch = EventKind::dispatch(items);
         service
             .recorder
-            .record_all(&service.clock, self.id, order, kinds);
+            .record_all(&service.clock, self.id, order, dispatch);
     }
 }
 
