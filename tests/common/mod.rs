@@ -7,6 +7,8 @@ use std::process::{Child, Command, ExitStatus, Output, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use serde_json::Value;
+
 /// The binary under test, built by cargo for integration tests.
 pub const BIN: &str = env!("CARGO_BIN_EXE_mesonero");
 
@@ -216,4 +218,64 @@ pub fn assert_bad_input(output: &Output, needles: &[&str]) {
             "the message should be on one line; unexpected line {line:?} in:\n{stderr}"
         );
     }
+}
+
+/// The models, in the article's order, and their makespans on its workload.
+pub const MODELS: [(&str, f64); 4] = [
+    ("sync", 43.8),
+    ("threads", 23.6),
+    ("thread-per-product", 7.5),
+    ("async", 7.5),
+];
+
+/// `args` after `prefix`.
+pub fn with<'a>(prefix: &[&'a str], args: &[&'a str]) -> Vec<&'a str> {
+    prefix.iter().chain(args).copied().collect()
+}
+
+/// The summary line without its wall time, which differs from run to run.
+pub fn without_wall(summary: &str) -> &str {
+    summary.split("; wall ").next().unwrap()
+}
+
+/// The rows of a virtual `compare --format json` run with `args`.
+pub fn compare_json(args: &[&str]) -> Vec<Value> {
+    let args = with(&["compare", "--clock", "virtual", "--format", "json"], args);
+    let out = stdout_of(&args);
+    let value: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}:\n{out}"));
+    value.as_array().expect("a JSON array").clone()
+}
+
+/// The number under `key` in a JSON object.
+pub fn number(object: &Value, key: &str) -> f64 {
+    object[key]
+        .as_f64()
+        .unwrap_or_else(|| panic!("`{key}` should be a number in {object}"))
+}
+
+/// The makespan of each row of `compare --format json`.
+pub fn makespans(rows: &[Value]) -> Vec<f64> {
+    rows.iter().map(|r| number(r, "makespan_s")).collect()
+}
+
+/// The events of `restaurant --format json`, and its stderr.
+pub fn json_events(args: &[&str]) -> (Vec<Value>, String) {
+    let args = with(
+        &["restaurant", "--clock", "virtual", "--format", "json"],
+        args,
+    );
+    let output = run(&args);
+    assert_success(&output, &args);
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let events = stdout
+        .lines()
+        .map(|line| {
+            let event: Value =
+                serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line:?}"));
+            assert!(event["at_s"].is_number(), "{line}");
+            assert!(event["kind"].is_string(), "{line}");
+            event
+        })
+        .collect();
+    (events, String::from_utf8(output.stderr).unwrap())
 }

@@ -1,0 +1,213 @@
+//! Bad input to `restaurant` and `compare`: workload files and options they
+//! refuse, each with exit code 2 and one clear line.
+
+mod common;
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use common::{assert_bad_input, mesonero, run, with};
+
+/// Runs `restaurant` and `compare` on a workload file `name` holding
+/// `text`, in a directory of its own, and checks both refuse it.
+fn assert_bad_file(name: &str, text: &str, needles: &[&str]) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(name), text).unwrap();
+    for command in ["restaurant", "compare"] {
+        let output = mesonero([command, "--clock", "virtual", "--workload", name])
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert_bad_input(&output, needles);
+    }
+}
+
+/// Runs `restaurant` and `compare` with `args` and checks both refuse
+/// them.
+fn assert_bad_args(args: &[&str], needles: &[&str]) {
+    for command in ["restaurant", "compare"] {
+        let output = run(with(&[command, "--clock", "virtual"], args));
+        assert_bad_input(&output, needles);
+    }
+}
+
+#[test]
+fn an_unknown_product_is_refused_with_its_line() {
+    assert_bad_file(
+        "w.toml",
+        "# orders\nmenu = { soda = 1 }\norders = [\n  [\"soda\"],\n  [\"soda\", \"pizza\"],\n]\n",
+        &["w.toml:5: order 1 asks for 'pizza', which is not on the menu (the menu has: soda)"],
+    );
+}
+
+#[test]
+fn a_negative_duration_is_refused() {
+    assert_bad_file(
+        "w.toml",
+        "# menu\nmenu = { soda = -1 }\norders = [[\"soda\"]]\n",
+        &["w.toml:2: 'soda': the preparation time must be positive, not -1"],
+    );
+}
+
+#[test]
+fn a_nan_duration_is_refused() {
+    assert_bad_file(
+        "w.toml",
+        "# menu\nmenu = { soda = nan }\norders = [[\"soda\"]]\n",
+        &["w.toml:2: 'soda': the preparation time is not a number (NaN)"],
+    );
+}
+
+#[test]
+fn a_zero_duration_is_refused() {
+    assert_bad_file(
+        "w.toml",
+        "# menu\nmenu = { soda = 0 }\norders = [[\"soda\"]]\n",
+        &["w.toml:2: 'soda': the preparation time must be positive, not 0"],
+    );
+}
+
+#[test]
+fn an_absurd_duration_is_refused() {
+    assert_bad_file(
+        "w.toml",
+        "# menu\nmenu = { soda = 1e9 }\norders = [[\"soda\"]]\n",
+        &["w.toml:2: 'soda': a preparation time of 1000000000 s is longer than a day"],
+    );
+}
+
+#[test]
+fn an_empty_menu_is_refused() {
+    assert_bad_file(
+        "w.toml",
+        "orders = [[\"soda\"]]\n\n[menu]\n",
+        &["w.toml:3: the menu is empty"],
+    );
+}
+
+#[test]
+fn an_empty_list_of_orders_is_refused() {
+    assert_bad_file(
+        "w.toml",
+        "menu = { soda = 1 }\n\norders = []\n",
+        &["w.toml:3: there are no orders"],
+    );
+}
+
+#[test]
+fn malformed_toml_is_refused_with_its_line() {
+    assert_bad_file(
+        "w.toml",
+        "menu = { soda = 1\norders = [[\"soda\"]]\n",
+        &["w.toml:2: ", "expected"],
+    );
+}
+
+#[test]
+fn malformed_json_is_refused_with_its_line() {
+    assert_bad_file(
+        "w.json",
+        "{\"menu\": {\"soda\": 1},\n\"orders\": [[\"soda\"]]",
+        &["w.json:2: EOF while parsing an object"],
+    );
+}
+
+#[test]
+fn a_file_with_an_unknown_extension_is_refused() {
+    assert_bad_file(
+        "w.yaml",
+        "menu: {soda: 1}\norders: [[soda]]\n",
+        &[
+            "w.yaml: cannot tell the format of a workload file from its name",
+            ".toml or .json",
+        ],
+    );
+}
+
+#[test]
+fn a_missing_workload_file_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    for command in ["restaurant", "compare"] {
+        let output = mesonero([command, "--clock", "virtual", "--workload", "missing.toml"])
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert_bad_input(&output, &["cannot read workload file 'missing.toml'"]);
+    }
+}
+
+#[test]
+fn zero_waiters_are_refused() {
+    assert_bad_args(&["--waiters", "0"], &["'0'", "--waiters"]);
+}
+
+#[test]
+fn zero_cooks_are_refused() {
+    assert_bad_args(&["--cooks", "0"], &["'0'", "--cooks"]);
+}
+
+#[test]
+fn a_zero_speed_is_refused() {
+    assert_bad_args(&["--speed", "0"], &["--speed", "'0' is not a speed"]);
+}
+
+#[test]
+fn a_negative_speed_is_refused() {
+    assert_bad_args(&["--speed", "-1"], &["--speed", "'-1' is not a speed"]);
+}
+
+#[test]
+fn repeat_zero_is_refused() {
+    assert_bad_args(&["--repeat", "0"], &["--repeat must be at least 1"]);
+}
+
+#[test]
+fn random_zero_is_refused() {
+    assert_bad_args(&["--random", "0"], &["--random must be at least 1"]);
+}
+
+#[test]
+fn a_seed_without_random_is_refused() {
+    assert_bad_args(&["--seed", "7"], &["--seed", "without --random"]);
+}
+
+#[test]
+fn an_unknown_model_is_refused() {
+    let output = run(["restaurant", "--clock", "virtual", "--model", "pizzeria"]);
+    assert_bad_input(&output, &["invalid value 'pizzeria'", "--model"]);
+    let output = run(["compare", "--clock", "virtual", "--models", "sync,pizzeria"]);
+    assert_bad_input(&output, &["invalid value 'pizzeria'", "--models"]);
+}
+
+#[test]
+fn too_many_orders_are_refused_quickly_without_allocating_them() {
+    // 400 million orders would take gigabytes; under a 500 MB address
+    // space limit the refusal must still be clean, and quick.
+    #[cfg(unix)]
+    let mut command = {
+        let mut command = Command::new("sh");
+        command
+            .arg("-c")
+            .arg("ulimit -v 500000 2>/dev/null; exec \"$0\" \"$@\"")
+            .arg(common::BIN)
+            .env_remove("RUST_BACKTRACE");
+        command
+    };
+    #[cfg(not(unix))]
+    let mut command = mesonero(std::iter::empty::<&str>());
+    command.args(["restaurant", "--clock", "virtual", "--repeat", "100000000"]);
+    let started = Instant::now();
+    let output = command.output().unwrap();
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_bad_input(
+        &output,
+        &[
+            "400000000 orders is more than the 20000000 a run may hold",
+            "--repeat",
+        ],
+    );
+}

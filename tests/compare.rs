@@ -1,0 +1,126 @@
+//! `compare`, and `mesonero` with no command: the comparison table, its
+//! JSON, and its makespans on the real clock.
+
+mod common;
+
+use serde_json::Value;
+
+use common::{compare_json, makespans, number, stdout_of, MODELS};
+
+// `mesonero` alone: the comparison table.
+
+#[test]
+fn no_command_prints_the_comparison_table() {
+    let out = stdout_of(&["--clock", "virtual"]);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 2 + MODELS.len(), "{out}");
+    let header: Vec<&str> = lines[0].split_whitespace().collect();
+    assert_eq!(
+        header,
+        ["model", "waiters", "threads", "makespan", "ideal", "overhead", "speed-up", "wall"]
+    );
+    assert!(
+        lines[1].contains("--") && lines[1].chars().all(|c| c == '-' || c == ' '),
+        "{out}"
+    );
+    let width = lines[0].chars().count();
+    let expected = [
+        [
+            "sync", "2", "1", "43.8", "s", "43.8", "s", "+0.0", "%", "1.00x",
+        ],
+        [
+            "threads", "2", "3", "23.6", "s", "23.6", "s", "+0.0", "%", "1.86x",
+        ],
+        [
+            "thread-per-product",
+            "1",
+            "17",
+            "7.5",
+            "s",
+            "7.5",
+            "s",
+            "+0.0",
+            "%",
+            "5.84x",
+        ],
+        [
+            "async", "1", "1", "7.5", "s", "7.5", "s", "+0.0", "%", "5.84x",
+        ],
+    ];
+    for (line, row) in lines[2..].iter().zip(expected) {
+        let cells: Vec<&str> = line.split_whitespace().collect();
+        assert_eq!(cells.len(), 12, "{line}");
+        assert_eq!(cells[..10], row, "{line}");
+        assert_eq!(line.chars().count(), width, "misaligned row in:\n{out}");
+    }
+}
+
+#[test]
+fn compare_prints_the_same_table_as_no_command() {
+    let cells = |out: String| -> Vec<Vec<String>> {
+        // Every line but the rule under the header, whose last dashes are
+        // as wide as the wall times.
+        out.lines()
+            .enumerate()
+            .filter(|&(i, _)| i != 1)
+            .map(|(_, l)| l.split_whitespace().take(10).map(String::from).collect())
+            .collect()
+    };
+    assert_eq!(
+        cells(stdout_of(&["--clock", "virtual"])),
+        cells(stdout_of(&["compare", "--clock", "virtual"]))
+    );
+}
+
+// `compare --format json`.
+
+#[test]
+fn compare_json_has_one_object_per_model_with_the_articles_figures() {
+    let rows = compare_json(&[]);
+    assert_eq!(rows.len(), MODELS.len());
+    for (row, ((model, makespan), waiters)) in rows.iter().zip(MODELS.iter().zip([2, 2, 1, 1])) {
+        assert!(row.is_object(), "{row}");
+        assert_eq!(row["model"], *model, "{row}");
+        assert_eq!(row["waiters"], waiters, "{row}");
+        assert_eq!(number(row, "makespan_s"), *makespan, "{row}");
+        assert_eq!(number(row, "ideal_s"), *makespan, "{row}");
+        assert!(number(row, "wall_s") >= 0.0, "{row}");
+        assert_eq!(row["clock"], "virtual", "{row}");
+    }
+}
+
+#[test]
+fn compare_json_runs_only_the_models_asked_for() {
+    let rows = compare_json(&["--models", "sync,async"]);
+    let names: Vec<&str> = rows.iter().map(|r| r["model"].as_str().unwrap()).collect();
+    assert_eq!(names, ["sync", "async"]);
+    assert_eq!(makespans(&rows), [43.8, 7.5]);
+}
+
+#[test]
+fn compare_runs_a_model_named_twice_once() {
+    let rows = compare_json(&["--models", "sync,async,sync"]);
+    let names: Vec<&str> = rows.iter().map(|r| r["model"].as_str().unwrap()).collect();
+    assert_eq!(names, ["sync", "async"]);
+}
+
+// The real clock, fast.
+
+#[test]
+fn real_clock_makespans_are_near_the_ideal() {
+    let out = stdout_of(&["compare", "--speed", "100", "--format", "json"]);
+    let rows: Vec<Value> = serde_json::from_str(&out).unwrap();
+    assert_eq!(rows.len(), MODELS.len());
+    for (row, (model, ideal)) in rows.iter().zip(MODELS) {
+        assert_eq!(row["model"], model);
+        assert_eq!(row["clock"], "real");
+        assert_eq!(number(row, "speed"), 100.0);
+        assert_eq!(number(row, "ideal_s"), ideal);
+        let makespan = number(row, "makespan_s");
+        // Sleeps never end early; a busy machine may make them end late.
+        assert!(
+            makespan >= ideal - 0.01 && makespan <= 2.0 * ideal + 5.0,
+            "{model}: {makespan} s against an ideal of {ideal} s"
+        );
+    }
+}

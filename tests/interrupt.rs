@@ -1,0 +1,249 @@
+//! A run cut short: a reader that closes the pipe, and Ctrl-C on the real
+//! clock.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read};
+use std::process::{Command, Stdio};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use common::{assert_no_panic, mesonero, wait_bounded};
+
+// A reader that goes away.
+
+/// Runs `args`, reads one line of its output, closes the pipe, and checks
+/// the process ends with 0 and no panic.
+fn assert_survives_a_closed_pipe(args: &[&str]) {
+    let mut child = mesonero(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    assert!(!line.is_empty(), "no output from {args:?}");
+    drop(stdout);
+    let status = wait_bounded(&mut child, Duration::from_secs(60));
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    assert_no_panic(&stderr);
+    assert!(!stderr.contains("error"), "{args:?}: {stderr}");
+    assert!(status.success(), "{args:?} ended with {status}: {stderr}");
+}
+
+#[test]
+fn a_closed_pipe_ends_the_log_quietly() {
+    for model in ["sync", "threads", "async"] {
+        assert_survives_a_closed_pipe(&[
+            "restaurant",
+            "--clock",
+            "virtual",
+            "--repeat",
+            "1000",
+            "--model",
+            model,
+        ]);
+    }
+    assert_survives_a_closed_pipe(&[
+        "restaurant",
+        "--clock",
+        "virtual",
+        "--repeat",
+        "200",
+        "--model",
+        "thread-per-product",
+    ]);
+}
+
+#[test]
+fn a_closed_pipe_ends_the_json_events_quietly() {
+    assert_survives_a_closed_pipe(&[
+        "restaurant",
+        "--clock",
+        "virtual",
+        "--repeat",
+        "1000",
+        "--model",
+        "async",
+        "--format",
+        "json",
+    ]);
+}
+
+#[test]
+fn a_closed_pipe_on_the_real_clock_ends_quietly() {
+    assert_survives_a_closed_pipe(&["restaurant", "--speed", "1000", "--repeat", "20"]);
+}
+
+// Ctrl-C on the real clock.
+
+/// What an interrupted run printed.
+struct Interrupted {
+    code: Option<i32>,
+    stdout: Vec<String>,
+    stderr: String,
+    /// From the signal to the end of the process.
+    took: Duration,
+}
+
+/// Starts `args`, waits until a line of stdout satisfies `ready` (or, for
+/// `None`, a second), sleeps `delay`, sends SIGINT, and collects the rest.
+fn interrupt(args: &[&str], ready: Option<&str>, delay: Duration) -> Interrupted {
+    let mut child = mesonero(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (lines, received) = std::sync::mpsc::channel();
+    let reader = thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            if lines.send(line.unwrap()).is_err() {
+                break;
+            }
+        }
+    });
+    let mut seen = Vec::new();
+    match ready {
+        Some(wanted) => {
+            let deadline = Instant::now() + Duration::from_secs(15);
+            while !seen.last().is_some_and(|l: &String| l.contains(wanted)) {
+                let left = deadline.saturating_duration_since(Instant::now());
+                match received.recv_timeout(left) {
+                    Ok(line) => seen.push(line),
+                    Err(_) => {
+                        let _ = child.kill();
+                        let _ = child.wait();
+                        panic!("no line with {wanted:?} within 15 s; got {seen:?}");
+                    }
+                }
+            }
+        }
+        None => thread::sleep(Duration::from_secs(1)),
+    }
+    thread::sleep(delay);
+    let sent = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(sent.success(), "kill -INT failed");
+    let signalled = Instant::now();
+    let status = wait_bounded(&mut child, Duration::from_secs(15));
+    let took = signalled.elapsed();
+    reader.join().unwrap();
+    seen.extend(received.try_iter());
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    Interrupted {
+        code: status.code(),
+        stdout: seen,
+        stderr,
+        took,
+    }
+}
+
+fn assert_interrupted_at_the_start(args: &[&str], ready: Option<&str>) {
+    let run = interrupt(args, ready, Duration::from_secs(1));
+    assert_no_panic(&run.stderr);
+    assert_eq!(run.code, Some(130), "{args:?}: {}", run.stderr);
+    assert!(
+        run.took < Duration::from_secs(5),
+        "{args:?} took {:?} to stop",
+        run.took
+    );
+    // At speed 1 the first order is dispatched after 7.5 s at the soonest.
+    // The message names the model serving: `--model`'s, or sync, which is
+    // both restaurant's default and compare's first.
+    let model = args
+        .windows(2)
+        .find(|pair| pair[0] == "--model")
+        .map_or("sync", |pair| pair[1]);
+    assert_eq!(
+        run.stderr,
+        format!("error: {model} interrupted: 4 of 4 orders were still pending: 0, 1, 2, 3\n"),
+        "{args:?}"
+    );
+    assert!(
+        !run.stdout.iter().any(|l| l.contains(": 4 orders, ")),
+        "{args:?}: an interrupted run printed a summary: {:?}",
+        run.stdout
+    );
+}
+
+#[test]
+fn ctrl_c_stops_the_threads_model_and_names_the_pending_orders() {
+    assert_interrupted_at_the_start(
+        &["restaurant", "--model", "threads", "--speed", "1"],
+        Some("Received orders"),
+    );
+}
+
+#[test]
+fn ctrl_c_stops_the_async_model_and_names_the_pending_orders() {
+    assert_interrupted_at_the_start(
+        &["restaurant", "--model", "async", "--speed", "1"],
+        Some("Received orders"),
+    );
+}
+
+#[test]
+fn ctrl_c_stops_the_sync_and_thread_per_product_models() {
+    for model in ["sync", "thread-per-product"] {
+        assert_interrupted_at_the_start(
+            &["restaurant", "--model", model, "--speed", "1"],
+            Some("Received orders"),
+        );
+    }
+}
+
+#[test]
+fn ctrl_c_stops_compare() {
+    assert_interrupted_at_the_start(&["compare", "--speed", "1"], None);
+}
+
+#[test]
+fn ctrl_c_lists_only_the_orders_not_yet_dispatched() {
+    // Interrupted right after the first dispatch (0.85 s in at speed 10),
+    // well before the last (2.36 s): the orders reported pending are those
+    // the log did not dispatch.
+    let run = interrupt(
+        &["restaurant", "--model", "threads", "--speed", "10"],
+        Some("Done dispatch!"),
+        Duration::ZERO,
+    );
+    assert_no_panic(&run.stderr);
+    assert_eq!(run.code, Some(130), "{}", run.stderr);
+    let pending: Vec<String> = (0..4)
+        .filter(|order| {
+            let done = format!("[Order: {order}] --------Done dispatch!");
+            !run.stdout.iter().any(|l| l.contains(&done))
+        })
+        .map(|order| order.to_string())
+        .collect();
+    assert!(
+        (1..=3).contains(&pending.len()),
+        "{:?}\n{}",
+        run.stdout,
+        run.stderr
+    );
+    assert_eq!(
+        run.stderr,
+        format!(
+            "error: threads interrupted: {} of 4 orders were still pending: {}\n",
+            pending.len(),
+            pending.join(", ")
+        )
+    );
+}
