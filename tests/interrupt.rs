@@ -3,18 +3,19 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::{assert_no_panic, mesonero, wait_bounded};
+use common::{assert_no_panic, mesonero, read_stderr, wait_bounded};
 
 // A reader that goes away.
 
 /// Runs `args`, reads one line of its output, closes the pipe, and checks
-/// the process ends with 0 and no panic.
-fn assert_survives_a_closed_pipe(args: &[&str]) {
+/// the process ends with 0 and no panic. Returns how long it ran.
+fn assert_survives_a_closed_pipe(args: &[&str]) -> Duration {
+    let started = Instant::now();
     let mut child = mesonero(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -26,16 +27,25 @@ fn assert_survives_a_closed_pipe(args: &[&str]) {
     assert!(!line.is_empty(), "no output from {args:?}");
     drop(stdout);
     let status = wait_bounded(&mut child, Duration::from_secs(60));
-    let mut stderr = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut stderr)
-        .unwrap();
+    let stderr = read_stderr(&mut child);
     assert_no_panic(&stderr);
     assert!(!stderr.contains("error"), "{args:?}: {stderr}");
     assert!(status.success(), "{args:?} ended with {status}: {stderr}");
+    started.elapsed()
+}
+
+/// At speed 1 the sync run takes 43.8 s; once the reader is gone nobody
+/// can see the rest, so it must stop at its next line.
+#[test]
+fn a_closed_pipe_stops_a_real_clock_run() {
+    for model in ["sync", "threads", "async"] {
+        let took = assert_survives_a_closed_pipe(&["restaurant", "--speed", "1", "--model", model]);
+        // Generous: the first product alone would take 1 s; the whole run 43.8.
+        assert!(
+            took < Duration::from_secs(20),
+            "{model} ran on for {took:?}"
+        );
+    }
 }
 
 #[test]
@@ -139,13 +149,7 @@ fn interrupt(args: &[&str], ready: Option<&str>, delay: Duration) -> Interrupted
     let took = signalled.elapsed();
     reader.join().unwrap();
     seen.extend(received.try_iter());
-    let mut stderr = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut stderr)
-        .unwrap();
+    let stderr = read_stderr(&mut child);
     Interrupted {
         code: status.code(),
         stdout: seen,

@@ -279,3 +279,12 @@ pub fn json_events(args: &[&str]) -> (Vec<Value>, String) {
         .collect();
     (events, String::from_utf8(output.stderr).unwrap())
 }
+
+/// Everything the child wrote to its piped stderr.
+pub fn read_stderr(child: &mut Child) -> String {
+    let mut stderr = String::new();
+    if let Some(mut pipe) = child.stderr.take() {
+        std::io::Read::read_to_string(&mut pipe, &mut stderr).expect("stderr is UTF-8");
+    }
+    stderr
+}
