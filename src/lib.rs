@@ -24,6 +24,7 @@ pub mod clock;
 pub mod commands;
 pub mod ideal;
 pub mod kitchen;
+pub mod people;
 pub mod report;
 pub mod restaurant;
 pub mod trace;

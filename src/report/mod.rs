@@ -10,6 +10,7 @@
 //! Renderers write to any `impl Write`, so tests capture what users see.
 
 pub mod compare;
+pub mod fetch;
 pub mod jsonl;
 pub mod live;
 pub mod log;

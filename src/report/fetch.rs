@@ -1,0 +1,186 @@
+//! What `mesonero fetch` prints: the article's log lines, JSON lines, the
+//! summary, and the comparison of the three models.
+//!
+//! ```text
+//! [ 2020-09-05 19:24:29,294 ]  Request person number 1
+//! [ 2020-09-05 19:24:29,294 ]  Person number 1 = Luke Skywalker
+//! ```
+
+use std::io::{self, Write};
+use std::time::Duration;
+
+use chrono::Local;
+use serde::Serialize;
+
+use super::table::{Align, Table};
+use super::wall;
+use crate::people::client::stats::FetchStats;
+use crate::people::client::{Outcome, Progress};
+use crate::people::data::Person;
+
+/// Writes the log line for one piece of progress, if it has one, with the
+/// article's `[ date time,millis ]  ` prefix.
+pub fn write_log_line(out: &mut impl Write, progress: &Progress) -> io::Result<()> {
+    let stamp = Local::now().format("[ %Y-%m-%d %H:%M:%S,%3f ]  ");
+    match progress {
+        // The article logs this when the answer's headers arrive, so the
+        // lines come in the order the answers do, not the order asked.
+        Progress::Answered { id, .. } => writeln!(out, "{stamp}Request person number {id}"),
+        Progress::Retrying {
+            id,
+            attempt,
+            failure,
+            wait,
+        } => {
+            writeln!(
+                out,
+                "{stamp}Person number {id}: {failure} on attempt {attempt}, trying again in {}",
+                wall(*wait)
+            )
+        }
+        Progress::Done(outcome) => match &outcome.result {
+            Ok(person) => writeln!(out, "{stamp}Person number {} = {}", outcome.id, person.name),
+            Err(failure) => writeln!(out, "{stamp}Person number {} failed: {failure}", outcome.id),
+        },
+    }
+}
+
+/// One id's outcome as a line of JSON: `--format json` and `--output`.
+#[derive(Serialize)]
+struct Line<'a> {
+    id: u64,
+    ok: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    person: Option<&'a Person>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+    attempts: u32,
+    latency_ms: f64,
+    answers: &'a [String],
+}
+
+/// Writes an outcome as one line of JSON.
+pub fn write_json_line(out: &mut impl Write, outcome: &Outcome) -> io::Result<()> {
+    let line = Line {
+        id: outcome.id,
+        ok: outcome.result.is_ok(),
+        person: outcome.result.as_ref().ok(),
+        error: outcome.result.as_ref().err().map(ToString::to_string),
+        attempts: outcome.attempts,
+        latency_ms: outcome.latency.as_secs_f64() * 1e3,
+        answers: &outcome.answers,
+    };
+    serde_json::to_writer(&mut *out, &line)?;
+    writeln!(out)
+}
+
+/// Writes the summary of a run: counts, throughput, latency, answers.
+pub fn write_summary(out: &mut impl Write, stats: &FetchStats) -> io::Result<()> {
+    let interrupted = match stats.interrupted {
+        0 => String::new(),
+        n => format!(" ({n} interrupted)"),
+    };
+    writeln!(
+        out,
+        "{}: {} of {} fetched, {} failed{interrupted}, {} retries; {} requests in {}, {:.1} requests/s",
+        stats.model,
+        stats.ok,
+        stats.ids,
+        stats.failed,
+        stats.retries,
+        stats.requests,
+        wall(Duration::from_secs_f64(stats.wall_s)),
+        stats.requests_per_s,
+    )?;
+    let answers: Vec<String> = stats
+        .answers
+        .iter()
+        .map(|(key, n)| format!("{key} x{n}"))
+        .collect();
+    writeln!(
+        out,
+        "latency p50 {}, p90 {}, p99 {}, max {}; answers: {}",
+        millis(stats.p50_ms),
+        millis(stats.p90_ms),
+        millis(stats.p99_ms),
+        millis(stats.max_ms),
+        if answers.is_empty() {
+            "none".to_string()
+        } else {
+            answers.join(", ")
+        },
+    )
+}
+
+/// The comparison of models, one row each.
+pub fn write_table(out: &mut impl Write, rows: &[FetchStats]) -> io::Result<()> {
+    let mut table = Table::new(&[
+        ("model", Align::Left),
+        ("concurrency", Align::Right),
+        ("ok", Align::Right),
+        ("failed", Align::Right),
+        ("retries", Align::Right),
+        ("wall", Align::Right),
+        ("requests/s", Align::Right),
+        ("p50", Align::Right),
+        ("p99", Align::Right),
+        ("max", Align::Right),
+    ]);
+    for s in rows {
+        let concurrency = if s.model == "sequential" {
+            1
+        } else {
+            s.concurrency
+        };
+        table.row(vec![
+            s.model.to_string(),
+            concurrency.to_string(),
+            s.ok.to_string(),
+            s.failed.to_string(),
+            s.retries.to_string(),
+            wall(Duration::from_secs_f64(s.wall_s)),
+            format!("{:.1}", s.requests_per_s),
+            millis(s.p50_ms),
+            millis(s.p99_ms),
+            millis(s.max_ms),
+        ]);
+    }
+    table.write(out)
+}
+
+fn millis(ms: f64) -> String {
+    wall(Duration::from_secs_f64(ms / 1e3))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::people::client::Failure;
+
+    #[test]
+    fn log_lines_have_the_articles_shape() {
+        let mut out = Vec::new();
+        write_log_line(&mut out, &Progress::Answered { id: 7, status: 200 }).unwrap();
+        let failed = Outcome {
+            id: 3,
+            attempts: 4,
+            latency: Duration::ZERO,
+            answers: vec![],
+            result: Err(Failure::Status(503)),
+        };
+        write_log_line(&mut out, &Progress::Done(&failed)).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = text
+            .lines()
+            .map(|l| l.split_once(" ]  ").unwrap().1)
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                "Request person number 7",
+                "Person number 3 failed: HTTP 503"
+            ]
+        );
+        assert!(text.starts_with("[ 20"), "{text}");
+    }
+}
