@@ -17,6 +17,8 @@
 //! - [`trace`]: the events of a run and the invariants checked on them.
 //! - [`ideal`]: each model's makespan computed on paper.
 //! - [`report`]: renderers: the article's log, JSON lines, tables.
+//! - [`people`]: the people API of `asinc2.py`: its data and a local,
+//!   swapi-compatible server with artificial latency and failures.
 //! - [`cli`] and [`commands`]: the `mesonero` command line.
 
 pub mod cli;

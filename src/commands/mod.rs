@@ -6,6 +6,7 @@
 
 mod compare;
 mod restaurant;
+mod serve;
 
 use std::io;
 use std::sync::Arc;
@@ -14,6 +15,7 @@ use thiserror::Error;
 
 use crate::cli::{Cli, ClockArg, Command, ServiceArgs, WorkloadArgs};
 use crate::clock::{ClockKind, Shutdown};
+use crate::people::{DataError, ServeError};
 use crate::restaurant::{Model, RunError, Setup};
 use crate::workload::file::FileError;
 use crate::workload::{generate, OrderId, Workload, WorkloadError};
@@ -43,6 +45,12 @@ pub enum CommandError {
         /// Orders in the workload.
         total: usize,
     },
+    /// A data file for the people server that cannot be used.
+    #[error(transparent)]
+    Data(#[from] DataError),
+    /// The people server could not start, or failed.
+    #[error(transparent)]
+    Serve(#[from] ServeError),
     /// Output could not be written.
     #[error("cannot write the output: {0}")]
     Output(#[from] io::Error),
@@ -54,9 +62,10 @@ impl CommandError {
         match self {
             CommandError::File(_)
             | CommandError::Workload(_)
-            | CommandError::SeedWithoutRandom(_) => 2,
+            | CommandError::SeedWithoutRandom(_)
+            | CommandError::Data(_) => 2,
             CommandError::Interrupted { .. } => 130,
-            CommandError::Run(_) | CommandError::Output(_) => 1,
+            CommandError::Run(_) | CommandError::Output(_) | CommandError::Serve(_) => 1,
         }
     }
 
@@ -87,6 +96,7 @@ pub fn run(cli: Cli) -> Result<(), CommandError> {
     match cli.command {
         Some(Command::Restaurant(args)) => restaurant::run(&args, &shutdown),
         Some(Command::Compare(args)) => compare::run(&args, &shutdown),
+        Some(Command::Serve(args)) => serve::run(&args, &shutdown),
         None => compare::run(&cli.compare, &shutdown),
     }
 }

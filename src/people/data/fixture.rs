@@ -1,0 +1,89 @@
+//! Reading swapi's fixture files: a JSON array of
+//! `{"model": "resources.people", "pk": 1, "fields": {...}}` objects.
+//!
+//! People (`resources.people`) and planets (`resources.planet`) are kept;
+//! other models (films, species...) are skipped, so a dump of the whole
+//! database loads too. Errors name the file and, for bad JSON, the line.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Deserialize;
+
+use super::{DataError, PersonRecord, PlanetRecord};
+
+/// One object of a fixture file.
+#[derive(Deserialize)]
+#[serde(tag = "model")]
+enum Record {
+    #[serde(rename = "resources.people")]
+    Person { pk: u64, fields: PersonRecord },
+    #[serde(rename = "resources.planet")]
+    Planet { pk: u64, fields: PlanetRecord },
+    #[serde(other)]
+    Other,
+}
+
+/// Adds the people and planets of the file at `path`.
+pub(super) fn load(
+    path: &Path,
+    people: &mut BTreeMap<u64, PersonRecord>,
+    planets: &mut BTreeMap<u64, PlanetRecord>,
+) -> Result<(), DataError> {
+    let text = std::fs::read_to_string(path).map_err(|source| DataError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let records: Vec<Record> = serde_json::from_str(&text).map_err(|e| syntax(path, &e))?;
+    let mut kept = 0;
+    for record in records {
+        match record {
+            Record::Person { pk, fields } => insert(path, "person", people, pk, fields)?,
+            Record::Planet { pk, fields } => insert(path, "planet", planets, pk, fields)?,
+            Record::Other => continue,
+        }
+        kept += 1;
+    }
+    if kept == 0 {
+        return Err(DataError::Empty {
+            path: path.to_path_buf(),
+        });
+    }
+    Ok(())
+}
+
+fn insert<T>(
+    path: &Path,
+    kind: &'static str,
+    map: &mut BTreeMap<u64, T>,
+    pk: u64,
+    record: T,
+) -> Result<(), DataError> {
+    if pk == 0 {
+        return Err(DataError::ZeroPk {
+            path: path.to_path_buf(),
+            kind,
+        });
+    }
+    if map.insert(pk, record).is_some() {
+        return Err(DataError::Duplicate {
+            path: path.to_path_buf(),
+            kind,
+            pk,
+        });
+    }
+    Ok(())
+}
+
+/// A JSON error as `file:line: message`, without serde's own
+/// "at line L column C", which would say the line twice.
+fn syntax(path: &Path, e: &serde_json::Error) -> DataError {
+    let suffix = format!(" at line {} column {}", e.line(), e.column());
+    let message = e.to_string();
+    let message = message.strip_suffix(&suffix).unwrap_or(&message);
+    DataError::Syntax {
+        path: path.to_path_buf(),
+        line: e.line(),
+        message: message.to_string(),
+    }
+}

@@ -1,0 +1,225 @@
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use super::*;
+
+const BASE: &str = "http://127.0.0.1:8000";
+
+/// The people `asinc2.py` prints, by id.
+const ARTICLE: [&str; 9] = [
+    "Luke Skywalker",
+    "C-3PO",
+    "R2-D2",
+    "Darth Vader",
+    "Leia Organa",
+    "Owen Lars",
+    "Beru Whitesun lars",
+    "R5-D4",
+    "Biggs Darklighter",
+];
+
+fn name(dataset: &Dataset, id: u64) -> String {
+    dataset.person(id, BASE).expect("a person").name
+}
+
+#[test]
+fn the_builtin_people_are_the_articles() {
+    let dataset = Dataset::builtin();
+    for (id, expected) in (1..).zip(ARTICLE) {
+        assert_eq!(name(&dataset, id), expected, "person {id}");
+    }
+    // And the article agrees, where the checkout has it.
+    let article =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seed/asincronia-en-python.md");
+    let Ok(text) = std::fs::read_to_string(&article) else {
+        eprintln!(
+            "skipped the comparison: no article at {}",
+            article.display()
+        );
+        return;
+    };
+    for (id, expected) in (1..).zip(ARTICLE) {
+        let line = format!("Person number {id} = {expected}\n");
+        assert!(text.contains(&line), "the article lacks {line:?}");
+    }
+}
+
+#[test]
+fn a_person_has_absolute_urls() {
+    let luke = Dataset::builtin()
+        .person(1, "http://127.0.0.1:8000/")
+        .unwrap();
+    assert_eq!(luke.url, "http://127.0.0.1:8000/api/people/1/");
+    assert_eq!(luke.homeworld, "http://127.0.0.1:8000/api/planets/1/");
+    let planet = Dataset::builtin().planet(1, BASE).unwrap();
+    assert_eq!(planet.url, "http://127.0.0.1:8000/api/planets/1/");
+    assert_eq!(planet.residents, None, "a million residents are not listed");
+}
+
+#[test]
+fn builtin_ids_run_from_one_to_the_limit() {
+    let dataset = Dataset::builtin();
+    assert_eq!(dataset.people_count(), 1_000_000);
+    assert!(dataset.person(0, BASE).is_none());
+    assert!(dataset.person(1_000_000, BASE).is_some());
+    assert!(dataset.person(1_000_001, BASE).is_none());
+    assert!(dataset.person(u64::MAX, BASE).is_none());
+    assert!(dataset.planet(0, BASE).is_none());
+    assert!(dataset.planet(99, BASE).is_none());
+    let home = dataset.person(500_000, BASE).unwrap().homeworld;
+    let planet: u64 = home.rsplit('/').nth(1).unwrap().parse().unwrap();
+    assert!(dataset.planet(planet, BASE).is_some(), "{home}");
+}
+
+#[test]
+fn generated_people_are_the_same_every_time() {
+    let (one, other) = (Dataset::builtin(), Dataset::builtin());
+    for id in [10, 11, 4_242, 999_999] {
+        assert_eq!(one.person(id, BASE), other.person(id, BASE));
+    }
+}
+
+#[test]
+fn neighbours_have_distinct_names() {
+    let dataset = Dataset::builtin();
+    let names: Vec<String> = (1..=2_000).map(|id| name(&dataset, id)).collect();
+    let distinct: std::collections::HashSet<&String> = names.iter().collect();
+    assert_eq!(distinct.len(), names.len());
+    assert_ne!(name(&dataset, 10), name(&dataset, 11));
+}
+
+#[test]
+fn search_ignores_case() {
+    let dataset = Dataset::builtin();
+    assert_eq!(dataset.search("sky"), vec![1]);
+    assert_eq!(dataset.search("SKYWALKER"), vec![1]);
+    assert_eq!(dataset.search("r2-"), vec![3]);
+    // Generated names are found too, by any piece of them.
+    let generated = name(&dataset, 123_456);
+    assert!(dataset.search(&generated).contains(&123_456), "{generated}");
+    assert!(dataset.search("no such name").is_empty());
+}
+
+#[test]
+fn listings_page_over_ids() {
+    let dataset = Dataset::builtin();
+    let first = dataset.list("", 0, PAGE_SIZE);
+    assert_eq!(first.total, 1_000_000);
+    assert_eq!(first.ids, (1..=10).collect::<Vec<_>>());
+    let last = dataset.list("", 999_995, PAGE_SIZE);
+    assert_eq!(last.ids, (999_996..=1_000_000).collect::<Vec<_>>());
+    assert!(dataset.list("", 1_000_000, PAGE_SIZE).ids.is_empty());
+    let luke = dataset.list("luke", 0, PAGE_SIZE);
+    assert_eq!((luke.total, luke.ids), (1, vec![1]));
+}
+
+/// The swapi fixtures, when the checkout has them next to the crate.
+fn swapi(file: &str) -> Option<PathBuf> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/data/swapi")
+        .join(file);
+    if path.exists() {
+        Some(path)
+    } else {
+        eprintln!("skipped: no swapi fixtures at {}", path.display());
+        None
+    }
+}
+
+#[test]
+fn swapis_fixtures_load() {
+    let (Some(people), Some(planets)) = (swapi("people.json"), swapi("planets.json")) else {
+        return;
+    };
+    let dataset = Dataset::from_fixture_files(std::slice::from_ref(&people)).unwrap();
+    assert_eq!(dataset.people_count(), 82);
+    let luke = dataset.person(1, BASE).unwrap();
+    assert_eq!(luke.name, "Luke Skywalker");
+    assert_eq!(luke.homeworld, format!("{BASE}/api/planets/1/"));
+    assert!(dataset.person(83, BASE).is_some());
+    assert!(dataset.person(84, BASE).is_none());
+    assert!(dataset.person(17, BASE).is_none(), "swapi has no person 17");
+    // A listing skips the gaps.
+    let second = dataset.list("", 10, PAGE_SIZE);
+    assert_eq!(second.ids, vec![11, 12, 13, 14, 15, 16, 18, 19, 20, 21]);
+
+    let both = Dataset::from_fixture_files(&[people, planets]).unwrap();
+    let tatooine = both.planet(1, BASE).unwrap();
+    let residents = tatooine.residents.expect("fixtures list residents");
+    assert!(residents.contains(&luke.url), "{residents:?}");
+}
+
+fn file_with(text: &str) -> tempfile::NamedTempFile {
+    let mut file = tempfile::Builder::new().suffix(".json").tempfile().unwrap();
+    file.write_all(text.as_bytes()).unwrap();
+    file
+}
+
+fn load_error(text: &str) -> (DataError, PathBuf) {
+    let file = file_with(text);
+    let path = file.path().to_path_buf();
+    (
+        Dataset::from_fixture_files(std::slice::from_ref(&path)).unwrap_err(),
+        path,
+    )
+}
+
+#[test]
+fn malformed_json_names_file_and_line() {
+    let (error, path) = load_error("[\n{\"model\": \"resources.planet\",\n \"pk\": 1,,\n}]");
+    assert!(
+        matches!(error, DataError::Syntax { line: 3, .. }),
+        "{error:?}"
+    );
+    let message = error.to_string();
+    assert!(
+        message.starts_with(&format!("{}:3: ", path.display())),
+        "{message}"
+    );
+    assert!(!message.contains("at line"), "{message}");
+}
+
+#[test]
+fn a_person_without_a_field_is_refused_with_its_line() {
+    let text =
+        "[\n{\"model\": \"resources.people\", \"pk\": 1,\n \"fields\": {\"name\": \"X\"}\n}\n]";
+    let (error, _) = load_error(text);
+    let message = error.to_string();
+    assert!(message.contains("missing field"), "{message}");
+    assert!(
+        matches!(error, DataError::Syntax { line, .. } if line >= 2),
+        "{error:?}"
+    );
+}
+
+#[test]
+fn other_models_are_skipped_but_a_file_of_nothing_is_refused() {
+    let film = r#"{"model": "resources.film", "pk": 1, "fields": {"title": "A New Hope"}}"#;
+    let planet = r#"{"model": "resources.planet", "pk": 3, "fields": {"name": "P",
+        "rotation_period": "1", "orbital_period": "2", "diameter": "3", "climate": "c",
+        "gravity": "g", "terrain": "t", "surface_water": "4", "population": "5",
+        "created": "c", "edited": "e"}}"#;
+    let file = file_with(&format!("[{film}, {planet}]"));
+    let dataset = Dataset::from_fixture_files(&[file.path().to_path_buf()]).unwrap();
+    assert_eq!((dataset.people_count(), dataset.planet_count()), (0, 1));
+    assert_eq!(dataset.planet(3, BASE).unwrap().residents, Some(vec![]));
+
+    let (error, _) = load_error(&format!("[{film}]"));
+    assert!(matches!(error, DataError::Empty { .. }), "{error:?}");
+    let (error, _) = load_error(&format!("[{planet}, {planet}]"));
+    assert!(
+        error.to_string().ends_with("planet 3 appears twice"),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_missing_file_is_named() {
+    let path = PathBuf::from("/nonexistent/people.json");
+    let error = Dataset::from_fixture_files(&[path]).unwrap_err();
+    assert!(matches!(error, DataError::Read { .. }));
+    assert!(
+        error.to_string().contains("/nonexistent/people.json"),
+        "{error}"
+    );
+}

@@ -1,0 +1,245 @@
+//! `mesonero serve` from the outside: it starts, answers, stops on SIGINT
+//! and SIGTERM, and refuses bad flags and taken ports; and a bounded load
+//! run against the server in-process.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::PathBuf;
+use std::process::{Child, ChildStderr, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use futures::stream::{self, StreamExt};
+use mesonero::people::{Person, Server, ServerConfig};
+
+use common::{assert_bad_input, assert_no_panic, mesonero, run, wait_bounded};
+
+/// A `mesonero serve` process and the address it said it serves on.
+struct Serving {
+    child: Child,
+    stderr: BufReader<ChildStderr>,
+    base: String,
+    start_line: String,
+}
+
+/// Starts `mesonero serve --addr 127.0.0.1:0` with `args` and reads its
+/// start line to learn the port.
+fn serve(args: &[&str]) -> Serving {
+    let mut child = mesonero(["serve", "--addr", "127.0.0.1:0"].iter().chain(args))
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    // The start line comes at once; if the process dies first, read_line
+    // returns what there was and the assertion shows it.
+    let mut start_line = String::new();
+    stderr.read_line(&mut start_line).unwrap();
+    let base = start_line
+        .split_once(" on ")
+        .and_then(|(_, rest)| rest.split_whitespace().next())
+        .filter(|url| url.starts_with("http://127.0.0.1:"))
+        .map(str::to_string);
+    let Some(base) = base else {
+        let _ = child.kill();
+        panic!("no address in the start line: {start_line:?}");
+    };
+    Serving {
+        child,
+        stderr,
+        base,
+        start_line,
+    }
+}
+
+impl Serving {
+    /// Sends `signal` (`INT`, `TERM`), waits at most a few seconds for the
+    /// end, and returns the exit code and the rest of stderr.
+    fn stop_with(mut self, signal: &str) -> (Option<i32>, String) {
+        let sent = Command::new("kill")
+            .args([format!("-{signal}"), self.child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(sent.success(), "kill -{signal} failed");
+        let status = wait_bounded(&mut self.child, Duration::from_secs(10));
+        let mut rest = String::new();
+        self.stderr.read_to_string(&mut rest).unwrap();
+        assert_no_panic(&rest);
+        (status.code(), rest)
+    }
+}
+
+fn blocking_client() -> reqwest::blocking::Client {
+    // reqwest is built without a default TLS provider.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::blocking::Client::builder()
+        .timeout(Duration::from_secs(20))
+        .build()
+        .unwrap()
+}
+
+#[test]
+fn serve_answers_and_stops_on_sigint() {
+    let server = serve(&["--delay", "250ms", "--jitter", "0", "--fail-rate", "10%"]);
+    assert!(
+        server
+            .start_line
+            .starts_with("serving 1000000 people on http://127.0.0.1:"),
+        "{}",
+        server.start_line
+    );
+    assert!(
+        server
+            .start_line
+            .ends_with("(delay 250ms, jitter 0s, fail rate 10%); Ctrl-C to stop\n"),
+        "{}",
+        server.start_line
+    );
+    let health = blocking_client()
+        .get(format!("{}/healthz", server.base))
+        .send()
+        .unwrap();
+    assert_eq!(health.status(), reqwest::StatusCode::OK);
+    assert_eq!(health.text().unwrap(), "ok");
+    let started = Instant::now();
+    let (code, rest) = server.stop_with("INT");
+    assert_eq!(code, Some(0), "{rest}");
+    assert!(rest.contains("GET /healthz 200"), "the request log: {rest}");
+    assert!(rest.ends_with("stopped after 1 request\n"), "{rest}");
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
+
+fn swapi(file: &str) -> Option<String> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/data/swapi")
+        .join(file);
+    let found = path.exists().then(|| path.display().to_string());
+    if found.is_none() {
+        eprintln!("skipped: no swapi fixtures at {}", path.display());
+    }
+    found
+}
+
+#[test]
+fn serve_loads_swapis_fixtures_and_stops_on_sigterm() {
+    let (Some(people), Some(planets)) = (swapi("people.json"), swapi("planets.json")) else {
+        return;
+    };
+    let server = serve(&["--data", &people, "--data", &planets, "--log", "off"]);
+    assert!(
+        server.start_line.starts_with("serving 82 people"),
+        "{}",
+        server.start_line
+    );
+    let luke: Person = blocking_client()
+        .get(format!("{}/api/people/1/", server.base))
+        .send()
+        .and_then(|r| r.json())
+        .unwrap();
+    assert_eq!(luke.name, "Luke Skywalker");
+    assert_eq!(luke.homeworld, format!("{}/api/planets/1/", server.base));
+    let (code, rest) = server.stop_with("TERM");
+    assert_eq!(code, Some(0), "{rest}");
+    assert_eq!(
+        rest, "stopped after 1 request\n",
+        "no request log with --log off"
+    );
+}
+
+#[test]
+fn a_port_in_use_is_a_runtime_error_naming_it() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let output = run(["serve", "--addr", &addr]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_no_panic(&stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.starts_with("error: cannot listen on "), "{stderr}");
+    assert!(stderr.contains(&addr), "{stderr}");
+}
+
+#[test]
+fn bad_flags_are_one_line_and_exit_2() {
+    let cases: [(&[&str], &[&str]); 8] = [
+        (&["--fail-rate", "2"], &["--fail-rate", "'2'"]),
+        (&["--fail-rate", "-0.5"], &["--fail-rate", "'-0.5'"]),
+        (&["--delay", "soon"], &["--delay", "'soon'"]),
+        (&["--jitter", "-1s"], &["--jitter"]),
+        (&["--addr", "nowhere"], &["--addr", "'nowhere'"]),
+        (&["--log", "sometimes"], &["--log", "sample=N"]),
+        (&["--seed", "x"], &["--seed"]),
+        (&["--data", "/nonexistent.json"], &["/nonexistent.json"]),
+    ];
+    for (args, needles) in cases {
+        let output = run(["serve"].iter().chain(args));
+        assert_bad_input(&output, needles);
+    }
+}
+
+#[test]
+fn a_malformed_data_file_names_its_line() {
+    let mut file = tempfile::Builder::new().suffix(".json").tempfile().unwrap();
+    std::io::Write::write_all(
+        &mut file,
+        b"[\n{\"model\": \"resources.people\",\n oops}\n]",
+    )
+    .unwrap();
+    let path = file.path().display().to_string();
+    let output = run(["serve", "--data", &path]);
+    assert_bad_input(&output, &[&format!("{path}:3: ")]);
+}
+
+/// 2,000 requests, 100 at a time, all answered: the server keeps up on
+/// loopback with no delay. Bounded to a minute.
+#[test]
+fn two_thousand_requests_at_a_hundred_at_once() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(4)
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let server = Server::bind(ServerConfig::new(([127, 0, 0, 1], 0).into()))
+            .await
+            .unwrap();
+        let base = format!("http://{}", server.local_addr());
+        let requests = server.requests();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let serving = tokio::spawn(server.run(async {
+            let _ = stopped.await;
+        }));
+        let client = reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .build()
+            .unwrap();
+        let load = stream::iter(1..=2_000u64)
+            .map(|id| {
+                let request = client.get(format!("{base}/api/people/{id}/"));
+                async move { request.send().await.map(|r| r.status()) }
+            })
+            .buffer_unordered(100)
+            .collect::<Vec<_>>();
+        let statuses = tokio::time::timeout(Duration::from_secs(60), load)
+            .await
+            .expect("2,000 requests within a minute");
+        let failed: Vec<_> = statuses
+            .iter()
+            .filter(|s| !matches!(s, Ok(reqwest::StatusCode::OK)))
+            .collect();
+        assert!(
+            failed.is_empty(),
+            "{} failed, such as {:?}",
+            failed.len(),
+            failed[0]
+        );
+        assert_eq!(requests.get(), 2_000);
+        let _ = stop.send(());
+        tokio::time::timeout(Duration::from_secs(10), serving)
+            .await
+            .expect("the server stops")
+            .unwrap()
+            .unwrap();
+    });
+}
