@@ -5,6 +5,7 @@
 //! a run stopped with Ctrl-C.
 
 mod compare;
+mod fetch;
 mod restaurant;
 mod serve;
 
@@ -15,6 +16,8 @@ use thiserror::Error;
 
 use crate::cli::{Cli, ClockArg, Command, ServiceArgs, WorkloadArgs};
 use crate::clock::{ClockKind, Shutdown};
+use crate::people::client::ids::IdsError;
+use crate::people::client::ClientError;
 use crate::people::{DataError, ServeError};
 use crate::restaurant::{Model, RunError, Setup};
 use crate::workload::file::FileError;
@@ -51,6 +54,23 @@ pub enum CommandError {
     /// The people server could not start, or failed.
     #[error(transparent)]
     Serve(#[from] ServeError),
+    /// A fetch that could not run.
+    #[error(transparent)]
+    Client(#[from] ClientError),
+    /// A `--ids` value that cannot be read.
+    #[error(transparent)]
+    Ids(#[from] IdsError),
+    /// Some ids ended in an error; each was reported.
+    #[error("{failed} of {total} ids failed")]
+    FetchFailed {
+        /// Ids that failed.
+        failed: usize,
+        /// Ids asked for.
+        total: usize,
+    },
+    /// A fetch stopped by Ctrl-C.
+    #[error("interrupted: {0} ids were not fetched")]
+    FetchInterrupted(usize),
     /// Output could not be written.
     #[error("cannot write the output: {0}")]
     Output(#[from] io::Error),
@@ -63,9 +83,15 @@ impl CommandError {
             CommandError::File(_)
             | CommandError::Workload(_)
             | CommandError::SeedWithoutRandom(_)
-            | CommandError::Data(_) => 2,
-            CommandError::Interrupted { .. } => 130,
-            CommandError::Run(_) | CommandError::Output(_) | CommandError::Serve(_) => 1,
+            | CommandError::Data(_)
+            | CommandError::Ids(_)
+            | CommandError::Client(ClientError::BadUrl { .. }) => 2,
+            CommandError::Interrupted { .. } | CommandError::FetchInterrupted(_) => 130,
+            CommandError::Run(_)
+            | CommandError::Output(_)
+            | CommandError::Client(_)
+            | CommandError::FetchFailed { .. }
+            | CommandError::Serve(_) => 1,
         }
     }
 
@@ -97,6 +123,7 @@ pub fn run(cli: Cli) -> Result<(), CommandError> {
         Some(Command::Restaurant(args)) => restaurant::run(&args, &shutdown),
         Some(Command::Compare(args)) => compare::run(&args, &shutdown),
         Some(Command::Serve(args)) => serve::run(&args, &shutdown),
+        Some(Command::Fetch(args)) => fetch::run(&args, &shutdown),
         None => compare::run(&cli.compare, &shutdown),
     }
 }

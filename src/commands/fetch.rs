@@ -1,0 +1,233 @@
+//! `mesonero fetch`: people from a swapi-like API, with one model and its
+//! log, or with each model in turn and a table.
+
+use std::fs::File;
+use std::io::{self, BufWriter, IsTerminal, Write};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::cli::{EventFormat, FetchArgs};
+use crate::clock::Shutdown;
+use crate::people::client::stats::FetchStats;
+use crate::people::client::{
+    self, api_url, crawl, ids, FetchModel, FetchRun, Progress, Request, RetryPolicy,
+};
+use crate::people::server::{spawn_background, BackgroundServer, ServerConfig};
+use crate::report::fetch::{write_json_line, write_log_line, write_summary, write_table};
+
+use super::CommandError;
+
+/// Runs with a progress bar from this many ids on, on a terminal.
+const LONG_RUN: usize = 100;
+
+pub(super) fn run(args: &FetchArgs, shutdown: &Shutdown) -> Result<(), CommandError> {
+    // Bad input first, before anything starts.
+    let given_ids = if args.all {
+        None
+    } else {
+        Some(ids::parse(&args.ids)?)
+    };
+    let given_api = args.api.as_deref().map(api_url).transpose()?;
+    let output = match &args.output {
+        Some(path) => Some(File::create(path).map_err(|e| {
+            CommandError::Output(io::Error::new(e.kind(), format!("{}: {e}", path.display())))
+        })?),
+        None => None,
+    };
+
+    let server = match given_api {
+        Some(_) => None,
+        None => Some(builtin_server(args.server_delay)?),
+    };
+    let api = match (given_api, &server) {
+        (Some(api), _) => api,
+        (None, Some(server)) => api_url(&format!("{}/api/", server.base_url()))?,
+        (None, None) => unreachable!("a server is started when no API is given"),
+    };
+    let request = Request {
+        api,
+        concurrency: args.concurrency as usize,
+        timeout: args.timeout,
+        retry: RetryPolicy::new(args.retries),
+        rate: args.rate,
+    };
+    let ids = match given_ids {
+        Some(ids) => ids,
+        None => crawl::list_ids(&request, shutdown)?,
+    };
+
+    if args.compare {
+        compare(args, &request, &ids, shutdown)
+    } else {
+        one_model(args, &request, &ids, output, shutdown)
+    }
+}
+
+/// The built-in people API on a free loopback port, with `delay` per
+/// request as the article's swapi had about a second.
+fn builtin_server(delay: Duration) -> Result<BackgroundServer, CommandError> {
+    let mut config = ServerConfig::new(([127, 0, 0, 1], 0).into());
+    config.delay = delay;
+    let server = spawn_background(config)?;
+    eprintln!(
+        "serving the built-in people API on {} ({} per request)",
+        server.base_url(),
+        humantime::format_duration(delay)
+    );
+    Ok(server)
+}
+
+/// Prints as ids finish: the log or JSON lines, the `--output` file and
+/// the progress bar. Writes from every thread go through here.
+struct Printer {
+    format: EventFormat,
+    stdout: Mutex<io::Stdout>,
+    output: Option<Mutex<BufWriter<File>>>,
+    bar: Option<ProgressBar>,
+    failure: Mutex<Option<io::Error>>,
+    shutdown: Shutdown,
+}
+
+impl Printer {
+    fn print(&self, progress: Progress) {
+        let mut written = Ok(());
+        let to_stdout = |write: &dyn Fn(&mut io::Stdout) -> io::Result<()>| {
+            let mut stdout = self.stdout.lock().unwrap_or_else(|e| e.into_inner());
+            match &self.bar {
+                Some(bar) => bar.suspend(|| write(&mut stdout)),
+                None => write(&mut stdout),
+            }
+        };
+        match (self.format, &progress) {
+            (EventFormat::Log, _) => written = to_stdout(&|out| write_log_line(out, &progress)),
+            (EventFormat::Json, Progress::Done(outcome)) => {
+                written = to_stdout(&|out| write_json_line(out, outcome))
+            }
+            _ => {}
+        }
+        if let Progress::Done(outcome) = progress {
+            if let Some(file) = &self.output {
+                let mut file = file.lock().unwrap_or_else(|e| e.into_inner());
+                written = written.and(write_json_line(&mut *file, outcome));
+            }
+            if let Some(bar) = &self.bar {
+                bar.inc(1);
+            }
+        }
+        if let Err(e) = written {
+            // Nobody is reading, or the disk is full: stop fetching.
+            self.failure
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .get_or_insert(e);
+            self.shutdown.trigger();
+        }
+    }
+}
+
+fn one_model(
+    args: &FetchArgs,
+    request: &Request,
+    ids: &[u64],
+    output: Option<File>,
+    shutdown: &Shutdown,
+) -> Result<(), CommandError> {
+    let printer = Printer {
+        format: args.format,
+        stdout: Mutex::new(io::stdout()),
+        output: output.map(|f| Mutex::new(BufWriter::new(f))),
+        bar: progress_bar(args.format, ids.len()),
+        failure: Mutex::new(None),
+        shutdown: shutdown.clone(),
+    };
+    let run = client::fetch(args.model, request, ids, &|p| printer.print(p), shutdown)?;
+    if let Some(bar) = &printer.bar {
+        bar.finish_and_clear();
+    }
+    if let Some(file) = &printer.output {
+        file.lock().unwrap_or_else(|e| e.into_inner()).flush()?;
+    }
+    if let Some(error) = printer
+        .failure
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner())
+    {
+        return Err(error.into());
+    }
+    let stats = FetchStats::of(&run);
+    if args.format == EventFormat::Json {
+        write_summary(&mut io::stderr(), &stats)?;
+    } else {
+        let mut out = io::stdout().lock();
+        write_summary(&mut out, &stats)?;
+        out.flush()?;
+    }
+    verdict(&stats)
+}
+
+fn compare(
+    args: &FetchArgs,
+    request: &Request,
+    ids: &[u64],
+    shutdown: &Shutdown,
+) -> Result<(), CommandError> {
+    let mut rows = Vec::new();
+    for model in FetchModel::ALL {
+        let bar = progress_bar(args.format, ids.len());
+        if let Some(bar) = &bar {
+            bar.set_message(model.name());
+        }
+        let observer = |p: Progress| {
+            if let (Some(bar), Progress::Done(_)) = (&bar, p) {
+                bar.inc(1);
+            }
+        };
+        let run: FetchRun = client::fetch(model, request, ids, &observer, shutdown)?;
+        if let Some(bar) = &bar {
+            bar.finish_and_clear();
+        }
+        rows.push(FetchStats::of(&run));
+        if shutdown.is_triggered() {
+            break;
+        }
+    }
+    let mut out = io::stdout().lock();
+    match args.format {
+        EventFormat::Json => {
+            serde_json::to_writer_pretty(&mut out, &rows).map_err(io::Error::from)?;
+            writeln!(out)?;
+        }
+        _ => write_table(&mut out, &rows)?,
+    }
+    out.flush()?;
+    rows.iter().try_for_each(verdict)
+}
+
+/// A progress bar on stderr, for long runs on a terminal only.
+fn progress_bar(format: EventFormat, ids: usize) -> Option<ProgressBar> {
+    if format == EventFormat::Json || ids < LONG_RUN || !io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = ProgressBar::new(ids as u64);
+    let style =
+        ProgressStyle::with_template("{msg} {bar:40} {pos}/{len} ids, {per_sec}, {eta} left")
+            .unwrap_or_else(|_| ProgressStyle::default_bar());
+    bar.set_style(style);
+    Some(bar)
+}
+
+/// Exit status of a run: interrupted, some failed, or all fetched.
+fn verdict(stats: &FetchStats) -> Result<(), CommandError> {
+    if stats.interrupted > 0 {
+        Err(CommandError::FetchInterrupted(stats.interrupted))
+    } else if stats.failed > 0 {
+        Err(CommandError::FetchFailed {
+            failed: stats.failed,
+            total: stats.ids,
+        })
+    } else {
+        Ok(())
+    }
+}
