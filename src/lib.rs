@@ -17,8 +17,9 @@
 //! - [`trace`]: the events of a run and the invariants checked on them.
 //! - [`ideal`]: each model's makespan computed on paper.
 //! - [`report`]: renderers: the article's log, JSON lines, tables.
-//! - [`people`]: the people API of `asinc2.py`: its data and a local,
-//!   swapi-compatible server with artificial latency and failures.
+//! - [`people`]: the people API of `asinc2.py`: its data, a local,
+//!   swapi-compatible server with artificial latency and failures, and the
+//!   client's three fetch models.
 //! - [`cli`] and [`commands`]: the `mesonero` command line.
 
 pub mod cli;
