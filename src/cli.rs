@@ -11,6 +11,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::people::client::FetchModel;
 use crate::people::server::{parse_delay, parse_fail_rate, RequestLog};
+use crate::race::{self, Strategy};
 use crate::restaurant::Model;
 
 /// See and measure the difference between blocking, threaded and
@@ -39,6 +40,9 @@ pub enum Command {
     Serve(ServeArgs),
     /// Fetch people from a swapi-like API, as the article's asinc2.py does.
     Fetch(FetchArgs),
+    /// The article's race on BALANCE: threads adding and subtracting 1
+    /// with no lock, with a mutex and with an atomic.
+    Race(RaceArgs),
 }
 
 /// Options of `mesonero restaurant`.
@@ -230,6 +234,66 @@ pub enum TableFormat {
     Table,
     /// A JSON array, one object per model.
     Json,
+}
+
+/// Options of `mesonero race`.
+#[derive(Debug, Args)]
+pub struct RaceArgs {
+    /// How the threads share the balance.
+    #[arg(long, value_enum, default_value = "all")]
+    pub strategy: RaceStrategy,
+    /// Additions (or subtractions) of 1 each thread makes.
+    #[arg(long, value_name = "N", default_value = "1000000", value_parser = parse_iterations)]
+    pub iterations: u64,
+    /// Threads, half adding and half subtracting: an even number, at
+    /// least 2.
+    #[arg(long, value_name = "N", default_value = "2", value_parser = parse_threads)]
+    pub threads: usize,
+    /// Runs of each strategy; times are the median.
+    #[arg(long, value_name = "N", default_value = "5", value_parser = clap::value_parser!(u32).range(1..=race::MAX_RUNS as i64))]
+    pub runs: u32,
+    /// How to print the figures.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: TableFormat,
+}
+
+/// `--strategy` of `race`: one strategy, or all three in one table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RaceStrategy {
+    /// No lock: read the balance, then write it back; updates get lost.
+    None,
+    /// A mutex around the balance: the article's Lock.
+    Mutex,
+    /// An atomic fetch_add / fetch_sub.
+    Atomic,
+    /// The three, one row each.
+    All,
+}
+
+impl RaceStrategy {
+    /// The strategies to run, in table order.
+    pub fn strategies(self) -> Vec<Strategy> {
+        match self {
+            RaceStrategy::None => vec![Strategy::None],
+            RaceStrategy::Mutex => vec![Strategy::Mutex],
+            RaceStrategy::Atomic => vec![Strategy::Atomic],
+            RaceStrategy::All => Strategy::ALL.to_vec(),
+        }
+    }
+}
+
+fn parse_threads(text: &str) -> Result<usize, String> {
+    let threads = text
+        .parse::<usize>()
+        .map_err(|_| format!("'{text}' is not a number of threads"))?;
+    race::check_threads(threads).map_err(|e| e.to_string())
+}
+
+fn parse_iterations(text: &str) -> Result<u64, String> {
+    let iterations = text
+        .parse::<u64>()
+        .map_err(|_| format!("'{text}' is not a number of iterations"))?;
+    race::check_iterations(iterations).map_err(|e| e.to_string())
 }
 
 fn parse_duration(text: &str) -> Result<Duration, String> {

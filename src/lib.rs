@@ -20,6 +20,8 @@
 //! - [`people`]: the people API of `asinc2.py`: its data, a local,
 //!   swapi-compatible server with artificial latency and failures, and the
 //!   client's three fetch models.
+//! - [`race`]: the article's race on `BALANCE`, with no lock, a mutex or
+//!   an atomic; model-checked with loom in `tests/loom_race.rs`.
 //! - [`cli`] and [`commands`]: the `mesonero` command line.
 
 pub mod cli;
@@ -28,6 +30,7 @@ pub mod commands;
 pub mod ideal;
 pub mod kitchen;
 pub mod people;
+pub mod race;
 pub mod report;
 pub mod restaurant;
 pub mod trace;

@@ -6,6 +6,7 @@
 
 mod compare;
 mod fetch;
+mod race;
 mod restaurant;
 mod serve;
 
@@ -19,6 +20,7 @@ use crate::clock::{ClockKind, Shutdown};
 use crate::people::client::ids::IdsError;
 use crate::people::client::ClientError;
 use crate::people::{DataError, ServeError};
+use crate::race::RaceError;
 use crate::restaurant::{Model, RunError, Setup};
 use crate::workload::file::FileError;
 use crate::workload::{generate, OrderId, Workload, WorkloadError};
@@ -71,6 +73,9 @@ pub enum CommandError {
     /// A fetch stopped by Ctrl-C.
     #[error("interrupted: {0} ids were not fetched")]
     FetchInterrupted(usize),
+    /// A race that could not run, or was interrupted.
+    #[error(transparent)]
+    Race(#[from] RaceError),
     /// Output could not be written.
     #[error("cannot write the output: {0}")]
     Output(#[from] io::Error),
@@ -87,6 +92,7 @@ impl CommandError {
             | CommandError::Ids(_)
             | CommandError::Client(ClientError::BadUrl { .. }) => 2,
             CommandError::Interrupted { .. } | CommandError::FetchInterrupted(_) => 130,
+            CommandError::Race(e) => race::exit_code(e),
             CommandError::Run(_)
             | CommandError::Output(_)
             | CommandError::Client(_)
@@ -124,6 +130,7 @@ pub fn run(cli: Cli) -> Result<(), CommandError> {
         Some(Command::Compare(args)) => compare::run(&args, &shutdown),
         Some(Command::Serve(args)) => serve::run(&args, &shutdown),
         Some(Command::Fetch(args)) => fetch::run(&args, &shutdown),
+        Some(Command::Race(args)) => race::run(&args, &shutdown),
         None => compare::run(&cli.compare, &shutdown),
     }
 }

@@ -5,6 +5,7 @@
 //! - [`live`]: either of those, printed as events happen;
 //! - [`summary`]: the one line after a run;
 //! - [`compare`]: the comparison of models (figures, table, JSON);
+//! - [`race`]: the race on `BALANCE`, one row per strategy (table, JSON);
 //! - [`table`]: aligned text tables.
 //!
 //! Renderers write to any `impl Write`, so tests capture what users see.
@@ -14,6 +15,7 @@ pub mod fetch;
 pub mod jsonl;
 pub mod live;
 pub mod log;
+pub mod race;
 pub mod summary;
 pub mod table;
 

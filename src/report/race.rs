@@ -1,0 +1,183 @@
+//! What `mesonero race` prints: one row per strategy, then notes that say
+//! what the figures can and cannot mean.
+//!
+//! ```text
+//! 2 threads, 1 adding 1 and 1 subtracting 1, 1000000 times each; 5 runs per strategy
+//! strategy  balance (min..max)  ended at 0  lost (at least)  time (median)  ns/update (median)
+//! --------  ------------------  ----------  ---------------  -------------  ------------------
+//! none            -63422..412      0 of 5            63422        2.49 ms                1.25
+//! ```
+
+use std::io::{self, Write};
+
+use super::table::{Align, Table};
+use super::wall;
+use crate::race::{Strategy, Summary};
+
+/// Writes the summaries as a table, with the size of the race above it and
+/// the notes below.
+pub fn write_table(out: &mut impl Write, summaries: &[Summary]) -> io::Result<()> {
+    let Some(first) = summaries.first() else {
+        return Ok(());
+    };
+    let half = first.threads / 2;
+    writeln!(
+        out,
+        "{} threads, {half} adding 1 and {half} subtracting 1, {} times each; {} runs per strategy",
+        first.threads,
+        first.iterations,
+        first.balances.len()
+    )?;
+    let mut table = Table::new(&[
+        ("strategy", Align::Left),
+        ("balance (min..max)", Align::Right),
+        ("ended at 0", Align::Right),
+        ("lost (at least)", Align::Right),
+        ("time (median)", Align::Right),
+        ("ns/update (median)", Align::Right),
+    ]);
+    for s in summaries {
+        table.row(vec![
+            s.strategy.to_string(),
+            balance_range(s),
+            format!("{} of {}", s.runs_at_zero.len(), s.balances.len()),
+            s.lost_at_least.to_string(),
+            wall(s.median_time),
+            format!("{:.2}", s.median_ns_per_update),
+        ]);
+    }
+    table.write(out)?;
+    for line in notes(summaries) {
+        writeln!(out, "{line}")?;
+    }
+    Ok(())
+}
+
+/// Writes the summaries as a JSON array, one object per strategy.
+pub fn write_json(out: &mut impl Write, summaries: &[Summary]) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, summaries)?;
+    writeln!(out)
+}
+
+/// `-63422..412`, or the one value when every run ended at the same one.
+fn balance_range(s: &Summary) -> String {
+    if s.min_balance == s.max_balance {
+        s.min_balance.to_string()
+    } else {
+        format!("{}..{}", s.min_balance, s.max_balance)
+    }
+}
+
+/// What the table cannot say by itself.
+fn notes(summaries: &[Summary]) -> Vec<String> {
+    let mut notes = Vec::new();
+    if summaries.iter().any(|s| s.lost_at_least > 0) {
+        notes.push(
+            "lost (at least): the largest |final balance| of a run; a lost deposit and a lost \
+             withdrawal cancel out, so more may have been lost."
+                .to_string(),
+        );
+    }
+    for s in summaries.iter().filter(|s| s.strategy == Strategy::None) {
+        if s.runs_at_zero.is_empty() {
+            continue;
+        }
+        let which = if s.runs_at_zero.len() == s.balances.len() && s.balances.len() > 1 {
+            "every run".to_string()
+        } else {
+            let plural = if s.runs_at_zero.len() > 1 {
+                "runs"
+            } else {
+                "run"
+            };
+            format!("{plural} {}", list(&s.runs_at_zero))
+        };
+        notes.push(format!(
+            "{} ended at 0 in {which}: luck, not correctness; the updates can still be lost.",
+            s.strategy
+        ));
+    }
+    notes
+}
+
+/// `3`, `2 and 4`, `1, 2 and 4`.
+fn list(runs: &[usize]) -> String {
+    let names: Vec<String> = runs.iter().map(usize::to_string).collect();
+    match names.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => names.join(""),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::race::RaceRun;
+
+    fn summary(strategy: Strategy, balances: &[i64]) -> Summary {
+        let runs: Vec<RaceRun> = balances
+            .iter()
+            .enumerate()
+            .map(|(i, &balance)| RaceRun {
+                strategy,
+                threads: 2,
+                iterations: 1_000_000,
+                balance,
+                elapsed: Duration::from_micros(2_000 + 100 * i as u64),
+                updates: 2_000_000,
+            })
+            .collect();
+        Summary::of(&runs).unwrap()
+    }
+
+    fn table(summaries: &[Summary]) -> String {
+        let mut out = Vec::new();
+        write_table(&mut out, summaries).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn one_row_per_strategy_and_the_lower_bound_explained() {
+        let summaries = [
+            summary(Strategy::None, &[-63_422, 412, 0]),
+            summary(Strategy::Mutex, &[0, 0, 0]),
+            summary(Strategy::Atomic, &[0, 0, 0]),
+        ];
+        insta::assert_snapshot!(table(&summaries), @r"
+        2 threads, 1 adding 1 and 1 subtracting 1, 1000000 times each; 3 runs per strategy
+        strategy  balance (min..max)  ended at 0  lost (at least)  time (median)  ns/update (median)
+        --------  ------------------  ----------  ---------------  -------------  ------------------
+        none             -63422..412      1 of 3            63422        2.10 ms                1.05
+        mutex                      0      3 of 3                0        2.10 ms                1.05
+        atomic                     0      3 of 3                0        2.10 ms                1.05
+        lost (at least): the largest |final balance| of a run; a lost deposit and a lost withdrawal cancel out, so more may have been lost.
+        none ended at 0 in run 3: luck, not correctness; the updates can still be lost.
+        ");
+    }
+
+    #[test]
+    fn a_none_that_ended_at_zero_is_called_luck() {
+        let text = table(&[summary(Strategy::None, &[0, 5, 0, 0])]);
+        assert!(text.contains("none ended at 0 in runs 1, 3 and 4: luck, not correctness"));
+        let text = table(&[summary(Strategy::None, &[0, 0])]);
+        assert!(text.contains("none ended at 0 in every run: luck"));
+        assert!(!text.contains("lost (at least):"));
+        // A mutex or an atomic at 0 is the point, not luck.
+        assert!(!table(&[summary(Strategy::Mutex, &[0])]).contains("luck"));
+    }
+
+    #[test]
+    fn json_is_an_array_of_summaries() {
+        let mut out = Vec::new();
+        write_json(&mut out, &[summary(Strategy::Atomic, &[0, 0])]).unwrap();
+        let value: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        let row = &value[0];
+        assert_eq!(row["strategy"], "atomic");
+        assert_eq!(row["balances"], serde_json::json!([0, 0]));
+        assert_eq!(row["updates_per_run"], 2_000_000);
+        assert_eq!(row["lost_at_least"], 0);
+        assert!(row["median_ns_per_update"].is_f64());
+    }
+}

@@ -1,0 +1,115 @@
+//! `mesonero race` from the command line: the table, the JSON, the
+//! balances of the fixes, and bad input.
+//!
+//! No test here asserts that `none` ends away from 0: on a given machine
+//! it may end at 0 by luck. `tests/loom_race.rs` proves the race instead.
+
+mod common;
+
+use common::{assert_bad_input, run, stdout_of};
+use serde_json::Value;
+
+#[test]
+fn all_strategies_make_one_table_of_three_rows() {
+    let out = stdout_of(&[
+        "race",
+        "--strategy",
+        "all",
+        "--iterations",
+        "100000",
+        "--runs",
+        "2",
+    ]);
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(
+        lines[0]
+            .starts_with("2 threads, 1 adding 1 and 1 subtracting 1, 100000 times each; 2 runs"),
+        "{out}"
+    );
+    assert!(lines[1].starts_with("strategy  "), "{out}");
+    assert!(lines[1].contains("lost (at least)"), "{out}");
+    assert!(lines[2].starts_with("--------  "), "{out}");
+    let strategies: Vec<&str> = lines[3..6]
+        .iter()
+        .map(|l| l.split_whitespace().next().unwrap_or_default())
+        .collect();
+    assert_eq!(strategies, ["none", "mutex", "atomic"], "{out}");
+    // The fixes end at 0 in both runs, so they lose nothing.
+    for row in &lines[4..6] {
+        let cells: Vec<&str> = row.split_whitespace().collect();
+        assert_eq!(&cells[1..5], ["0", "2", "of", "2"], "{row}");
+        assert_eq!(cells[5], "0", "{row}");
+    }
+}
+
+fn json(args: &[&str]) -> Vec<Value> {
+    let args: Vec<&str> = ["race", "--format", "json"]
+        .iter()
+        .chain(args)
+        .copied()
+        .collect();
+    let out = stdout_of(&args);
+    let value: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}:\n{out}"));
+    value.as_array().expect("a JSON array").clone()
+}
+
+#[test]
+fn json_has_every_runs_balance_and_the_median_figures() {
+    let rows = json(&["--iterations", "20000", "--runs", "3", "--threads", "4"]);
+    assert_eq!(rows.len(), 3);
+    for (row, name) in rows.iter().zip(["none", "mutex", "atomic"]) {
+        assert_eq!(row["strategy"], name);
+        assert_eq!(row["threads"], 4);
+        assert_eq!(row["iterations"], 20_000);
+        assert_eq!(row["updates_per_run"], 80_000);
+        let balances = row["balances"].as_array().expect("balances");
+        assert_eq!(balances.len(), 3);
+        let largest = balances
+            .iter()
+            .map(|b| b.as_i64().expect("an integer").unsigned_abs())
+            .max();
+        assert_eq!(row["lost_at_least"].as_u64(), largest, "{row}");
+        assert_eq!(row["times_s"].as_array().map(Vec::len), Some(3));
+        assert!(row["median_time_s"].as_f64().expect("a time") > 0.0);
+        assert!(row["median_ns_per_update"].as_f64().expect("a rate") > 0.0);
+    }
+}
+
+#[test]
+fn the_mutex_and_the_atomic_end_at_zero() {
+    for strategy in ["mutex", "atomic"] {
+        let rows = json(&[
+            "--strategy",
+            strategy,
+            "--threads",
+            "8",
+            "--iterations",
+            "50000",
+        ]);
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0]["strategy"], strategy);
+        assert_eq!(rows[0]["balances"], serde_json::json!([0, 0, 0, 0, 0]));
+        assert_eq!(rows[0]["runs_at_zero"], serde_json::json!([1, 2, 3, 4, 5]));
+        assert_eq!(rows[0]["lost_at_least"], 0);
+    }
+}
+
+#[test]
+fn bad_input_is_one_line_and_exit_code_2() {
+    let cases: [(&[&str], &[&str]); 7] = [
+        (&["--threads", "3"], &["'--threads <N>'", "even number"]),
+        (&["--threads", "0"], &["'--threads <N>'", "even number"]),
+        (&["--threads", "2048"], &["'--threads <N>'", "2 to 1024"]),
+        (
+            &["--iterations", "0"],
+            &["'--iterations <N>'", "1 to 1000000000"],
+        ),
+        (&["--iterations", "many"], &["'many' is not a number"]),
+        (&["--runs", "0"], &["'--runs <N>'"]),
+        (&["--strategy", "bogus"], &["'bogus'", "--strategy"]),
+    ];
+    for (args, needles) in cases {
+        let args: Vec<&str> = ["race"].iter().chain(args).copied().collect();
+        assert_bad_input(&run(&args), needles);
+    }
+}
