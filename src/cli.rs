@@ -92,7 +92,7 @@ pub struct FetchArgs {
     #[arg(long)]
     pub all: bool,
     /// How to fetch.
-    #[arg(long, value_enum, default_value = "async")]
+    #[arg(long, value_enum, default_value = "async", conflicts_with = "compare")]
     pub model: FetchModel,
     /// Requests in flight at once (threads for the threads model).
     #[arg(long, default_value = "100", value_parser = clap::value_parser!(u32).range(1..=100_000))]
@@ -109,7 +109,7 @@ pub struct FetchArgs {
     #[arg(long, value_name = "N", value_parser = parse_rate)]
     pub rate: Option<f64>,
     /// Also write one JSON line per id (the person, or the error) to FILE.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "compare")]
     pub output: Option<PathBuf>,
     /// How to print: the article's log lines and a summary, one JSON object
     /// per id, or only the summary.
