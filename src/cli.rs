@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::latency::{Lang, Scale};
 use crate::people::client::FetchModel;
 use crate::people::server::{parse_delay, parse_fail_rate, RequestLog};
 use crate::restaurant::Model;
@@ -39,6 +40,9 @@ pub enum Command {
     Serve(ServeArgs),
     /// Fetch people from a swapi-like API, as the article's asinc2.py does.
     Fetch(FetchArgs),
+    /// The article's table of latencies, at human scale, and measured on
+    /// this machine with --measure.
+    Latency(LatencyArgs),
 }
 
 /// Options of `mesonero restaurant`.
@@ -122,6 +126,39 @@ pub struct FetchArgs {
     /// The built-in server's delay per request; ignored with --api.
     #[arg(long, value_name = "DURATION", default_value = "1s", value_parser = parse_duration)]
     pub server_delay: Duration,
+}
+
+/// Options of `mesonero latency`.
+#[derive(Debug, Args)]
+pub struct LatencyArgs {
+    /// Also measure each row this machine can, and print it beside the
+    /// article's figure (takes about ten seconds).
+    #[arg(long)]
+    pub measure: bool,
+    /// Multiply every time by this for the human-scale column: at 1e9, as
+    /// in the article, a nanosecond lasts a second.
+    #[arg(long, default_value = "1e9", allow_negative_numbers = true)]
+    pub scale: Scale,
+    /// The language of names, units and comparisons.
+    #[arg(long, value_enum, default_value = "en")]
+    pub lang: Lang,
+    /// How to print the table.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: LatencyFormat,
+    /// Sampling time per measured row; tests shorten it.
+    #[arg(long, hide = true, value_parser = parse_duration)]
+    pub budget: Option<Duration>,
+}
+
+/// `--format` of `latency`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LatencyFormat {
+    /// An aligned table.
+    Table,
+    /// A JSON array, one object per row.
+    Json,
+    /// A Markdown table.
+    Markdown,
 }
 
 /// Staff and clock.

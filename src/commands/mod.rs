@@ -6,6 +6,7 @@
 
 mod compare;
 mod fetch;
+mod latency;
 mod restaurant;
 mod serve;
 
@@ -16,6 +17,7 @@ use thiserror::Error;
 
 use crate::cli::{Cli, ClockArg, Command, ServiceArgs, WorkloadArgs};
 use crate::clock::{ClockKind, Shutdown};
+use crate::latency::measure::Interrupted as LatencyInterrupted;
 use crate::people::client::ids::IdsError;
 use crate::people::client::ClientError;
 use crate::people::{DataError, ServeError};
@@ -71,6 +73,9 @@ pub enum CommandError {
     /// A fetch stopped by Ctrl-C.
     #[error("interrupted: {0} ids were not fetched")]
     FetchInterrupted(usize),
+    /// `latency --measure` stopped by Ctrl-C.
+    #[error(transparent)]
+    LatencyInterrupted(#[from] LatencyInterrupted),
     /// Output could not be written.
     #[error("cannot write the output: {0}")]
     Output(#[from] io::Error),
@@ -86,7 +91,9 @@ impl CommandError {
             | CommandError::Data(_)
             | CommandError::Ids(_)
             | CommandError::Client(ClientError::BadUrl { .. }) => 2,
-            CommandError::Interrupted { .. } | CommandError::FetchInterrupted(_) => 130,
+            CommandError::Interrupted { .. }
+            | CommandError::FetchInterrupted(_)
+            | CommandError::LatencyInterrupted(_) => 130,
             CommandError::Run(_)
             | CommandError::Output(_)
             | CommandError::Client(_)
@@ -124,6 +131,7 @@ pub fn run(cli: Cli) -> Result<(), CommandError> {
         Some(Command::Compare(args)) => compare::run(&args, &shutdown),
         Some(Command::Serve(args)) => serve::run(&args, &shutdown),
         Some(Command::Fetch(args)) => fetch::run(&args, &shutdown),
+        Some(Command::Latency(args)) => latency::run(&args, &shutdown),
         None => compare::run(&cli.compare, &shutdown),
     }
 }

@@ -5,6 +5,7 @@
 //! - [`live`]: either of those, printed as events happen;
 //! - [`summary`]: the one line after a run;
 //! - [`compare`]: the comparison of models (figures, table, JSON);
+//! - [`latency`]: the latency table of `mesonero latency`;
 //! - [`table`]: aligned text tables.
 //!
 //! Renderers write to any `impl Write`, so tests capture what users see.
@@ -12,6 +13,7 @@
 pub mod compare;
 pub mod fetch;
 pub mod jsonl;
+pub mod latency;
 pub mod live;
 pub mod log;
 pub mod summary;
