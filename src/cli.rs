@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::latency::{Lang, Scale};
 use crate::people::client::FetchModel;
 use crate::people::server::{parse_delay, parse_fail_rate, RequestLog};
 use crate::race::{self, Strategy};
@@ -40,6 +41,9 @@ pub enum Command {
     Serve(ServeArgs),
     /// Fetch people from a swapi-like API, as the article's asinc2.py does.
     Fetch(FetchArgs),
+    /// The article's table of latencies, at human scale, and measured on
+    /// this machine with --measure.
+    Latency(LatencyArgs),
     /// The article's race on BALANCE: threads adding and subtracting 1
     /// with no lock, with a mutex and with an atomic.
     Race(RaceArgs),
@@ -96,7 +100,7 @@ pub struct FetchArgs {
     #[arg(long)]
     pub all: bool,
     /// How to fetch.
-    #[arg(long, value_enum, default_value = "async")]
+    #[arg(long, value_enum, default_value = "async", conflicts_with = "compare")]
     pub model: FetchModel,
     /// Requests in flight at once (threads for the threads model).
     #[arg(long, default_value = "100", value_parser = clap::value_parser!(u32).range(1..=100_000))]
@@ -113,7 +117,7 @@ pub struct FetchArgs {
     #[arg(long, value_name = "N", value_parser = parse_rate)]
     pub rate: Option<f64>,
     /// Also write one JSON line per id (the person, or the error) to FILE.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "compare")]
     pub output: Option<PathBuf>,
     /// How to print: the article's log lines and a summary, one JSON object
     /// per id, or only the summary.
@@ -126,6 +130,39 @@ pub struct FetchArgs {
     /// The built-in server's delay per request; ignored with --api.
     #[arg(long, value_name = "DURATION", default_value = "1s", value_parser = parse_duration)]
     pub server_delay: Duration,
+}
+
+/// Options of `mesonero latency`.
+#[derive(Debug, Args)]
+pub struct LatencyArgs {
+    /// Also measure each row this machine can, and print it beside the
+    /// article's figure (takes about ten seconds).
+    #[arg(long)]
+    pub measure: bool,
+    /// Multiply every time by this for the human-scale column: at 1e9, as
+    /// in the article, a nanosecond lasts a second.
+    #[arg(long, default_value = "1e9", allow_negative_numbers = true)]
+    pub scale: Scale,
+    /// The language of names, units and comparisons.
+    #[arg(long, value_enum, default_value = "en")]
+    pub lang: Lang,
+    /// How to print the table.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: LatencyFormat,
+    /// Sampling time per measured row; tests shorten it.
+    #[arg(long, hide = true, value_parser = parse_duration)]
+    pub budget: Option<Duration>,
+}
+
+/// `--format` of `latency`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LatencyFormat {
+    /// An aligned table.
+    Table,
+    /// A JSON array, one object per row.
+    Json,
+    /// A Markdown table.
+    Markdown,
 }
 
 /// Staff and clock.

@@ -16,6 +16,8 @@
 //!   `thread-per-product`, `async`), one file each, and [`restaurant::run`].
 //! - [`trace`]: the events of a run and the invariants checked on them.
 //! - [`ideal`]: each model's makespan computed on paper.
+//! - [`latency`]: the article's latency table, at human scale and
+//!   measured on this machine.
 //! - [`report`]: renderers: the article's log, JSON lines, tables.
 //! - [`people`]: the people API of `asinc2.py`: its data, a local,
 //!   swapi-compatible server with artificial latency and failures, and the
@@ -29,6 +31,7 @@ pub mod clock;
 pub mod commands;
 pub mod ideal;
 pub mod kitchen;
+pub mod latency;
 pub mod people;
 pub mod race;
 pub mod report;

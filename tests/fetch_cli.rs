@@ -206,6 +206,14 @@ fn bad_ids_and_urls_are_refused_with_exit_code_2() {
         (vec!["fetch", "--timeout", "soon"], "is not a duration"),
         (vec!["fetch", "--rate", "0"], "is not a rate"),
         (vec!["fetch", "--concurrency", "0"], "--concurrency"),
+        (
+            vec!["fetch", "--compare", "--output", "x.jsonl"],
+            "cannot be used with",
+        ),
+        (
+            vec!["fetch", "--ids", "1-3", "--all"],
+            "cannot be used with",
+        ),
     ] {
         let (code, stdout, stderr) = output(&args);
         assert_eq!(code, Some(2), "{args:?}: {stderr}");

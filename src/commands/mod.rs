@@ -6,6 +6,7 @@
 
 mod compare;
 mod fetch;
+mod latency;
 mod race;
 mod restaurant;
 mod serve;
@@ -17,6 +18,7 @@ use thiserror::Error;
 
 use crate::cli::{Cli, ClockArg, Command, ServiceArgs, WorkloadArgs};
 use crate::clock::{ClockKind, Shutdown};
+use crate::latency::measure::Interrupted as LatencyInterrupted;
 use crate::people::client::ids::IdsError;
 use crate::people::client::ClientError;
 use crate::people::{DataError, ServeError};
@@ -73,6 +75,9 @@ pub enum CommandError {
     /// A fetch stopped by Ctrl-C.
     #[error("interrupted: {0} ids were not fetched")]
     FetchInterrupted(usize),
+    /// `latency --measure` stopped by Ctrl-C.
+    #[error(transparent)]
+    LatencyInterrupted(#[from] LatencyInterrupted),
     /// A race that could not run, or was interrupted.
     #[error(transparent)]
     Race(#[from] RaceError),
@@ -91,7 +96,9 @@ impl CommandError {
             | CommandError::Data(_)
             | CommandError::Ids(_)
             | CommandError::Client(ClientError::BadUrl { .. }) => 2,
-            CommandError::Interrupted { .. } | CommandError::FetchInterrupted(_) => 130,
+            CommandError::Interrupted { .. }
+            | CommandError::FetchInterrupted(_)
+            | CommandError::LatencyInterrupted(_) => 130,
             CommandError::Race(e) => race::exit_code(e),
             CommandError::Run(_)
             | CommandError::Output(_)
@@ -130,6 +137,7 @@ pub fn run(cli: Cli) -> Result<(), CommandError> {
         Some(Command::Compare(args)) => compare::run(&args, &shutdown),
         Some(Command::Serve(args)) => serve::run(&args, &shutdown),
         Some(Command::Fetch(args)) => fetch::run(&args, &shutdown),
+        Some(Command::Latency(args)) => latency::run(&args, &shutdown),
         Some(Command::Race(args)) => race::run(&args, &shutdown),
         None => compare::run(&cli.compare, &shutdown),
     }

@@ -5,6 +5,7 @@
 //! - [`live`]: either of those, printed as events happen;
 //! - [`summary`]: the one line after a run;
 //! - [`compare`]: the comparison of models (figures, table, JSON);
+//! - [`latency`]: the latency table of `mesonero latency`;
 //! - [`race`]: the race on `BALANCE`, one row per strategy (table, JSON);
 //! - [`table`]: aligned text tables.
 //!
@@ -13,6 +14,7 @@
 pub mod compare;
 pub mod fetch;
 pub mod jsonl;
+pub mod latency;
 pub mod live;
 pub mod log;
 pub mod race;

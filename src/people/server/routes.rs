@@ -118,14 +118,7 @@ async fn person(
     headers: HeaderMap,
 ) -> Response {
     let base = state.base_url(&headers);
-    let found = id
-        .ok()
-        .and_then(|Path(id)| parse_id(&id))
-        .and_then(|id| state.dataset.person(id, &base));
-    match found {
-        Some(person) => Json(person).into_response(),
-        None => not_found().await,
-    }
+    one(id, |id| state.dataset.person(id, &base)).await
 }
 
 async fn planet(
@@ -134,12 +127,17 @@ async fn planet(
     headers: HeaderMap,
 ) -> Response {
     let base = state.base_url(&headers);
-    let found = id
-        .ok()
-        .and_then(|Path(id)| parse_id(&id))
-        .and_then(|id| state.dataset.planet(id, &base));
-    match found {
-        Some(planet) => Json(planet).into_response(),
+    one(id, |id| state.dataset.planet(id, &base)).await
+}
+
+/// The resource whose id is in the path, or swapi's 404 when the id is
+/// not a number or names nobody.
+async fn one<T: Serialize>(
+    id: Result<Path<String>, PathRejection>,
+    lookup: impl FnOnce(u64) -> Option<T>,
+) -> Response {
+    match id.ok().and_then(|Path(id)| parse_id(&id)).and_then(lookup) {
+        Some(found) => Json(found).into_response(),
         None => not_found().await,
     }
 }
