@@ -79,6 +79,15 @@ pub struct CompareArgs {
     /// How to print the comparison.
     #[arg(long, value_enum, default_value = "table")]
     pub format: TableFormat,
+    /// Also write the comparison to FILE as JSON.
+    #[arg(long, value_name = "FILE")]
+    pub export_json: Option<PathBuf>,
+    /// Also write the comparison to FILE as a Markdown table.
+    #[arg(long, value_name = "FILE")]
+    pub export_markdown: Option<PathBuf>,
+    /// Also write the comparison to FILE as CSV.
+    #[arg(long, value_name = "FILE")]
+    pub export_csv: Option<PathBuf>,
     #[command(flatten)]
     pub service: ServiceArgs,
     #[command(flatten)]

@@ -124,3 +124,52 @@ fn real_clock_makespans_are_near_the_ideal() {
         );
     }
 }
+
+#[test]
+fn compare_exports_json_markdown_and_csv_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+    let (json, markdown, csv) = (path("c.json"), path("c.md"), path("c.csv"));
+    let args = [
+        "--clock",
+        "virtual",
+        "--export-json",
+        &json,
+        "--export-markdown",
+        &markdown,
+        "--export-csv",
+        &csv,
+    ];
+    common::stdout_of(&args);
+    let rows: Vec<serde_json::Value> =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(rows.len(), 4);
+    let markdown = std::fs::read_to_string(&markdown).unwrap();
+    assert!(
+        markdown
+            .lines()
+            .nth(3)
+            .unwrap()
+            .starts_with("| `threads` | 2 | 3 | 23.600 |"),
+        "{markdown}"
+    );
+    let csv = std::fs::read_to_string(&csv).unwrap();
+    assert_eq!(csv.lines().count(), 5, "{csv}");
+    assert!(
+        csv.lines()
+            .nth(4)
+            .unwrap()
+            .starts_with("async,1,,1,7.5,7.5,0,"),
+        "{csv}"
+    );
+
+    let bad = common::run([
+        "--clock",
+        "virtual",
+        "--export-csv",
+        "/nonexistent/dir/x.csv",
+    ]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr)
+        .starts_with("error: cannot write '/nonexistent/dir/x.csv'"));
+}

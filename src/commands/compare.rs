@@ -1,17 +1,23 @@
 //! `mesonero compare`: each model in turn on the same workload, one table.
 
-use std::io::{self, IsTerminal, Write};
+use std::fs::File;
+use std::io::{self, BufWriter, IsTerminal, Write};
+use std::path::PathBuf;
 
 use crate::cli::{CompareArgs, TableFormat};
 use crate::clock::Shutdown;
 use crate::ideal;
-use crate::report::compare::{self, write_json, write_table};
+use crate::report::compare::{self, write_table};
+use crate::report::export::{Csv, Exporter, Json, Markdown};
 use crate::restaurant::{self, Model};
 
 use super::CommandError;
 
 pub(super) fn run(args: &CompareArgs, shutdown: &Shutdown) -> Result<(), CommandError> {
     let workload = super::workload(&args.workload)?;
+    // Created before the runs, so that a bad path fails at once, not
+    // after several seconds of serving.
+    let exports = exports(args)?;
     // Each model once, in the order first asked for: `sync,async,sync` is
     // two runs, not three.
     let mut models: Vec<Model> = Vec::with_capacity(args.models.len());
@@ -39,11 +45,40 @@ pub(super) fn run(args: &CompareArgs, shutdown: &Shutdown) -> Result<(), Command
     }
     let sync_ideal = ideal::makespan(&workload, &super::setup(Model::Sync, &args.service));
     let rows = compare::rows(&runs, sync_ideal);
+    for (path, exporter, file) in exports {
+        let mut file = BufWriter::new(file);
+        exporter
+            .write(&mut file, &rows)
+            .and_then(|()| file.flush())
+            .map_err(|source| CommandError::Export { path, source })?;
+    }
     let mut out = io::stdout().lock();
     match args.format {
         TableFormat::Table => write_table(&mut out, &rows)?,
-        TableFormat::Json => write_json(&mut out, &rows)?,
+        TableFormat::Json => Json.write(&mut out, &rows)?,
     }
     out.flush()?;
     Ok(())
+}
+
+/// The export files asked for, created empty, each with its exporter.
+fn exports(
+    args: &CompareArgs,
+) -> Result<Vec<(PathBuf, &'static dyn Exporter, File)>, CommandError> {
+    let asked: [(&Option<PathBuf>, &'static dyn Exporter); 3] = [
+        (&args.export_json, &Json),
+        (&args.export_markdown, &Markdown),
+        (&args.export_csv, &Csv),
+    ];
+    let mut exports = Vec::new();
+    for (path, exporter) in asked {
+        if let Some(path) = path {
+            let file = File::create(path).map_err(|source| CommandError::Export {
+                path: path.clone(),
+                source,
+            })?;
+            exports.push((path.clone(), exporter, file));
+        }
+    }
+    Ok(exports)
 }

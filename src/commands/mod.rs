@@ -81,6 +81,14 @@ pub enum CommandError {
     /// A race that could not run, or was interrupted.
     #[error(transparent)]
     Race(#[from] RaceError),
+    /// An export file that cannot be written.
+    #[error("cannot write '{}': {source}", path.display())]
+    Export {
+        /// The file.
+        path: std::path::PathBuf,
+        /// Why.
+        source: io::Error,
+    },
     /// Output could not be written.
     #[error("cannot write the output: {0}")]
     Output(#[from] io::Error),
@@ -95,6 +103,7 @@ impl CommandError {
             | CommandError::SeedWithoutRandom(_)
             | CommandError::Data(_)
             | CommandError::Ids(_)
+            | CommandError::Export { .. }
             | CommandError::Client(ClientError::BadUrl { .. }) => 2,
             CommandError::Interrupted { .. }
             | CommandError::FetchInterrupted(_)

@@ -125,9 +125,3 @@ pub fn write_table(out: &mut impl Write, rows: &[Row]) -> io::Result<()> {
     }
     table.write(out)
 }
-
-/// Writes the rows as a JSON array.
-pub fn write_json(out: &mut impl Write, rows: &[Row]) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, rows)?;
-    writeln!(out)
-}

@@ -12,6 +12,7 @@
 //! Renderers write to any `impl Write`, so tests capture what users see.
 
 pub mod compare;
+pub mod export;
 pub mod fetch;
 pub mod jsonl;
 pub mod latency;
