@@ -38,12 +38,6 @@ pub struct Row {
     pub clock: &'static str,
     /// Restaurant seconds per wall second; 1 on the virtual clock.
     pub speed: f64,
-    #[serde(skip)]
-    makespan: Duration,
-    #[serde(skip)]
-    ideal: Duration,
-    #[serde(skip)]
-    wall: Duration,
 }
 
 /// How much longer `makespan` is than `ideal`, in percent.
@@ -86,9 +80,6 @@ pub fn rows(runs: &[Run], sync_ideal: Duration) -> Vec<Row> {
                 wall_s: run.wall.as_secs_f64(),
                 clock,
                 speed,
-                makespan,
-                ideal: run.ideal,
-                wall: run.wall,
             }
         })
         .collect()
@@ -115,12 +106,12 @@ pub fn write_table(out: &mut impl Write, rows: &[Row]) -> io::Result<()> {
             // virtual ones are exact and shown as such.
             match r.clock {
                 "real" => format!("{:.2} s", r.makespan_s),
-                _ => format!("{} s", seconds(r.makespan)),
+                _ => format!("{} s", seconds(Duration::from_secs_f64(r.makespan_s))),
             },
-            format!("{} s", seconds(r.ideal)),
+            format!("{} s", seconds(Duration::from_secs_f64(r.ideal_s))),
             format!("{:+.1} %", r.overhead_pct),
             format!("{:.2}x", r.speedup),
-            wall(r.wall),
+            wall(Duration::from_secs_f64(r.wall_s)),
         ]);
     }
     table.write(out)
