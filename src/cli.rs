@@ -60,6 +60,8 @@ pub struct RestaurantArgs {
     #[arg(long, value_enum, default_value = "log")]
     pub format: EventFormat,
     #[command(flatten)]
+    pub pictures: PictureArgs,
+    #[command(flatten)]
     pub service: ServiceArgs,
     #[command(flatten)]
     pub workload: WorkloadArgs,
@@ -89,9 +91,24 @@ pub struct CompareArgs {
     #[arg(long, value_name = "FILE")]
     pub export_csv: Option<PathBuf>,
     #[command(flatten)]
+    pub pictures: PictureArgs,
+    #[command(flatten)]
     pub service: ServiceArgs,
     #[command(flatten)]
     pub workload: WorkloadArgs,
+}
+
+/// Pictures of the runs, drawn from their traces.
+#[derive(Debug, Args)]
+pub struct PictureArgs {
+    /// Also draw the timeline, one bar per product on each waiter's lanes:
+    /// FILE.svg for a Gantt chart, FILE.txt or - (stdout) for text.
+    #[arg(long, value_name = "FILE")]
+    pub timeline: Option<PathBuf>,
+    /// Also write the trace to FILE in Chrome's trace event format, to open
+    /// in Perfetto (ui.perfetto.dev) or chrome://tracing.
+    #[arg(long, value_name = "FILE")]
+    pub trace: Option<PathBuf>,
 }
 
 /// Options of `mesonero fetch`.

@@ -251,3 +251,27 @@ fn ctrl_c_lists_only_the_orders_not_yet_dispatched() {
         )
     );
 }
+
+#[test]
+fn ctrl_c_leaves_no_empty_pictures_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let svg = dir.path().join("timeline.svg");
+    let trace = dir.path().join("trace.json");
+    let (svg_arg, trace_arg) = (svg.to_str().unwrap(), trace.to_str().unwrap());
+    let args = [
+        "restaurant",
+        "--model",
+        "async",
+        "--speed",
+        "1",
+        "--timeline",
+        svg_arg,
+        "--trace",
+        trace_arg,
+    ];
+    let run = interrupt(&args, Some("Received orders"), Duration::from_millis(200));
+    assert_no_panic(&run.stderr);
+    assert_eq!(run.code, Some(130), "{}", run.stderr);
+    assert!(!svg.exists(), "an empty timeline was left behind");
+    assert!(!trace.exists(), "an empty trace was left behind");
+}

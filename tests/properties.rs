@@ -4,8 +4,9 @@
 //! random workloads and staffing and checks what must hold for any of them:
 //! the trace is correct, the makespan is exactly the ideal, the ideal agrees
 //! with a computation made here from first principles where that is simple,
-//! and a run is deterministic. A last property turns the tables and checks
-//! that the trace checker refuses a correct trace with one thing broken.
+//! and a run is deterministic. Another turns the tables and checks that
+//! the trace checker refuses a correct trace with one thing broken; a last
+//! one checks the timeline's lanes drawn from any trace.
 //!
 //! The threaded models start real OS threads (one per product for
 //! `thread-per-product`), so the number of cases is kept modest.
@@ -16,6 +17,7 @@ use std::time::Duration;
 use proptest::prelude::*;
 use proptest::sample::Index;
 
+use mesonero::report::timeline::Chart;
 use mesonero::restaurant::{self, Model, Run, Setup};
 use mesonero::{ClockKind, Event, EventKind, Menu, Shutdown, Trace, Workload};
 
@@ -252,4 +254,54 @@ proptest! {
             mutation
         );
     }
+
+    /// The timeline's lanes hold every product once, never overlap, use no
+    /// more tracks per waiter than it had products in flight at once, and
+    /// mark every order's dispatch once.
+    #[test]
+    fn timeline_lanes_are_tight_and_complete(
+        workload in workload(),
+        (waiters, cooks) in staff(),
+        model in prop::sample::select(Model::ALL.to_vec()),
+    ) {
+        let workload = Arc::new(workload);
+        let run = serve(&workload, &setup(model, waiters, cooks));
+        let chart = Chart::of(model.name(), waiters, &run.trace);
+        prop_assert_eq!(chart.bars(), workload.products_total());
+        let mut marks = 0;
+        for lane in &chart.lanes {
+            for pair in lane.bars.windows(2) {
+                prop_assert!(pair[0].end <= pair[1].start, "{}: overlap on a lane", model);
+            }
+            marks += lane.dispatches.len();
+        }
+        prop_assert_eq!(marks, workload.orders().len());
+        for waiter in 1..=waiters as u32 {
+            let lanes: Vec<_> = chart.lanes.iter().filter(|l| l.waiter == waiter).collect();
+            prop_assert!(!lanes.is_empty(), "{}: waiter {} has no lane", model, waiter);
+            let spans: Vec<(Duration, Duration)> = lanes
+                .iter()
+                .flat_map(|l| l.bars.iter().map(|b| (b.start, b.end)))
+                .collect();
+            prop_assert_eq!(lanes.len(), most_at_once(&spans).max(1), "{}: waiter {}", model, waiter);
+        }
+    }
+}
+
+/// The most spans in progress at one moment; a span ending when another
+/// starts does not overlap it.
+fn most_at_once(spans: &[(Duration, Duration)]) -> usize {
+    let mut edges: Vec<(Duration, i32)> = Vec::new();
+    for &(start, end) in spans {
+        edges.push((start, 1));
+        edges.push((end, -1));
+    }
+    // Ends before starts at the same moment.
+    edges.sort();
+    let (mut now, mut most) = (0i32, 0i32);
+    for (_, step) in edges {
+        now += step;
+        most = most.max(now);
+    }
+    most as usize
 }

@@ -11,6 +11,7 @@ use crate::report::compare::{self, write_table};
 use crate::report::export::{Csv, Exporter, Json, Markdown};
 use crate::restaurant::{self, Model};
 
+use super::pictures::Pictures;
 use super::CommandError;
 
 pub(super) fn run(args: &CompareArgs, shutdown: &Shutdown) -> Result<(), CommandError> {
@@ -18,6 +19,7 @@ pub(super) fn run(args: &CompareArgs, shutdown: &Shutdown) -> Result<(), Command
     // Created before the runs, so that a bad path fails at once, not
     // after several seconds of serving.
     let exports = exports(args)?;
+    let pictures = Pictures::open(&args.pictures, args.format == TableFormat::Table)?;
     // Each model once, in the order first asked for: `sync,async,sync` is
     // two runs, not three.
     let mut models: Vec<Model> = Vec::with_capacity(args.models.len());
@@ -58,7 +60,8 @@ pub(super) fn run(args: &CompareArgs, shutdown: &Shutdown) -> Result<(), Command
         TableFormat::Json => Json.write(&mut out, &rows)?,
     }
     out.flush()?;
-    Ok(())
+    drop(out);
+    pictures.write(&runs)
 }
 
 /// The export files asked for, created empty, each with its exporter.

@@ -7,6 +7,7 @@
 mod compare;
 mod fetch;
 mod latency;
+mod pictures;
 mod race;
 mod restaurant;
 mod serve;
@@ -89,6 +90,12 @@ pub enum CommandError {
         /// Why.
         source: io::Error,
     },
+    /// A `--timeline` file name that says no format.
+    #[error("--timeline '{}': the name must end in .svg for a picture or .txt for text, or be - for text on stdout", .0.display())]
+    TimelineName(std::path::PathBuf),
+    /// `--timeline -` where stdout carries JSON.
+    #[error("--timeline - prints to stdout, which --format json keeps for JSON: give a file instead, such as --timeline timeline.svg")]
+    TimelineOnStdout,
     /// Output could not be written.
     #[error("cannot write the output: {0}")]
     Output(#[from] io::Error),
@@ -104,6 +111,8 @@ impl CommandError {
             | CommandError::Data(_)
             | CommandError::Ids(_)
             | CommandError::Export { .. }
+            | CommandError::TimelineName(_)
+            | CommandError::TimelineOnStdout
             | CommandError::Client(ClientError::BadUrl { .. }) => 2,
             CommandError::Interrupted { .. }
             | CommandError::FetchInterrupted(_)

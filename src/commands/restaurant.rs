@@ -9,11 +9,13 @@ use crate::clock::Shutdown;
 use crate::report::live::{self, LiveFormat};
 use crate::report::summary;
 
+use super::pictures::Pictures;
 use super::CommandError;
 
 pub(super) fn run(args: &RestaurantArgs, shutdown: &Shutdown) -> Result<(), CommandError> {
     let workload = super::workload(&args.workload)?;
     let setup = super::setup(args.model, &args.service);
+    let pictures = Pictures::open(&args.pictures, args.format != EventFormat::Json)?;
     let format = match args.format {
         EventFormat::Log => Some(LiveFormat::Log),
         EventFormat::Json => Some(LiveFormat::Json),
@@ -45,5 +47,5 @@ pub(super) fn run(args: &RestaurantArgs, shutdown: &Shutdown) -> Result<(), Comm
         summary::write(&mut out, &run)?;
         out.flush()?;
     }
-    Ok(())
+    pictures.write(std::slice::from_ref(&run))
 }

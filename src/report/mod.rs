@@ -7,7 +7,9 @@
 //! - [`compare`]: the comparison of models (figures, table, JSON);
 //! - [`latency`]: the latency table of `mesonero latency`;
 //! - [`race`]: the race on `BALANCE`, one row per strategy (table, JSON);
-//! - [`table`]: aligned text tables.
+//! - [`table`]: aligned text tables;
+//! - [`timeline`]: who waits when: an SVG Gantt chart, a text one, and a
+//!   Chrome trace for Perfetto.
 //!
 //! Renderers write to any `impl Write`, so tests capture what users see.
 
@@ -21,6 +23,7 @@ pub mod log;
 pub mod race;
 pub mod summary;
 pub mod table;
+pub mod timeline;
 
 use std::time::Duration;
 

@@ -1,0 +1,231 @@
+//! Timelines: who waits, when, for what.
+//!
+//! A [`Chart`] lays one run out in lanes: one lane per waiter, split into
+//! as many tracks as the waiter had products in flight at once (one for a
+//! sync or threaded waiter, one per product for the async one), and one
+//! [`Bar`] per product, from the request to the kitchen's answer. A
+//! [`Timeline`] stacks the charts of several runs on one time axis.
+//!
+//! Three renderers draw it: [`svg`] (a Gantt chart), [`text`] (the same in
+//! a terminal) and [`chrome`] (Chrome's trace event format, for Perfetto
+//! and `chrome://tracing`). The first two show a [`View`]: at thousands of
+//! lanes, several share a row, and the view says so; the picture also
+//! merges bars thinner than a pixel (`density.rs`).
+
+mod axis;
+pub mod chrome;
+mod density;
+mod lanes;
+pub mod svg;
+pub mod text;
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use crate::restaurant::Run;
+use crate::trace::{EventKind, Trace, WaiterId};
+use crate::workload::{OrderId, ProductId};
+
+/// One product, from the waiter's request to the kitchen's answer: the
+/// time the waiter spends waiting for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Bar {
+    /// The order it belongs to.
+    pub order: OrderId,
+    /// Its position in the order.
+    pub item: u16,
+    /// Which product of the menu.
+    pub product: ProductId,
+    /// When the waiter asked for it.
+    pub start: Duration,
+    /// When the kitchen handed it over.
+    pub end: Duration,
+}
+
+/// One track of one waiter: bars that never overlap.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lane {
+    /// The waiter.
+    pub waiter: WaiterId,
+    /// The track within the waiter's lanes, from 0.
+    pub track: usize,
+    /// How many tracks the waiter has.
+    pub tracks: usize,
+    /// Its bars, by start time.
+    pub bars: Vec<Bar>,
+    /// The orders whose last product ended on this lane, and when each was
+    /// dispatched.
+    pub dispatches: Vec<(OrderId, Duration)>,
+}
+
+/// One run laid out in lanes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Chart {
+    /// The model's name.
+    pub model: &'static str,
+    /// Waiters it was given.
+    pub waiters: usize,
+    /// The lanes, by waiter then track.
+    pub lanes: Vec<Lane>,
+    /// When the last order was dispatched.
+    pub makespan: Duration,
+}
+
+/// Several runs on one time axis, with the menu that names their products.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Timeline {
+    /// One chart per run, in the order given.
+    pub charts: Vec<Chart>,
+    /// The menu's product names, by [`ProductId`].
+    pub products: Vec<String>,
+}
+
+impl Timeline {
+    /// The timelines of runs of the same workload.
+    pub fn of(runs: &[Run]) -> Timeline {
+        let products = runs
+            .first()
+            .map(|run| {
+                let menu = run.trace.workload().menu();
+                menu.products().iter().map(|p| p.name.clone()).collect()
+            })
+            .unwrap_or_default();
+        Timeline {
+            charts: runs
+                .iter()
+                .map(|run| Chart::of(run.setup.model.name(), run.setup.waiters, &run.trace))
+                .collect(),
+            products,
+        }
+    }
+
+    /// The end of the shared axis: the longest makespan.
+    pub fn end(&self) -> Duration {
+        self.charts
+            .iter()
+            .map(|c| c.makespan)
+            .max()
+            .unwrap_or_default()
+    }
+}
+
+impl Chart {
+    /// Lays out a trace: pairs each product's request with its answer and
+    /// packs the bars of each waiter into tracks.
+    pub fn of(model: &'static str, waiters: usize, trace: &Trace) -> Chart {
+        let workload = trace.workload();
+        let mut requested: HashMap<(OrderId, u16), (WaiterId, Duration)> = HashMap::new();
+        let mut bars: Vec<(WaiterId, Bar)> = Vec::with_capacity(workload.products_total());
+        let mut dispatched: HashMap<OrderId, Duration> = HashMap::new();
+        for e in trace.events() {
+            match e.kind() {
+                EventKind::RequestProduct { item } => {
+                    requested.insert((e.order(), item), (e.waiter(), e.at()));
+                }
+                EventKind::DoneProduct { item } => {
+                    if let Some((waiter, start)) = requested.remove(&(e.order(), item)) {
+                        let order = workload.order(e.order());
+                        bars.push((
+                            waiter,
+                            Bar {
+                                order: e.order(),
+                                item,
+                                product: order.products[item as usize],
+                                start,
+                                end: e.at(),
+                            },
+                        ));
+                    }
+                }
+                EventKind::DoneDispatch => {
+                    dispatched.insert(e.order(), e.at());
+                }
+                _ => {}
+            }
+        }
+        Chart {
+            model,
+            waiters,
+            lanes: lanes::pack(bars, waiters, &dispatched),
+            makespan: trace.makespan(),
+        }
+    }
+
+    /// Products drawn, in all lanes.
+    pub fn bars(&self) -> usize {
+        self.lanes.iter().map(|l| l.bars.len()).sum()
+    }
+
+    /// What to draw with at most `max_rows` rows: lanes grouped when
+    /// there are more.
+    pub fn view(&self, max_rows: usize) -> View<'_> {
+        let group = self.lanes.len().div_ceil(max_rows.max(1)).max(1);
+        let rows = self
+            .lanes
+            .chunks(group)
+            .map(|lanes| Row {
+                label: row_label(lanes),
+                bars: lanes.iter().flat_map(|l| &l.bars).collect(),
+                dispatches: lanes
+                    .iter()
+                    .flat_map(|l| &l.dispatches)
+                    .map(|&(_, at)| at)
+                    .collect(),
+            })
+            .collect();
+        View {
+            rows,
+            lanes_per_row: group,
+        }
+    }
+}
+
+/// A chart as drawn: rows of bars, and how many lanes each row holds.
+#[derive(Debug)]
+pub struct View<'a> {
+    /// The rows, top to bottom.
+    pub rows: Vec<Row<'a>>,
+    /// Lanes drawn in one row; 1 when every lane has its own.
+    pub lanes_per_row: usize,
+}
+
+/// One row of a view: one lane, or several grouped.
+#[derive(Debug)]
+pub struct Row<'a> {
+    /// `waiter 1`, `waiter 1 · 3`, or `waiter 1 · 1-40` when grouped.
+    pub label: String,
+    /// The bars to draw.
+    pub bars: Vec<&'a Bar>,
+    /// When orders were dispatched from this row.
+    pub dispatches: Vec<Duration>,
+}
+
+impl View<'_> {
+    /// What a reader must know about the grouping, if anything.
+    pub fn note(&self, chart: &Chart) -> Option<String> {
+        (self.lanes_per_row > 1).then(|| {
+            format!(
+                "{} lanes grouped {} to a row",
+                chart.lanes.len(),
+                self.lanes_per_row
+            )
+        })
+    }
+}
+
+/// The label of a row of lanes, all of one waiter or spanning several.
+fn row_label(lanes: &[Lane]) -> String {
+    let (Some(first), Some(last)) = (lanes.first(), lanes.last()) else {
+        return String::new();
+    };
+    if first.waiter != last.waiter {
+        format!("waiters {}-{}", first.waiter, last.waiter)
+    } else if lanes.len() > 1 {
+        let (a, b) = (first.track + 1, last.track + 1);
+        format!("waiter {} · {a}-{b}", first.waiter)
+    } else if first.tracks == 1 {
+        format!("waiter {}", first.waiter)
+    } else {
+        format!("waiter {} · {}", first.waiter, first.track + 1)
+    }
+}

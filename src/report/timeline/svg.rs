@@ -1,0 +1,314 @@
+//! The timeline as an SVG Gantt chart: one block of lanes per model, on one
+//! shared axis of restaurant seconds, one bar per product coloured by
+//! product, a mark where each order was dispatched.
+//!
+//! Written by hand, not with a plotting crate: the picture is rectangles,
+//! lines and text, and each bar carries `class="bar"` and the model's name
+//! so tests (and curious users) can find them.
+
+use std::fmt::Write as _;
+use std::io::{self, Write};
+use std::time::Duration;
+
+use super::density::{self, Band};
+use super::{axis, Chart, Row, Timeline};
+
+/// The most rows drawn per model; more lanes are grouped.
+pub const MAX_ROWS: usize = 24;
+/// The most bars drawn one by one in a row; denser rows are drawn as
+/// bands, a pixel column at a time (see `density.rs`).
+const MAX_BARS_PER_ROW: usize = 400;
+/// The most dispatch marks drawn per model; past this they would only
+/// blacken the picture.
+const MAX_MARKS: usize = 300;
+
+/// Colours for products, by menu position (Tableau 10, readable on white
+/// and by most colour-blind readers).
+const PALETTE: [&str; 10] = [
+    "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
+    "#9c755f", "#bab0ac",
+];
+/// The most products named in the legend.
+const MAX_LEGEND: usize = 20;
+
+const WIDTH: f64 = 960.0;
+const PLOT_X: f64 = 175.0;
+const PLOT_W: f64 = WIDTH - PLOT_X - 40.0;
+const ROW_H: f64 = 16.0;
+const BAR_H: f64 = 11.0;
+const HEADING_H: f64 = 24.0;
+const NOTE_H: f64 = 15.0;
+const GAP: f64 = 12.0;
+
+/// The colour of a product.
+pub fn colour(product: u32) -> &'static str {
+    PALETTE[product as usize % PALETTE.len()]
+}
+
+/// Writes the timeline as a standalone SVG document.
+pub fn write(out: &mut impl Write, timeline: &Timeline) -> io::Result<()> {
+    out.write_all(render(timeline).as_bytes())
+}
+
+/// The timeline as SVG markup, to write to a file or put in a page.
+pub fn render(timeline: &Timeline) -> String {
+    let end = timeline.end().max(Duration::from_millis(1));
+    let ticks = axis::ticks(end, 10);
+    let x = |at: Duration| PLOT_X + at.as_secs_f64() / end.as_secs_f64() * PLOT_W;
+
+    let mut body = String::new();
+    let mut y = 28.0;
+    let plot_top = y;
+    for chart in &timeline.charts {
+        y = draw_chart(&mut body, chart, y, end, timeline);
+        y += GAP;
+    }
+    let plot_bottom = y - GAP / 2.0;
+
+    // The grid behind everything, then the axis under the charts.
+    let mut grid = String::new();
+    for &tick in &ticks {
+        let tx = x(tick);
+        let _ = writeln!(
+            grid,
+            r##"<line x1="{tx:.1}" y1="{plot_top:.1}" x2="{tx:.1}" y2="{plot_bottom:.1}" stroke="#e4e4e4"/>"##
+        );
+        let _ = writeln!(
+            body,
+            r#"<text x="{tx:.1}" y="{:.1}" text-anchor="middle" class="tick">{}</text>"#,
+            plot_bottom + 14.0,
+            axis::label(tick)
+        );
+    }
+    let _ = writeln!(
+        body,
+        r#"<text x="{:.1}" y="{:.1}" text-anchor="middle" class="caption">restaurant time</text>"#,
+        PLOT_X + PLOT_W / 2.0,
+        plot_bottom + 30.0
+    );
+    let height = legend(&mut body, timeline, plot_bottom + 48.0) + 10.0;
+
+    let mut svg = String::new();
+    let _ = writeln!(
+        svg,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height:.0}" viewBox="0 0 {WIDTH} {height:.0}" font-family="system-ui, -apple-system, 'Segoe UI', sans-serif" font-size="12">"#
+    );
+    svg.push_str(concat!(
+        "<style>.tick,.label,.note,.caption{fill:#444}.tick{font-size:11px}",
+        ".note{font-size:11px;font-style:italic}.heading{font-weight:600;fill:#111}</style>\n",
+        r##"<rect width="100%" height="100%" fill="#ffffff"/>"##,
+        "\n",
+    ));
+    let _ = writeln!(
+        svg,
+        r#"<text x="{PLOT_X}" y="16" class="caption">Each bar is a product, from the waiter's request to the kitchen's answer; ▼ marks an order's dispatch.</text>"#
+    );
+    svg.push_str(&grid);
+    svg.push_str(&body);
+    svg.push_str("</svg>\n");
+    svg
+}
+
+/// Draws one model's block from `top`; returns where the next one starts.
+fn draw_chart(
+    out: &mut String,
+    chart: &Chart,
+    top: f64,
+    end: Duration,
+    timeline: &Timeline,
+) -> f64 {
+    let x = |at: Duration| PLOT_X + at.as_secs_f64() / end.as_secs_f64() * PLOT_W;
+    let view = chart.view(MAX_ROWS);
+    let model = escape(chart.model);
+    let waiters = match chart.waiters {
+        1 => "1 waiter".to_string(),
+        n => format!("{n} waiters"),
+    };
+    let _ = writeln!(
+        out,
+        r#"<text x="8" y="{:.1}" class="heading">{model}</text><text x="{:.1}" y="{:.1}" class="label">{waiters}, {} products, makespan {}</text>"#,
+        top + 15.0,
+        PLOT_X,
+        top + 15.0,
+        chart.bars(),
+        axis::label(chart.makespan),
+    );
+    let mut y = top + HEADING_H;
+    let marks: usize = view.rows.iter().map(|r| r.dispatches.len()).sum();
+    let unmarked = (marks > MAX_MARKS).then(|| format!("{marks} dispatch marks left out"));
+    let note = match (view.note(chart), unmarked) {
+        (Some(a), Some(b)) => Some(format!("{a}; {b}")),
+        (a, b) => a.or(b),
+    };
+    if let Some(note) = note {
+        let _ = writeln!(
+            out,
+            r#"<text x="{PLOT_X}" y="{:.1}" class="note">{}</text>"#,
+            y + 10.0,
+            escape(&note)
+        );
+        y += NOTE_H;
+    }
+    let rows_top = y;
+    let opacity = if view.lanes_per_row > 1 { 0.45 } else { 1.0 };
+    let mut dense = false;
+
+    for row in &view.rows {
+        let _ = writeln!(
+            out,
+            r#"<text x="{:.1}" y="{:.1}" text-anchor="end" class="label">{}</text>"#,
+            PLOT_X - 8.0,
+            y + BAR_H - 1.0,
+            escape(&row.label)
+        );
+        if row.bars.len() > MAX_BARS_PER_ROW {
+            let bands = density::bands(
+                &row.bars,
+                end,
+                PLOT_W as usize,
+                view.lanes_per_row,
+                PALETTE.len(),
+            );
+            draw_bands(out, &model, &bands, y);
+            dense = true;
+        } else {
+            draw_bars(out, &model, row, opacity, y, &x, timeline);
+        }
+        for &at in row.dispatches.iter().filter(|_| marks <= MAX_MARKS) {
+            let dx = x(at);
+            let _ = writeln!(
+                out,
+                r##"<path class="dispatch" d="M{dx:.2},{:.1} l-3.5,-5 h7 z" fill="#222"/>"##,
+                y + 4.0
+            );
+        }
+        y += ROW_H;
+    }
+    if dense {
+        let _ = writeln!(
+            out,
+            r#"<text x="{PLOT_X}" y="{:.1}" class="note">Rows this dense show, in each pixel column, the product waited for longest, darker where more lanes are busy.</text>"#,
+            y + 10.0
+        );
+        y += NOTE_H;
+    }
+    // The makespan: where this model's last order reached its table.
+    let mx = x(chart.makespan);
+    let _ = writeln!(
+        out,
+        r##"<line class="makespan" x1="{mx:.2}" y1="{:.1}" x2="{mx:.2}" y2="{y:.1}" stroke="#111" stroke-dasharray="3 2"/>"##,
+        rows_top - 4.0,
+    );
+    y
+}
+
+/// Draws each bar of a row, with its order and times in a tooltip.
+fn draw_bars(
+    out: &mut String,
+    model: &str,
+    row: &Row,
+    opacity: f64,
+    y: f64,
+    x: &dyn Fn(Duration) -> f64,
+    timeline: &Timeline,
+) {
+    for bar in &row.bars {
+        let (x0, x1) = (x(bar.start), x(bar.end));
+        let width = (x1 - x0).max(1.0);
+        // A white edge tells apart two bars of one product back to back,
+        // but would hide a bar a pixel or two wide.
+        let stroke = if width >= 4.0 {
+            r##" stroke="#fff" stroke-width="0.6""##
+        } else {
+            ""
+        };
+        let name = timeline
+            .products
+            .get(bar.product as usize)
+            .map_or("?", String::as_str);
+        let _ = writeln!(
+            out,
+            r##"<rect class="bar" data-model="{model}" x="{x0:.2}" y="{:.1}" width="{width:.2}" height="{BAR_H}" fill="{}" fill-opacity="{opacity}"{stroke}><title>order {}, {}: {} to {}</title></rect>"##,
+            y + 1.0,
+            colour(bar.product),
+            bar.order,
+            escape(name),
+            axis::label(bar.start),
+            axis::label(bar.end),
+        );
+    }
+}
+
+/// Draws a dense row as bands of pixel columns.
+fn draw_bands(out: &mut String, model: &str, bands: &[Band], y: f64) {
+    for band in bands {
+        let _ = writeln!(
+            out,
+            r#"<rect class="band" data-model="{model}" x="{}" y="{:.1}" width="{}" height="{BAR_H}" fill="{}" fill-opacity="{}"/>"#,
+            PLOT_X + band.from as f64,
+            y + 1.0,
+            band.to - band.from,
+            PALETTE[band.colour],
+            band.shade,
+        );
+    }
+}
+
+/// Draws the legend from `top`, wrapping; returns the bottom.
+fn legend(out: &mut String, timeline: &Timeline, top: f64) -> f64 {
+    let (mut lx, mut y) = (PLOT_X, top);
+    for (id, name) in timeline.products.iter().enumerate().take(MAX_LEGEND) {
+        let width = 26.0 + 7.0 * name.chars().count() as f64;
+        if lx + width > WIDTH - 10.0 && lx > PLOT_X {
+            lx = PLOT_X;
+            y += 18.0;
+        }
+        let _ = writeln!(
+            out,
+            r#"<rect x="{lx:.1}" y="{:.1}" width="12" height="12" fill="{}"/><text x="{:.1}" y="{:.1}" class="label">{}</text>"#,
+            y - 10.0,
+            colour(id as u32),
+            lx + 16.0,
+            y,
+            escape(name)
+        );
+        lx += width;
+    }
+    if timeline.products.len() > MAX_LEGEND {
+        let _ = writeln!(
+            out,
+            r#"<text x="{lx:.1}" y="{y:.1}" class="note">and {} more products</text>"#,
+            timeline.products.len() - MAX_LEGEND
+        );
+    }
+    y + 6.0
+}
+
+/// Text made safe for XML: product names come from users' files.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_escaped() {
+        assert_eq!(
+            escape(r#"fish & "chips" <large>"#),
+            "fish &amp; &quot;chips&quot; &lt;large&gt;"
+        );
+    }
+}

@@ -1,0 +1,139 @@
+//! The timeline as a compact text Gantt chart, for `--timeline -`.
+//!
+//! ```text
+//! sync: 2 waiters, 11 products, makespan 43.8 s
+//!             0 s        10 s       20 s       30 s       40 s
+//!   waiter 1  bbbbbbbbbbsbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbeeeeefffffff...
+//! ```
+//!
+//! Each product is a letter, named in the legend; `.` is a waiter not
+//! waiting for the kitchen.
+
+use std::io::{self, Write};
+use std::time::Duration;
+
+use super::{axis, Chart, Timeline};
+
+/// Columns of the time axis.
+const COLUMNS: usize = 60;
+/// The most rows per model; more lanes are grouped.
+const MAX_ROWS: usize = 12;
+
+/// Writes the timeline, one block per model on a shared axis, then the
+/// legend.
+pub fn write(out: &mut impl Write, timeline: &Timeline) -> io::Result<()> {
+    let end = timeline.end().max(Duration::from_millis(1));
+    let ticks = axis::ticks(end, COLUMNS / 12);
+    let column = |at: Duration| {
+        let c = at.as_secs_f64() / end.as_secs_f64() * COLUMNS as f64;
+        (c.round() as usize).min(COLUMNS)
+    };
+    let letters = letters(&timeline.products);
+    let views: Vec<_> = timeline
+        .charts
+        .iter()
+        .map(|chart| chart.view(MAX_ROWS))
+        .collect();
+    let label_width = views
+        .iter()
+        .flat_map(|v| &v.rows)
+        .map(|r| r.label.chars().count())
+        .max()
+        .unwrap_or(0);
+
+    let mut scale = vec![b' '; COLUMNS + 8];
+    for &tick in &ticks {
+        let label = axis::label(tick);
+        let at = column(tick);
+        // Labels start at their tick, as long as there is room.
+        if scale[at..].iter().take(label.len() + 1).all(|&c| c == b' ') {
+            scale[at..at + label.len()].copy_from_slice(label.as_bytes());
+        }
+    }
+    let scale = String::from_utf8_lossy(&scale).trim_end().to_string();
+
+    for (chart, view) in timeline.charts.iter().zip(&views) {
+        writeln!(out, "{}", heading(chart))?;
+        if let Some(note) = view.note(chart) {
+            writeln!(out, "  ({note})")?;
+        }
+        writeln!(out, "  {:label_width$}  {scale}", "")?;
+        for row in &view.rows {
+            let mut cells = vec!['.'; COLUMNS];
+            for bar in &row.bars {
+                let (from, mut to) = (column(bar.start), column(bar.end));
+                // Every product shows, however short.
+                if to <= from {
+                    to = (from + 1).min(COLUMNS);
+                }
+                let from = from.min(COLUMNS - 1);
+                let letter = letters.get(bar.product as usize).copied().unwrap_or('*');
+                cells[from..to.max(from + 1)].fill(letter);
+            }
+            let cells: String = cells.into_iter().collect();
+            writeln!(out, "  {:>label_width$}  {cells}", row.label)?;
+        }
+    }
+    let legend: Vec<String> = timeline
+        .products
+        .iter()
+        .zip(&letters)
+        .map(|(name, letter)| format!("{letter} {name}"))
+        .collect();
+    writeln!(
+        out,
+        "products: {}; . not waiting for the kitchen",
+        legend.join(", ")
+    )
+}
+
+/// `sync: 2 waiters, 11 products, makespan 43.8 s`
+fn heading(chart: &Chart) -> String {
+    let waiters = match chart.waiters {
+        1 => "1 waiter".to_string(),
+        n => format!("{n} waiters"),
+    };
+    format!(
+        "{}: {waiters}, {} products, makespan {}",
+        chart.model,
+        chart.bars(),
+        axis::label(chart.makespan)
+    )
+}
+
+/// One letter per product: its initial when free, else another of its
+/// letters, else any free letter or digit; `*` when all are taken.
+fn letters(products: &[String]) -> Vec<char> {
+    let mut used: Vec<char> = Vec::new();
+    let spare = ('a'..='z').chain('0'..='9');
+    products
+        .iter()
+        .map(|name| {
+            let mine = name.chars().flat_map(char::to_lowercase);
+            let pick = mine
+                .filter(char::is_ascii_alphanumeric)
+                .chain(spare.clone())
+                .find(|c| !used.contains(c))
+                .unwrap_or('*');
+            if pick != '*' {
+                used.push(pick);
+            }
+            pick
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn products_get_distinct_letters_from_their_names() {
+        let names = ["burger", "beer", "bread", "frites"].map(String::from);
+        assert_eq!(letters(&names), ['b', 'e', 'r', 'f']);
+        let many: Vec<String> = (0..40).map(|i| format!("x{i}")).collect();
+        let got = letters(&many);
+        assert_eq!(got[..3], ['x', '1', '2']);
+        assert_eq!(got[39], '*');
+    }
+}
