@@ -5,7 +5,7 @@
 //! Perfetto needs: it rejects complete events that overlap on one thread.
 
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::BinaryHeap;
 use std::time::Duration;
 
 use super::{Bar, Lane};
@@ -19,7 +19,7 @@ use crate::workload::OrderId;
 pub(super) fn pack(
     mut bars: Vec<(WaiterId, Bar)>,
     waiters: usize,
-    dispatched: &HashMap<OrderId, Duration>,
+    dispatched: &[Option<Duration>],
 ) -> Vec<Lane> {
     // By start, as the greedy packing needs; then in the order's own
     // order, so that an order's products read top to bottom.
@@ -92,19 +92,21 @@ fn tracks_of(waiter: WaiterId, bars: &[(WaiterId, Bar)]) -> Vec<Lane> {
 
 /// Puts each dispatched order's mark on the lane where its last product
 /// ended: that is where the waiter was when the order was ready.
-fn mark_dispatches(lanes: &mut [Lane], dispatched: &HashMap<OrderId, Duration>) {
-    let mut last: HashMap<OrderId, (Duration, usize)> = HashMap::new();
+fn mark_dispatches(lanes: &mut [Lane], dispatched: &[Option<Duration>]) {
+    let mut last: Vec<Option<(Duration, usize)>> = vec![None; dispatched.len()];
     for (i, lane) in lanes.iter().enumerate() {
         for bar in &lane.bars {
-            let entry = last.entry(bar.order).or_insert((bar.end, i));
-            if bar.end >= entry.0 {
-                *entry = (bar.end, i);
+            if let Some(entry) = last.get_mut(bar.order as usize) {
+                match entry {
+                    Some((end, _)) if bar.end < *end => {}
+                    _ => *entry = Some((bar.end, i)),
+                }
             }
         }
     }
-    for (order, (_, lane)) in last {
-        if let Some(&at) = dispatched.get(&order) {
-            lanes[lane].dispatches.push((order, at));
+    for (order, (last, at)) in last.iter().zip(dispatched).enumerate() {
+        if let (Some((_, lane)), Some(at)) = (last, at) {
+            lanes[*lane].dispatches.push((order as OrderId, *at));
         }
     }
     for lane in lanes {
@@ -140,7 +142,7 @@ mod tests {
             (1, bar(3, 3, 9)),
             (2, bar(4, 0, 2)),
         ];
-        let lanes = pack(bars, 3, &HashMap::new());
+        let lanes = pack(bars, 3, &[]);
         let shape: Vec<_> = lanes
             .iter()
             .map(|l| (l.waiter, l.track, l.tracks, spans(l)))
@@ -161,7 +163,7 @@ mod tests {
         let mut late = bar(0, 0, 8);
         late.item = 1;
         let bars = vec![(1, bar(0, 0, 3)), (1, late)];
-        let dispatched = HashMap::from([(0, Duration::from_secs(8))]);
+        let dispatched = [Some(Duration::from_secs(8))];
         let lanes = pack(bars, 1, &dispatched);
         assert_eq!(lanes[0].dispatches, []);
         assert_eq!(lanes[1].dispatches, [(0, Duration::from_secs(8))]);

@@ -19,7 +19,6 @@ mod lanes;
 pub mod svg;
 pub mod text;
 
-use std::collections::HashMap;
 use std::time::Duration;
 
 use crate::restaurant::Run;
@@ -114,16 +113,29 @@ impl Chart {
     /// packs the bars of each waiter into tracks.
     pub fn of(model: &'static str, waiters: usize, trace: &Trace) -> Chart {
         let workload = trace.workload();
-        let mut requested: HashMap<(OrderId, u16), (WaiterId, Duration)> = HashMap::new();
-        let mut bars: Vec<(WaiterId, Bar)> = Vec::with_capacity(workload.products_total());
-        let mut dispatched: HashMap<OrderId, Duration> = HashMap::new();
+        // Where each order's products start in one flat list: the pairs
+        // are looked up by position, not hashed, since a large run has
+        // millions of them.
+        let mut first = Vec::with_capacity(workload.orders().len() + 1);
+        let mut total = 0;
+        for order in workload.orders() {
+            first.push(total);
+            total += order.products.len();
+        }
+        let slot = |order: OrderId, item: u16| first.get(order as usize).map(|f| f + item as usize);
+        let mut requested: Vec<Option<(WaiterId, Duration)>> = vec![None; total];
+        let mut dispatched: Vec<Option<Duration>> = vec![None; workload.orders().len()];
+        let mut bars: Vec<(WaiterId, Bar)> = Vec::with_capacity(total);
         for e in trace.events() {
             match e.kind() {
                 EventKind::RequestProduct { item } => {
-                    requested.insert((e.order(), item), (e.waiter(), e.at()));
+                    if let Some(r) = slot(e.order(), item).and_then(|i| requested.get_mut(i)) {
+                        *r = Some((e.waiter(), e.at()));
+                    }
                 }
                 EventKind::DoneProduct { item } => {
-                    if let Some((waiter, start)) = requested.remove(&(e.order(), item)) {
+                    let asked = slot(e.order(), item).and_then(|i| requested.get_mut(i));
+                    if let Some((waiter, start)) = asked.and_then(Option::take) {
                         let order = workload.order(e.order());
                         bars.push((
                             waiter,
@@ -138,7 +150,9 @@ impl Chart {
                     }
                 }
                 EventKind::DoneDispatch => {
-                    dispatched.insert(e.order(), e.at());
+                    if let Some(d) = dispatched.get_mut(e.order() as usize) {
+                        *d = Some(e.at());
+                    }
                 }
                 _ => {}
             }

@@ -1,0 +1,55 @@
+//! Criterion benchmarks of drawing a run: laying out its lanes, the SVG
+//! picture, the text chart and the Chrome trace, for the async model's
+//! run of the article's workload repeated (every product in flight at
+//! once: the most tracks a run can have).
+//!
+//!     cargo bench --bench timeline
+
+use std::io;
+use std::sync::Arc;
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+
+use mesonero::report::timeline::{chrome, svg, text, Timeline};
+use mesonero::restaurant::{self, Model, Run, Setup};
+use mesonero::workload::generate;
+use mesonero::{ClockKind, Shutdown, Workload};
+
+fn async_run(repeat: usize) -> Run {
+    // unwrap is fine in a benchmark: a failure should stop it loudly.
+    let workload = Arc::new(generate::repeat(&Workload::article(), repeat).unwrap());
+    let setup = Setup {
+        model: Model::Async,
+        waiters: 1,
+        cooks: None,
+        clock: ClockKind::Virtual,
+    };
+    restaurant::run(&workload, &setup, None, &Shutdown::new()).unwrap()
+}
+
+fn drawing(c: &mut Criterion) {
+    let mut group = c.benchmark_group("timeline of the async model, article repeated");
+    group.sample_size(10);
+    for repeat in [1, 1_000, 100_000] {
+        let runs = [async_run(repeat)];
+        let timeline = Timeline::of(&runs);
+        group.bench_with_input(BenchmarkId::new("lanes", repeat), &runs, |b, runs| {
+            b.iter(|| Timeline::of(runs))
+        });
+        group.bench_with_input(BenchmarkId::new("svg", repeat), &timeline, |b, t| {
+            b.iter(|| svg::render(t))
+        });
+        group.bench_with_input(BenchmarkId::new("text", repeat), &timeline, |b, t| {
+            b.iter(|| text::write(&mut io::sink(), t).unwrap())
+        });
+        group.bench_with_input(
+            BenchmarkId::new("chrome trace", repeat),
+            &timeline,
+            |b, t| b.iter(|| chrome::write(&mut io::sink(), t).unwrap()),
+        );
+    }
+    group.finish();
+}
+
+criterion_group!(benches, drawing);
+criterion_main!(benches);
