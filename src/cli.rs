@@ -79,19 +79,31 @@ pub struct CompareArgs {
     /// How to print the comparison.
     #[arg(long, value_enum, default_value = "table")]
     pub format: TableFormat,
-    /// Also write the comparison to FILE as JSON.
-    #[arg(long, value_name = "FILE")]
-    pub export_json: Option<PathBuf>,
-    /// Also write the comparison to FILE as a Markdown table.
-    #[arg(long, value_name = "FILE")]
-    pub export_markdown: Option<PathBuf>,
-    /// Also write the comparison to FILE as CSV.
-    #[arg(long, value_name = "FILE")]
-    pub export_csv: Option<PathBuf>,
+    #[command(flatten)]
+    pub export: ExportArgs,
     #[command(flatten)]
     pub service: ServiceArgs,
     #[command(flatten)]
     pub workload: WorkloadArgs,
+}
+
+/// The export files of `compare`, as
+/// hyperfine's: any of them together, each written with the rows of the
+/// table, whether or not the table goes to stdout.
+#[derive(Debug, Default, Args)]
+pub struct ExportArgs {
+    /// Also write the table's rows to FILE as JSON, as --format json
+    /// prints them.
+    #[arg(long, value_name = "FILE")]
+    pub export_json: Option<PathBuf>,
+    /// Also write the table to FILE as a Markdown table, with the units in
+    /// its header.
+    #[arg(long, value_name = "FILE")]
+    pub export_markdown: Option<PathBuf>,
+    /// Also write the table's rows to FILE as CSV: a header line, then one
+    /// line per row, in plain numbers (units in the column names).
+    #[arg(long, value_name = "FILE")]
+    pub export_csv: Option<PathBuf>,
 }
 
 /// Options of `mesonero fetch`.
