@@ -87,7 +87,7 @@ pub struct CompareArgs {
     pub workload: WorkloadArgs,
 }
 
-/// The export files of `compare`, as
+/// The export files of `compare` and `fetch --compare`, as
 /// hyperfine's: any of them together, each written with the rows of the
 /// table, whether or not the table goes to stdout.
 #[derive(Debug, Default, Args)]
@@ -108,6 +108,12 @@ pub struct ExportArgs {
 
 /// Options of `mesonero fetch`.
 #[derive(Debug, Args)]
+// Only `--compare` makes a table; clap refuses the exports without it.
+#[command(
+    mut_arg("export_json", |a| a.requires("compare")),
+    mut_arg("export_markdown", |a| a.requires("compare")),
+    mut_arg("export_csv", |a| a.requires("compare"))
+)]
 pub struct FetchArgs {
     /// The API's base URL, such as http://127.0.0.1:8000/api/ [default: a
     /// built-in server started on a free loopback port, with the
@@ -151,6 +157,9 @@ pub struct FetchArgs {
     /// The built-in server's delay per request; ignored with --api.
     #[arg(long, value_name = "DURATION", default_value = "1s", value_parser = parse_duration)]
     pub server_delay: Duration,
+    // Only with --compare: see `requires` above.
+    #[command(flatten)]
+    pub export: ExportArgs,
 }
 
 /// Options of `mesonero latency`.
