@@ -87,7 +87,7 @@ pub struct CompareArgs {
     pub workload: WorkloadArgs,
 }
 
-/// The export files of `compare` and `fetch --compare`, as
+/// The export files of `compare`, `fetch --compare` and `race`, as
 /// hyperfine's: any of them together, each written with the rows of the
 /// table, whether or not the table goes to stdout.
 #[derive(Debug, Default, Args)]
@@ -322,6 +322,8 @@ pub struct RaceArgs {
     /// How to print the figures.
     #[arg(long, value_enum, default_value = "table")]
     pub format: TableFormat,
+    #[command(flatten)]
+    pub export: ExportArgs,
 }
 
 /// `--strategy` of `race`: one strategy, or all three in one table.
