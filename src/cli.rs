@@ -81,15 +81,8 @@ pub struct CompareArgs {
     /// How to print the comparison.
     #[arg(long, value_enum, default_value = "table")]
     pub format: TableFormat,
-    /// Also write the comparison to FILE as JSON.
-    #[arg(long, value_name = "FILE")]
-    pub export_json: Option<PathBuf>,
-    /// Also write the comparison to FILE as a Markdown table.
-    #[arg(long, value_name = "FILE")]
-    pub export_markdown: Option<PathBuf>,
-    /// Also write the comparison to FILE as CSV.
-    #[arg(long, value_name = "FILE")]
-    pub export_csv: Option<PathBuf>,
+    #[command(flatten)]
+    pub export: ExportArgs,
     #[command(flatten)]
     pub pictures: PictureArgs,
     #[command(flatten)]
@@ -111,8 +104,33 @@ pub struct PictureArgs {
     pub trace: Option<PathBuf>,
 }
 
+/// The export files of `compare`, `fetch --compare` and `race`, as
+/// hyperfine's: any of them together, each written with the rows of the
+/// table, whether or not the table goes to stdout.
+#[derive(Debug, Default, Args)]
+pub struct ExportArgs {
+    /// Also write the table's rows to FILE as JSON, as --format json
+    /// prints them.
+    #[arg(long, value_name = "FILE")]
+    pub export_json: Option<PathBuf>,
+    /// Also write the table to FILE as a Markdown table, with the units in
+    /// its header.
+    #[arg(long, value_name = "FILE")]
+    pub export_markdown: Option<PathBuf>,
+    /// Also write the table's rows to FILE as CSV: a header line, then one
+    /// line per row, in plain numbers (units in the column names).
+    #[arg(long, value_name = "FILE")]
+    pub export_csv: Option<PathBuf>,
+}
+
 /// Options of `mesonero fetch`.
 #[derive(Debug, Args)]
+// Only `--compare` makes a table; clap refuses the exports without it.
+#[command(
+    mut_arg("export_json", |a| a.requires("compare")),
+    mut_arg("export_markdown", |a| a.requires("compare")),
+    mut_arg("export_csv", |a| a.requires("compare"))
+)]
 pub struct FetchArgs {
     /// The API's base URL, such as http://127.0.0.1:8000/api/ [default: a
     /// built-in server started on a free loopback port, with the
@@ -156,6 +174,9 @@ pub struct FetchArgs {
     /// The built-in server's delay per request; ignored with --api.
     #[arg(long, value_name = "DURATION", default_value = "1s", value_parser = parse_duration)]
     pub server_delay: Duration,
+    // Only with --compare: see `requires` above.
+    #[command(flatten)]
+    pub export: ExportArgs,
 }
 
 /// Options of `mesonero latency`.
@@ -318,6 +339,8 @@ pub struct RaceArgs {
     /// How to print the figures.
     #[arg(long, value_enum, default_value = "table")]
     pub format: TableFormat,
+    #[command(flatten)]
+    pub export: ExportArgs,
 }
 
 /// `--strategy` of `race`: one strategy, or all three in one table.

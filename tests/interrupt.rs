@@ -8,7 +8,8 @@ use std::process::{Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::{assert_no_panic, mesonero, read_stderr, wait_bounded};
+use common::export::Exports;
+use common::{assert_no_panic, mesonero, read_stderr, wait_bounded, with};
 
 // A reader that goes away.
 
@@ -215,6 +216,35 @@ fn ctrl_c_stops_the_sync_and_thread_per_product_models() {
 #[test]
 fn ctrl_c_stops_compare() {
     assert_interrupted_at_the_start(&["compare", "--speed", "1"], None);
+}
+
+#[test]
+fn ctrl_c_exports_the_models_compare_served() {
+    let exports = Exports::new();
+    // At speed 10, async serves in 0.75 s and sync in 4.4 s: Ctrl-C comes
+    // 1.5 s in, while sync serves.
+    let dir = tempfile::tempdir().unwrap();
+    let svg = dir.path().join("served.svg");
+    let picture = ["--timeline", svg.to_str().unwrap()];
+    let args = with(&["compare", "--models", "async,sync"], &exports.args());
+    let args = with(&args, &picture);
+    let run = interrupt(&args, None, Duration::from_millis(500));
+    assert_no_panic(&run.stderr);
+    assert_eq!(run.code, Some(130), "{}", run.stderr);
+    assert!(
+        run.stderr.starts_with("error: sync interrupted: "),
+        "{}",
+        run.stderr
+    );
+    let rows = exports.check(&["async"], "| model | waiters |", "model,waiters,cooks,");
+    assert_eq!(rows[0]["clock"], "real", "{}", rows[0]);
+    // The timeline too draws what was served: async's eleven products.
+    let drawn = std::fs::read_to_string(&svg).expect("the timeline of async");
+    assert_eq!(
+        drawn.matches(r#"class="bar" data-model="async""#).count(),
+        11
+    );
+    assert!(!drawn.contains(r#"data-model="sync""#));
 }
 
 #[test]

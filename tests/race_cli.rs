@@ -6,8 +6,16 @@
 
 mod common;
 
-use common::{assert_bad_input, run, stdout_of};
+use std::process::Stdio;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use common::export::Exports;
+use common::{assert_bad_input, mesonero, read_stderr, run, stdout_of, wait_bounded, with};
 use serde_json::Value;
+
+const MARKDOWN_HEADER: &str = "| strategy | threads | iterations | runs | min balance |";
+const CSV_HEADER: &str = "strategy,threads,iterations,runs,min_balance,max_balance,";
 
 #[test]
 fn all_strategies_make_one_table_of_three_rows() {
@@ -112,4 +120,113 @@ fn bad_input_is_one_line_and_exit_code_2() {
         let args: Vec<&str> = ["race"].iter().chain(args).copied().collect();
         assert_bad_input(&run(&args), needles);
     }
+}
+
+#[test]
+fn exports_hold_the_rows_that_ran() {
+    let exports = Exports::new();
+    let args = with(
+        &["race", "--iterations", "20000", "--runs", "2"],
+        &exports.args(),
+    );
+    let table = stdout_of(&args);
+    assert!(table.contains("ns/update (median)"), "{table}");
+    let rows = exports.check(&["none", "mutex", "atomic"], MARKDOWN_HEADER, CSV_HEADER);
+    assert_eq!(rows[1]["balances"], serde_json::json!([0, 0]));
+    let markdown = exports.markdown();
+    assert!(
+        markdown
+            .lines()
+            .nth(3)
+            .unwrap()
+            .starts_with("| `mutex` | 2 | 20000 | 2 | 0 | 0 | 2 | 0 | "),
+        "{markdown}"
+    );
+
+    // One strategy: one row, and the JSON file is what stdout shows.
+    let exports = Exports::new();
+    let args = with(
+        &[
+            "race",
+            "--strategy",
+            "atomic",
+            "--runs",
+            "3",
+            "--format",
+            "json",
+        ],
+        &exports.args(),
+    );
+    let printed = stdout_of(&args);
+    exports.check(&["atomic"], MARKDOWN_HEADER, CSV_HEADER);
+    assert_eq!(exports.json_text(), printed);
+    let csv = exports.csv();
+    let fields: Vec<&str> = csv.lines().nth(1).unwrap().split(',').collect();
+    assert_eq!(
+        &fields[..8],
+        ["atomic", "2", "1000000", "3", "0", "0", "3", "0"],
+        "{csv}"
+    );
+}
+
+#[test]
+fn a_bad_export_path_is_refused_before_any_race() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("missing").join("race.md");
+    let path = path.to_str().unwrap();
+    // 400 million locked updates: several seconds, were they made.
+    let args = [
+        "race",
+        "--strategy",
+        "mutex",
+        "--iterations",
+        "200000000",
+        "--runs",
+        "1",
+        "--export-markdown",
+        path,
+    ];
+    let started = Instant::now();
+    let output = run(args);
+    assert_bad_input(&output, &[&format!("cannot write '{path}': ")]);
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "raced first: {:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn on_ctrl_c_the_strategies_that_finished_are_exported() {
+    let exports = Exports::new();
+    // `none` makes its 100 runs in well under a second; the mutex, tens
+    // of times slower per update, needs several.
+    let args = with(
+        &["race", "--iterations", "1000000", "--runs", "100"],
+        &exports.args(),
+    );
+    let mut child = mesonero(&args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    thread::sleep(Duration::from_secs(1));
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let status = wait_bounded(&mut child, Duration::from_secs(30));
+    let stderr = read_stderr(&mut child);
+    assert_eq!(status.code(), Some(130), "{stderr}");
+    // `error: mutex interrupted after 12 of 100 runs`: the strategies
+    // before that one finished, and only they are exported.
+    let interrupted = stderr
+        .strip_prefix("error: ")
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("{stderr}"));
+    let all = ["none", "mutex", "atomic"];
+    assert!(all.contains(&interrupted), "{stderr}");
+    let finished: Vec<&str> = all.into_iter().take_while(|&s| s != interrupted).collect();
+    exports.check(&finished, MARKDOWN_HEADER, CSV_HEADER);
 }

@@ -1,16 +1,15 @@
 //! `mesonero compare`: each model in turn on the same workload, one table.
 
-use std::fs::File;
-use std::io::{self, BufWriter, IsTerminal, Write};
-use std::path::PathBuf;
+use std::io::{self, IsTerminal, Write};
 
 use crate::cli::{CompareArgs, TableFormat};
 use crate::clock::Shutdown;
 use crate::ideal;
 use crate::report::compare::{self, write_table};
-use crate::report::export::{Csv, Exporter, Json, Markdown};
+use crate::report::export::{Exporter, Json};
 use crate::restaurant::{self, Model};
 
+use super::export::Exports;
 use super::pictures::Pictures;
 use super::CommandError;
 
@@ -18,7 +17,7 @@ pub(super) fn run(args: &CompareArgs, shutdown: &Shutdown) -> Result<(), Command
     let workload = super::workload(&args.workload)?;
     // Created before the runs, so that a bad path fails at once, not
     // after several seconds of serving.
-    let exports = exports(args)?;
+    let exports = Exports::create(&args.export)?;
     let pictures = Pictures::open(&args.pictures, args.format == TableFormat::Table)?;
     // Each model once, in the order first asked for: `sync,async,sync` is
     // two runs, not three.
@@ -30,6 +29,7 @@ pub(super) fn run(args: &CompareArgs, shutdown: &Shutdown) -> Result<(), Command
     }
     let progress = io::stderr().is_terminal();
     let mut runs = Vec::with_capacity(models.len());
+    let mut ended = Ok(());
     for (i, &model) in models.iter().enumerate() {
         let setup = super::setup(model, &args.service);
         if progress {
@@ -43,17 +43,28 @@ pub(super) fn run(args: &CompareArgs, shutdown: &Shutdown) -> Result<(), Command
         if progress {
             eprint!("\r\x1b[K");
         }
-        runs.push(run?);
+        match run {
+            Ok(run) => runs.push(run),
+            // Interrupted or failed: the models served so far are
+            // exported all the same.
+            Err(e) => {
+                ended = Err(e);
+                break;
+            }
+        }
     }
     let sync_ideal = ideal::makespan(&workload, &super::setup(Model::Sync, &args.service));
     let rows = compare::rows(&runs, sync_ideal);
-    for (path, exporter, file) in exports {
-        let mut file = BufWriter::new(file);
-        exporter
-            .write(&mut file, &rows)
-            .and_then(|()| file.flush())
-            .map_err(|source| CommandError::Export { path, source })?;
+    let exported = exports.write(&rows);
+    if let Err(e) = ended {
+        // Interrupted or failed: the models that finished are exported and
+        // drawn all the same, and the run's error is the one reported.
+        if !runs.is_empty() {
+            let _ = pictures.write(&runs);
+        }
+        return Err(e.into());
     }
+    exported?;
     let mut out = io::stdout().lock();
     match args.format {
         TableFormat::Table => write_table(&mut out, &rows)?,
@@ -62,26 +73,4 @@ pub(super) fn run(args: &CompareArgs, shutdown: &Shutdown) -> Result<(), Command
     out.flush()?;
     drop(out);
     pictures.write(&runs)
-}
-
-/// The export files asked for, created empty, each with its exporter.
-fn exports(
-    args: &CompareArgs,
-) -> Result<Vec<(PathBuf, &'static dyn Exporter, File)>, CommandError> {
-    let asked: [(&Option<PathBuf>, &'static dyn Exporter); 3] = [
-        (&args.export_json, &Json),
-        (&args.export_markdown, &Markdown),
-        (&args.export_csv, &Csv),
-    ];
-    let mut exports = Vec::new();
-    for (path, exporter) in asked {
-        if let Some(path) = path {
-            let file = File::create(path).map_err(|source| CommandError::Export {
-                path: path.clone(),
-                source,
-            })?;
-            exports.push((path.clone(), exporter, file));
-        }
-    }
-    Ok(exports)
 }

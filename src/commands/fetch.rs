@@ -15,8 +15,10 @@ use crate::people::client::{
     self, api_url, crawl, ids, FetchModel, FetchRun, Progress, Request, RetryPolicy,
 };
 use crate::people::server::{spawn_background, BackgroundServer, ServerConfig};
+use crate::report::export::{Exporter, Json};
 use crate::report::fetch::{write_json_line, write_log_line, write_summary, write_table};
 
+use super::export::Exports;
 use super::CommandError;
 
 /// Runs with a progress bar from this many ids on, on a terminal.
@@ -36,6 +38,9 @@ pub(super) fn run(args: &FetchArgs, shutdown: &Shutdown) -> Result<(), CommandEr
         })?),
         None => None,
     };
+    // Before the server starts, so that a bad path fails before any
+    // request; clap allows the exports only with --compare.
+    let exports = Exports::create(&args.export)?;
 
     let server = match given_api {
         Some(_) => None,
@@ -59,7 +64,7 @@ pub(super) fn run(args: &FetchArgs, shutdown: &Shutdown) -> Result<(), CommandEr
     };
 
     if args.compare {
-        compare(args, &request, &ids, shutdown)
+        compare(args, &request, &ids, exports, shutdown)
     } else {
         one_model(args, &request, &ids, output, shutdown)
     }
@@ -171,9 +176,11 @@ fn compare(
     args: &FetchArgs,
     request: &Request,
     ids: &[u64],
+    exports: Exports<FetchStats>,
     shutdown: &Shutdown,
 ) -> Result<(), CommandError> {
     let mut rows = Vec::new();
+    let mut ended = Ok(());
     for model in FetchModel::ALL {
         let bar = progress_bar(args.format, ids.len());
         if let Some(bar) = &bar {
@@ -184,21 +191,28 @@ fn compare(
                 bar.inc(1);
             }
         };
-        let run: FetchRun = client::fetch(model, request, ids, &observer, shutdown)?;
+        let run: Result<FetchRun, _> = client::fetch(model, request, ids, &observer, shutdown);
         if let Some(bar) = &bar {
             bar.finish_and_clear();
         }
-        rows.push(FetchStats::of(&run));
+        match run {
+            // An interrupted run is a row too: its ids that never finished
+            // are counted in it.
+            Ok(run) => rows.push(FetchStats::of(&run)),
+            Err(e) => {
+                ended = Err(e);
+                break;
+            }
+        }
         if shutdown.is_triggered() {
             break;
         }
     }
+    // Before the table and the verdict: ids that failed are figures too.
+    exports.write_then(&rows, ended)?;
     let mut out = io::stdout().lock();
     match args.format {
-        EventFormat::Json => {
-            serde_json::to_writer_pretty(&mut out, &rows).map_err(io::Error::from)?;
-            writeln!(out)?;
-        }
+        EventFormat::Json => Json.write(&mut out, &rows)?,
         _ => write_table(&mut out, &rows)?,
     }
     out.flush()?;

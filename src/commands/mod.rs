@@ -5,6 +5,7 @@
 //! a run stopped with Ctrl-C.
 
 mod compare;
+mod export;
 mod fetch;
 mod latency;
 mod pictures;

@@ -7,12 +7,16 @@ use crate::clock::Shutdown;
 use crate::race::{self, RaceError};
 use crate::report::race::{write_json, write_table};
 
+use super::export::Exports;
 use super::CommandError;
 
 pub(super) fn run(args: &RaceArgs, shutdown: &Shutdown) -> Result<(), CommandError> {
+    // Before the first race, so that a bad path fails at once.
+    let exports = Exports::create(&args.export)?;
     let strategies = args.strategy.strategies();
     let progress = io::stderr().is_terminal();
     let mut summaries = Vec::with_capacity(strategies.len());
+    let mut ended = Ok(());
     for (i, &strategy) in strategies.iter().enumerate() {
         if progress {
             eprint!(
@@ -25,8 +29,17 @@ pub(super) fn run(args: &RaceArgs, shutdown: &Shutdown) -> Result<(), CommandErr
         if progress {
             eprint!("\r\x1b[K");
         }
-        summaries.push(summary?);
+        match summary {
+            Ok(summary) => summaries.push(summary),
+            // Interrupted or failed: the strategies measured so far are
+            // exported all the same.
+            Err(e) => {
+                ended = Err(e);
+                break;
+            }
+        }
     }
+    exports.write_then(&summaries, ended)?;
     let mut out = io::stdout().lock();
     match args.format {
         TableFormat::Table => write_table(&mut out, &summaries)?,

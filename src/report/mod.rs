@@ -7,6 +7,8 @@
 //! - [`compare`]: the comparison of models (figures, table, JSON);
 //! - [`latency`]: the latency table of `mesonero latency`;
 //! - [`race`]: the race on `BALANCE`, one row per strategy (table, JSON);
+//! - [`export`]: the tables of `compare`, `fetch --compare` and `race` as
+//!   JSON, Markdown or CSV files;
 //! - [`table`]: aligned text tables;
 //! - [`timeline`]: who waits when: an SVG Gantt chart, a text one, and a
 //!   Chrome trace for Perfetto.

@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+pub mod export;
+
 use std::path::PathBuf;
 use std::process::{Child, Command, ExitStatus, Output, Stdio};
 use std::thread;

@@ -1,0 +1,131 @@
+//! The columns of `compare`'s exports: one row per model.
+
+use super::{code, ExportRow};
+use crate::report::compare::Row;
+
+impl ExportRow for Row {
+    const MARKDOWN_HEADER: &'static [&'static str] = &[
+        "model",
+        "waiters",
+        "threads",
+        "makespan [s]",
+        "ideal [s]",
+        "overhead",
+        "speed-up",
+        "wall [s]",
+    ];
+
+    fn markdown_cells(&self) -> Vec<String> {
+        vec![
+            code(self.model),
+            self.waiters.to_string(),
+            self.threads.to_string(),
+            format!("{:.3}", self.makespan_s),
+            format!("{:.3}", self.ideal_s),
+            format!("{:+.1} %", self.overhead_pct),
+            format!("{:.2}x", self.speedup),
+            format!("{:.6}", self.wall_s),
+        ]
+    }
+
+    const CSV_HEADER: &'static [&'static str] = &[
+        "model",
+        "waiters",
+        "cooks",
+        "threads",
+        "makespan_s",
+        "ideal_s",
+        "overhead_pct",
+        "speedup",
+        "wall_s",
+        "clock",
+        "speed",
+    ];
+
+    fn csv_fields(&self) -> Vec<String> {
+        vec![
+            self.model.to_string(),
+            self.waiters.to_string(),
+            // Unlimited cooks: an empty field, as a spreadsheet reads it.
+            self.cooks.map(|c| c.to_string()).unwrap_or_default(),
+            self.threads.to_string(),
+            self.makespan_s.to_string(),
+            self.ideal_s.to_string(),
+            self.overhead_pct.to_string(),
+            self.speedup.to_string(),
+            self.wall_s.to_string(),
+            self.clock.to_string(),
+            self.speed.to_string(),
+        ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use super::super::tests::{assert_well_formed, exports};
+    use super::*;
+    use crate::report::compare;
+    use crate::restaurant::{self, Model, Setup};
+    use crate::{ClockKind, Shutdown, Workload};
+
+    /// The article's comparison on the virtual clock, with wall times
+    /// fixed so that the exports are the same every time.
+    fn rows() -> Vec<Row> {
+        let workload = Arc::new(Workload::article());
+        let runs: Vec<_> = Model::ALL
+            .iter()
+            .enumerate()
+            .map(|(i, &model)| {
+                let setup = Setup {
+                    model,
+                    waiters: model.default_waiters(),
+                    cooks: None,
+                    clock: ClockKind::Virtual,
+                };
+                let mut run = restaurant::run(&workload, &setup, None, &Shutdown::new()).unwrap();
+                run.wall = Duration::from_micros(10 * (i as u64 + 1));
+                run
+            })
+            .collect();
+        compare::rows(&runs, Duration::from_millis(43_800))
+    }
+
+    #[test]
+    fn markdown() {
+        let [_, markdown, _] = exports(&rows());
+        insta::assert_snapshot!(markdown, @r"
+        | model | waiters | threads | makespan [s] | ideal [s] | overhead | speed-up | wall [s] |
+        | :--- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+        | `sync` | 2 | 1 | 43.800 | 43.800 | +0.0 % | 1.00x | 0.000010 |
+        | `threads` | 2 | 3 | 23.600 | 23.600 | +0.0 % | 1.86x | 0.000020 |
+        | `thread-per-product` | 1 | 17 | 7.500 | 7.500 | +0.0 % | 5.84x | 0.000030 |
+        | `async` | 1 | 1 | 7.500 | 7.500 | +0.0 % | 5.84x | 0.000040 |
+        ");
+    }
+
+    #[test]
+    fn csv() {
+        let rows = rows();
+        assert_well_formed(&rows);
+        let [_, _, csv] = exports(&rows);
+        insta::assert_snapshot!(csv, @r"
+        model,waiters,cooks,threads,makespan_s,ideal_s,overhead_pct,speedup,wall_s,clock,speed
+        sync,2,,1,43.8,43.8,0,1,0.00001,virtual,1
+        threads,2,,3,23.6,23.6,0,1.8559322033898302,0.00002,virtual,1
+        thread-per-product,1,,17,7.5,7.5,0,5.84,0.00003,virtual,1
+        async,1,,1,7.5,7.5,0,5.84,0.00004,virtual,1
+        ");
+    }
+
+    #[test]
+    fn json_is_the_rows() {
+        let [json, _, _] = exports(&rows());
+        let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(value.as_array().unwrap().len(), 4);
+        assert_eq!(value[1]["model"], "threads");
+        assert_eq!(value[1]["makespan_s"], 23.6);
+    }
+}
