@@ -9,8 +9,7 @@ use std::path::PathBuf;
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
-use common::export::Exports;
-use common::{assert_bad_input, assert_no_panic, mesonero, run, with};
+use common::{mesonero, outcome};
 
 /// The people the article prints, by id.
 const ARTICLE: [&str; 9] = [
@@ -70,17 +69,6 @@ impl Drop for Served {
     }
 }
 
-fn output(args: &[&str]) -> (Option<i32>, String, String) {
-    let out = run(args);
-    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
-    assert_no_panic(&stderr);
-    (
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout).to_string(),
-        stderr,
-    )
-}
-
 /// The part of a log line after the article's `[ date time,ms ]  `.
 fn message(line: &str) -> &str {
     line.split_once(" ]  ").map_or(line, |(_, m)| m)
@@ -89,7 +77,7 @@ fn message(line: &str) -> &str {
 #[test]
 fn fetch_alone_reproduces_the_article() {
     let started = Instant::now();
-    let (code, stdout, stderr) = output(&["fetch", "--server-delay", "300ms"]);
+    let (code, stdout, stderr) = outcome(&["fetch", "--server-delay", "300ms"]);
     assert_eq!(code, Some(0), "{stderr}");
     let lines: Vec<&str> = stdout.lines().collect();
     // 9 requests, 9 people, then the two summary lines.
@@ -123,7 +111,7 @@ fn fetch_alone_reproduces_the_article() {
 
 #[test]
 fn compare_shows_sequential_waiting_nine_times_as_long() {
-    let (code, stdout, stderr) = output(&[
+    let (code, stdout, stderr) = outcome(&[
         "fetch",
         "--server-delay",
         "200ms",
@@ -144,7 +132,7 @@ fn compare_shows_sequential_waiting_nine_times_as_long() {
     for row in &rows {
         assert_eq!(row["ok"], 9, "{row}");
     }
-    let (code, table, _) = output(&["fetch", "--server-delay", "0", "--compare"]);
+    let (code, table, _) = outcome(&["fetch", "--server-delay", "0", "--compare"]);
     assert_eq!(code, Some(0));
     assert!(table.starts_with("model "), "{table}");
     assert_eq!(table.lines().count(), 5, "{table}");
@@ -155,7 +143,7 @@ fn json_lines_and_the_output_file_hold_one_object_per_id() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("people.jsonl");
     let file_arg = file.to_str().unwrap();
-    let (code, stdout, stderr) = output(&[
+    let (code, stdout, stderr) = outcome(&[
         "fetch",
         "--server-delay",
         "0",
@@ -216,7 +204,7 @@ fn bad_ids_and_urls_are_refused_with_exit_code_2() {
             "cannot be used with",
         ),
     ] {
-        let (code, stdout, stderr) = output(&args);
+        let (code, stdout, stderr) = outcome(&args);
         assert_eq!(code, Some(2), "{args:?}: {stderr}");
         assert!(stderr.contains(needle), "{args:?}: {stderr}");
         assert!(stdout.is_empty(), "{args:?}: {stdout}");
@@ -234,7 +222,7 @@ fn a_refused_connection_fails_every_id_and_exits_1() {
         let api = format!("{scheme}://127.0.0.1:{port}/api/");
         let started = Instant::now();
         let (code, stdout, stderr) =
-            output(&["fetch", "--api", &api, "--ids", "1-3", "--retries", "1"]);
+            outcome(&["fetch", "--api", &api, "--ids", "1-3", "--retries", "1"]);
         assert_eq!(code, Some(1), "{stderr}");
         assert_eq!(
             stdout
@@ -265,7 +253,7 @@ fn retries_carry_every_id_through_a_flaky_server() {
     // arrive; one request at a time makes that order, and so this run,
     // the same every time.
     let server = Served::start(&["--fail-rate", "0.3", "--seed", "7", "--delay", "0"]);
-    let (code, stdout, stderr) = output(&[
+    let (code, stdout, stderr) = outcome(&[
         "fetch",
         "--api",
         &server.api,
@@ -290,7 +278,7 @@ fn retries_carry_every_id_through_a_flaky_server() {
     );
     // Concurrently the order varies, but every id still ends one way or
     // the other, and nearly all well.
-    let (_, stdout, stderr) = output(&[
+    let (_, stdout, stderr) = outcome(&[
         "fetch",
         "--api",
         &server.api,
@@ -309,7 +297,7 @@ fn retries_carry_every_id_through_a_flaky_server() {
 fn ten_thousand_requests_at_concurrency_500_are_all_accounted_for() {
     let server = Served::start(&["--delay", "0"]);
     let started = Instant::now();
-    let (code, stdout, stderr) = output(&[
+    let (code, stdout, stderr) = outcome(&[
         "fetch",
         "--api",
         &server.api,
@@ -341,7 +329,7 @@ fn a_server_stopped_mid_run_is_reported_per_id_and_never_hangs() {
     let mut server = Served::start(&["--delay", "200ms"]);
     let api = server.api.clone();
     let fetcher = std::thread::spawn(move || {
-        output(&[
+        outcome(&[
             "fetch",
             "--api",
             &api,
@@ -397,7 +385,7 @@ fn all_crawls_the_pages_and_fetches_everyone() {
     }
     let server = Served::start(&["--delay", "0", "--data", fixture.to_str().unwrap()]);
     let (code, stdout, stderr) =
-        output(&["fetch", "--api", &server.api, "--all", "--format", "quiet"]);
+        outcome(&["fetch", "--api", &server.api, "--all", "--format", "quiet"]);
     assert_eq!(code, Some(0), "{stderr}");
     assert!(stdout.starts_with("async: 82 of 82 fetched"), "{stdout}");
 }
@@ -405,7 +393,7 @@ fn all_crawls_the_pages_and_fetches_everyone() {
 #[test]
 fn a_rate_spaces_the_requests() {
     let started = Instant::now();
-    let (code, _, stderr) = output(&[
+    let (code, _, stderr) = outcome(&[
         "fetch",
         "--server-delay",
         "0",
@@ -423,166 +411,4 @@ fn a_rate_spaces_the_requests() {
         "{:?}",
         started.elapsed()
     );
-}
-
-const MODELS: [&str; 3] = ["sequential", "threads", "async"];
-const MARKDOWN_HEADER: &str =
-    "| model | concurrency | ok | failed | retries | requests | wall [s] |";
-const CSV_HEADER: &str = "model,concurrency,ids,ok,failed,interrupted,retries,requests,wall_s,";
-
-#[test]
-fn compare_exports_its_rows_even_when_some_ids_fail() {
-    // Nobody has id 99999999: the built-in server answers 404, which is
-    // not retried, and the verdict is exit code 1.
-    let exports = Exports::new();
-    let args = with(
-        &[
-            "fetch",
-            "--compare",
-            "--server-delay",
-            "10ms",
-            "--ids",
-            "1-3,99999999",
-        ],
-        &exports.args(),
-    );
-    let (code, table, stderr) = output(&args);
-    assert_eq!(code, Some(1), "{stderr}");
-    assert!(stderr.contains("1 of 4 ids failed"), "{stderr}");
-    assert!(table.starts_with("model "), "{table}");
-    let rows = exports.check(&MODELS, MARKDOWN_HEADER, CSV_HEADER);
-    for row in &rows {
-        assert_eq!(
-            (row["ok"].as_u64(), row["failed"].as_u64()),
-            (Some(3), Some(1)),
-            "{row}"
-        );
-        assert_eq!(
-            row["answers"],
-            serde_json::json!({"200": 3, "404": 1}),
-            "{row}"
-        );
-    }
-    let markdown = exports.markdown();
-    assert!(
-        markdown
-            .lines()
-            .nth(2)
-            .unwrap()
-            .starts_with("| `sequential` | 1 | 3 | 1 | 0 | 4 | "),
-        "{markdown}"
-    );
-    let csv = exports.csv();
-    assert!(
-        csv.lines()
-            .nth(3)
-            .unwrap()
-            .starts_with("async,100,4,3,1,0,0,4,"),
-        "{csv}"
-    );
-
-    // With --format json, the JSON file is what stdout shows.
-    let exports = Exports::new();
-    let args = with(
-        &[
-            "fetch",
-            "--compare",
-            "--server-delay",
-            "10ms",
-            "--ids",
-            "1,4",
-            "--format",
-            "json",
-        ],
-        &exports.args(),
-    );
-    let (code, printed, stderr) = output(&args);
-    assert_eq!(code, Some(0), "{stderr}");
-    exports.check(&MODELS, MARKDOWN_HEADER, CSV_HEADER);
-    assert_eq!(exports.json_text(), printed);
-}
-
-#[test]
-fn exports_need_compare() {
-    let dir = tempfile::tempdir().unwrap();
-    for (flag, name) in [
-        ("--export-json", "f.json"),
-        ("--export-markdown", "f.md"),
-        ("--export-csv", "f.csv"),
-    ] {
-        let path = dir.path().join(name);
-        let (code, stdout, stderr) = output(&["fetch", flag, path.to_str().unwrap()]);
-        assert_eq!(code, Some(2), "{flag}: {stderr}");
-        assert!(
-            stderr.starts_with(
-                "error: the following required arguments were not provided:\n  --compare\n"
-            ),
-            "{flag}: {stderr}"
-        );
-        assert!(stdout.is_empty(), "{flag}: {stdout}");
-        assert!(!path.exists(), "{flag}");
-    }
-}
-
-#[test]
-fn a_bad_export_path_is_refused_before_any_request() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("missing").join("fetch.csv");
-    let path = path.to_str().unwrap();
-    let started = Instant::now();
-    // Were the server started, it would say so on stderr first; were the
-    // id fetched, it would take three seconds per model.
-    let output = run([
-        "fetch",
-        "--compare",
-        "--ids",
-        "1",
-        "--server-delay",
-        "3s",
-        "--export-csv",
-        path,
-    ]);
-    assert_bad_input(&output, &[&format!("cannot write '{path}': ")]);
-    assert!(
-        started.elapsed() < Duration::from_secs(3),
-        "{:?}",
-        started.elapsed()
-    );
-}
-
-#[test]
-fn on_ctrl_c_the_models_that_ran_are_exported() {
-    let exports = Exports::new();
-    // Sequential takes 9 × 300 ms; Ctrl-C comes in the middle of it.
-    let args = with(
-        &["fetch", "--compare", "--server-delay", "300ms"],
-        &exports.args(),
-    );
-    let mut child = mesonero(&args)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stderr = BufReader::new(child.stderr.take().unwrap());
-    let mut serving = String::new();
-    stderr.read_line(&mut serving).unwrap();
-    assert!(
-        serving.starts_with("serving the built-in people API"),
-        "{serving}"
-    );
-    std::thread::sleep(Duration::from_millis(800));
-    let sent = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(sent.success());
-    let status = common::wait_bounded(&mut child, Duration::from_secs(30));
-    let mut rest = String::new();
-    std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
-    assert_eq!(status.code(), Some(130), "{rest}");
-    let rows = exports.check(&["sequential"], MARKDOWN_HEADER, CSV_HEADER);
-    let interrupted = rows[0]["interrupted"].as_u64().unwrap();
-    assert!((1..9).contains(&interrupted), "{}", rows[0]);
-    let ended = rows[0]["ok"].as_u64().unwrap() + rows[0]["failed"].as_u64().unwrap();
-    assert_eq!(ended, 9, "{}", rows[0]);
 }

@@ -290,3 +290,16 @@ pub fn read_stderr(child: &mut Child) -> String {
     }
     stderr
 }
+
+/// Runs the binary with `args` and returns its exit code, stdout and
+/// stderr, having checked that it did not panic.
+pub fn outcome(args: &[&str]) -> (Option<i32>, String, String) {
+    let out = run(args);
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_no_panic(&stderr);
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).to_string(),
+        stderr,
+    )
+}
