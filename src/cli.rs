@@ -4,7 +4,7 @@
 //! `cargo run --release` shows the article's point in one table.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -104,6 +104,18 @@ pub struct PictureArgs {
     pub trace: Option<PathBuf>,
 }
 
+impl PictureArgs {
+    /// The files named, with their options; stdout (`-`) is no file.
+    pub fn files(&self) -> Vec<(&'static str, &Path)> {
+        let timeline = self.timeline.as_deref().filter(|p| p.as_os_str() != "-");
+        let named = [("--timeline", timeline), ("--trace", self.trace.as_deref())];
+        named
+            .into_iter()
+            .filter_map(|(f, p)| Some((f, p?)))
+            .collect()
+    }
+}
+
 /// The export files of `compare`, `fetch --compare` and `race`, as
 /// hyperfine's: any of them together, each written with the rows of the
 /// table, whether or not the table goes to stdout.
@@ -121,6 +133,21 @@ pub struct ExportArgs {
     /// line per row, in plain numbers (units in the column names).
     #[arg(long, value_name = "FILE")]
     pub export_csv: Option<PathBuf>,
+}
+
+impl ExportArgs {
+    /// The files named, with their options.
+    pub fn files(&self) -> Vec<(&'static str, &Path)> {
+        let named = [
+            ("--export-json", self.export_json.as_deref()),
+            ("--export-markdown", self.export_markdown.as_deref()),
+            ("--export-csv", self.export_csv.as_deref()),
+        ];
+        named
+            .into_iter()
+            .filter_map(|(f, p)| Some((f, p?)))
+            .collect()
+    }
 }
 
 /// Options of `mesonero fetch`.

@@ -281,7 +281,12 @@ fn bad_timeline_names_are_refused_before_serving() {
     let missing = dir.path().join("no/such/dir/t.svg");
     let png = dir.path().join("t.png");
     let trace = dir.path().join("trace.json");
-    let cases: [(Vec<&str>, &str); 3] = [
+    let trace_arg = trace.to_str().unwrap();
+    let cases: [(Vec<&str>, &str); 4] = [
+        (
+            vec!["compare", "--export-json", trace_arg, "--trace", trace_arg],
+            "--export-json and --trace both name",
+        ),
         (
             vec![
                 "compare",

@@ -17,6 +17,9 @@ pub(super) fn run(args: &CompareArgs, shutdown: &Shutdown) -> Result<(), Command
     let workload = super::workload(&args.workload)?;
     // Created before the runs, so that a bad path fails at once, not
     // after several seconds of serving.
+    let mut files = args.export.files();
+    files.extend(args.pictures.files());
+    super::distinct_files(&files)?;
     let exports = Exports::create(&args.export)?;
     let pictures = Pictures::open(&args.pictures, args.format == TableFormat::Table)?;
     // Each model once, in the order first asked for: `sync,async,sync` is

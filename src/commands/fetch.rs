@@ -40,6 +40,7 @@ pub(super) fn run(args: &FetchArgs, shutdown: &Shutdown) -> Result<(), CommandEr
     };
     // Before the server starts, so that a bad path fails before any
     // request; clap allows the exports only with --compare.
+    super::distinct_files(&args.export.files())?;
     let exports = Exports::create(&args.export)?;
 
     let server = match given_api {

@@ -14,6 +14,7 @@ mod restaurant;
 mod serve;
 
 use std::io;
+use std::path::Path;
 use std::sync::Arc;
 
 use thiserror::Error;
@@ -97,6 +98,16 @@ pub enum CommandError {
     /// `--timeline -` where stdout carries JSON.
     #[error("--timeline - prints to stdout, which --format json keeps for JSON: give a file instead, such as --timeline timeline.svg")]
     TimelineOnStdout,
+    /// Two options naming one file, which would write over each other.
+    #[error("{first} and {second} both name '{}': give each its own file", path.display())]
+    SameFile {
+        /// The first option.
+        first: &'static str,
+        /// The second option.
+        second: &'static str,
+        /// The file.
+        path: std::path::PathBuf,
+    },
     /// Output could not be written.
     #[error("cannot write the output: {0}")]
     Output(#[from] io::Error),
@@ -114,6 +125,7 @@ impl CommandError {
             | CommandError::Export { .. }
             | CommandError::TimelineName(_)
             | CommandError::TimelineOnStdout
+            | CommandError::SameFile { .. }
             | CommandError::Client(ClientError::BadUrl { .. }) => 2,
             CommandError::Interrupted { .. }
             | CommandError::FetchInterrupted(_)
@@ -174,6 +186,20 @@ fn stop_on_ctrl_c(shutdown: &Shutdown) {
         }
         shutdown.trigger();
     });
+}
+
+/// Refuses two options that name the same file, before either is made.
+fn distinct_files(named: &[(&'static str, &Path)]) -> Result<(), CommandError> {
+    for (i, &(first, path)) in named.iter().enumerate() {
+        if let Some(&(second, _)) = named[i + 1..].iter().find(|(_, p)| *p == path) {
+            return Err(CommandError::SameFile {
+                first,
+                second,
+                path: path.to_path_buf(),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// The seed of `--random` when `--seed` is not given.

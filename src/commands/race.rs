@@ -12,6 +12,7 @@ use super::CommandError;
 
 pub(super) fn run(args: &RaceArgs, shutdown: &Shutdown) -> Result<(), CommandError> {
     // Before the first race, so that a bad path fails at once.
+    super::distinct_files(&args.export.files())?;
     let exports = Exports::create(&args.export)?;
     let strategies = args.strategy.strategies();
     let progress = io::stderr().is_terminal();

@@ -15,6 +15,7 @@ use super::CommandError;
 pub(super) fn run(args: &RestaurantArgs, shutdown: &Shutdown) -> Result<(), CommandError> {
     let workload = super::workload(&args.workload)?;
     let setup = super::setup(args.model, &args.service);
+    super::distinct_files(&args.pictures.files())?;
     let pictures = Pictures::open(&args.pictures, args.format != EventFormat::Json)?;
     let format = match args.format {
         EventFormat::Log => Some(LiveFormat::Log),
