@@ -7,13 +7,15 @@
 //! - [`compare`]: the comparison of models (figures, table, JSON);
 //! - [`latency`]: the latency table of `mesonero latency`;
 //! - [`race`]: the race on `BALANCE`, one row per strategy (table, JSON);
-//! - [`table`]: aligned text tables.
+//! - [`table`]: tables, as aligned text or as HTML;
+//! - [`html`]: the self-contained page of `mesonero report`.
 //!
 //! Renderers write to any `impl Write`, so tests capture what users see.
 
 pub mod compare;
 pub mod export;
 pub mod fetch;
+pub mod html;
 pub mod jsonl;
 pub mod latency;
 pub mod live;
