@@ -47,6 +47,10 @@ pub enum Command {
     /// The article's race on BALANCE: threads adding and subtracting 1
     /// with no lock, with a mutex and with an atomic.
     Race(RaceArgs),
+    /// Write one self-contained HTML page with every comparison: the
+    /// restaurant's four models, the people fetched three ways, the race
+    /// and the latency table.
+    Report(ReportArgs),
 }
 
 /// Options of `mesonero restaurant`.
@@ -301,6 +305,28 @@ pub struct RaceArgs {
     /// How to print the figures.
     #[arg(long, value_enum, default_value = "table")]
     pub format: TableFormat,
+}
+
+/// Options of `mesonero report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Where to write the page; it appears only once complete.
+    #[arg(long, value_name = "FILE", default_value = "report.html")]
+    pub output: PathBuf,
+    /// The built-in people server's delay per request, in the fetch
+    /// section.
+    #[arg(long, value_name = "DURATION", default_value = "1s", value_parser = parse_duration)]
+    pub server_delay: Duration,
+    /// Additions (or subtractions) of 1 each thread makes in the race.
+    #[arg(long, value_name = "N", default_value = "1000000", value_parser = parse_iterations)]
+    pub race_iterations: u64,
+    /// Runs of each race strategy; times are the median.
+    #[arg(long, value_name = "N", default_value = "5", value_parser = clap::value_parser!(u32).range(1..=race::MAX_RUNS as i64))]
+    pub race_runs: u32,
+    #[command(flatten)]
+    pub service: ServiceArgs,
+    #[command(flatten)]
+    pub workload: WorkloadArgs,
 }
 
 /// `--strategy` of `race`: one strategy, or all three in one table.

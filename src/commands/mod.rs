@@ -8,6 +8,7 @@ mod compare;
 mod fetch;
 mod latency;
 mod race;
+mod report;
 mod restaurant;
 mod serve;
 
@@ -89,6 +90,14 @@ pub enum CommandError {
         /// Why.
         source: io::Error,
     },
+    /// `report` stopped by Ctrl-C; the page was not written.
+    #[error("interrupted during {section}: '{}' was not written", path.display())]
+    ReportInterrupted {
+        /// The section that was running.
+        section: &'static str,
+        /// The page.
+        path: std::path::PathBuf,
+    },
     /// Output could not be written.
     #[error("cannot write the output: {0}")]
     Output(#[from] io::Error),
@@ -107,7 +116,8 @@ impl CommandError {
             | CommandError::Client(ClientError::BadUrl { .. }) => 2,
             CommandError::Interrupted { .. }
             | CommandError::FetchInterrupted(_)
-            | CommandError::LatencyInterrupted(_) => 130,
+            | CommandError::LatencyInterrupted(_)
+            | CommandError::ReportInterrupted { .. } => 130,
             CommandError::Race(e) => race::exit_code(e),
             CommandError::Run(_)
             | CommandError::Output(_)
@@ -148,6 +158,7 @@ pub fn run(cli: Cli) -> Result<(), CommandError> {
         Some(Command::Fetch(args)) => fetch::run(&args, &shutdown),
         Some(Command::Latency(args)) => latency::run(&args, &shutdown),
         Some(Command::Race(args)) => race::run(&args, &shutdown),
+        Some(Command::Report(args)) => report::run(&args, &shutdown),
         None => compare::run(&cli.compare, &shutdown),
     }
 }
