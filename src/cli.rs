@@ -15,6 +15,10 @@ use crate::people::server::{parse_delay, parse_fail_rate, RequestLog};
 use crate::race::{self, Strategy};
 use crate::restaurant::Model;
 
+mod report;
+
+pub use report::ReportArgs;
+
 /// See and measure the difference between blocking, threaded and
 /// asynchronous I/O, with the restaurant of the article "Una introducción
 /// a la asincronía en Python".
@@ -305,28 +309,6 @@ pub struct RaceArgs {
     /// How to print the figures.
     #[arg(long, value_enum, default_value = "table")]
     pub format: TableFormat,
-}
-
-/// Options of `mesonero report`.
-#[derive(Debug, Args)]
-pub struct ReportArgs {
-    /// Where to write the page; it appears only once complete.
-    #[arg(long, value_name = "FILE", default_value = "report.html")]
-    pub output: PathBuf,
-    /// The built-in people server's delay per request, in the fetch
-    /// section.
-    #[arg(long, value_name = "DURATION", default_value = "1s", value_parser = parse_duration)]
-    pub server_delay: Duration,
-    /// Additions (or subtractions) of 1 each thread makes in the race.
-    #[arg(long, value_name = "N", default_value = "1000000", value_parser = parse_iterations)]
-    pub race_iterations: u64,
-    /// Runs of each race strategy; times are the median.
-    #[arg(long, value_name = "N", default_value = "5", value_parser = clap::value_parser!(u32).range(1..=race::MAX_RUNS as i64))]
-    pub race_runs: u32,
-    #[command(flatten)]
-    pub service: ServiceArgs,
-    #[command(flatten)]
-    pub workload: WorkloadArgs,
 }
 
 /// `--strategy` of `race`: one strategy, or all three in one table.
