@@ -184,3 +184,28 @@ fn ctrl_c_leaves_no_page() {
     );
     assert_eq!(files_in(dir.path()), ["r.html"]);
 }
+
+/// A link keeps pointing at the page, and a stream such as /dev/stdout,
+/// which cannot be renamed over, gets the page written to it.
+#[test]
+fn links_and_streams_are_written_through() {
+    let dir = tempfile::tempdir().unwrap();
+    let real = dir.path().join("real.html");
+    fs::write(&real, "old").unwrap();
+    let link = dir.path().join("link.html");
+    std::os::unix::fs::symlink("real.html", &link).unwrap();
+    report(&link, &[]);
+    assert!(fs::symlink_metadata(&link).unwrap().is_symlink());
+    assert!(fs::read_to_string(&real)
+        .unwrap()
+        .starts_with("<!DOCTYPE html>"));
+    assert_eq!(files_in(dir.path()), ["link.html", "real.html"]);
+
+    let mut args = vec!["report", "--output", "/dev/stdout"];
+    args.extend(QUICK);
+    let output = run(&args);
+    assert_success(&output, &args);
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(stdout.starts_with("<!DOCTYPE html>"), "{stdout}");
+    assert!(stdout.trim_end().ends_with("</html>"));
+}

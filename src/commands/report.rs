@@ -5,7 +5,8 @@
 //! over it only when complete, so that a failed or interrupted report
 //! never leaves a file that looks finished.
 
-use std::io::{self, BufWriter, IsTerminal, Write};
+use std::fs::{self, File};
+use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -40,7 +41,7 @@ const RACE_THREADS: usize = 2;
 pub(super) fn run(args: &ReportArgs, shutdown: &Shutdown) -> Result<(), CommandError> {
     let workload = super::workload(&args.workload)?;
     // Before any work, so that a bad path fails at once.
-    let pending = Pending::create(&args.output)?;
+    let output = Pending::create(&args.output)?;
     let progress = Progress::new(io::stderr().is_terminal());
     let interrupted = |section: &'static str| {
         let path = args.output.clone();
@@ -62,7 +63,7 @@ pub(super) fn run(args: &ReportArgs, shutdown: &Shutdown) -> Result<(), CommandE
     }
     let fetch = fetch(args, &progress, shutdown).map_err(interrupted("the fetches"))?;
     let race = race(args, &progress, shutdown).map_err(interrupted("the race"))?;
-    progress.clear();
+    drop(progress);
 
     let page = Page {
         date: Local::now().format("%Y-%m-%d %H:%M:%S %:z").to_string(),
@@ -83,7 +84,7 @@ pub(super) fn run(args: &ReportArgs, shutdown: &Shutdown) -> Result<(), CommandE
         latency: LatencyReport::new(Scale::ARTICLE, Lang::En, None),
         commands: describe::commands(args),
     };
-    let bytes = pending.finish(&page)?;
+    let bytes = output.finish(&page)?;
     eprintln!(
         "wrote {} ({} KB)",
         args.output.display(),
@@ -201,46 +202,76 @@ impl Progress {
             eprint!("\r\x1b[K{what}...");
         }
     }
+}
 
-    fn clear(&self) {
+/// Clears the line however the report ends, so that an error message
+/// starts on a clean one.
+impl Drop for Progress {
+    fn drop(&mut self) {
         if self.shown {
             eprint!("\r\x1b[K");
         }
     }
 }
 
-/// The page being written: a temporary file in the output's directory,
-/// removed if dropped before [`Pending::finish`].
+/// Where the page goes, opened before any work so that a bad path fails
+/// at once.
 struct Pending {
-    file: NamedTempFile,
+    target: Target,
+    /// The path as given, for messages.
     path: PathBuf,
 }
 
+enum Target {
+    /// A regular file, new or replaced: a temporary file beside it, renamed
+    /// over it once complete and removed if dropped before.
+    File {
+        temp: NamedTempFile,
+        /// Symbolic links followed, so that a link keeps pointing at the
+        /// page rather than being replaced by it.
+        path: PathBuf,
+    },
+    /// A terminal, a pipe or a device, such as `/dev/stdout`, which cannot
+    /// be renamed over: written to once the page is complete.
+    Stream(File),
+}
+
 impl Pending {
-    /// Checks that `path` can be written, by creating the temporary file
-    /// beside it.
+    /// Checks that `path` can be written: creates the temporary file
+    /// beside it, or opens it if it is not a regular file.
     fn create(path: &Path) -> Result<Pending, CommandError> {
         let export = |source: io::Error| CommandError::Export {
             path: path.to_path_buf(),
             source,
         };
-        if path.is_dir() {
-            return Err(export(io::Error::new(
-                io::ErrorKind::IsADirectory,
-                "it is a directory",
-            )));
+        let pending = |target| Pending {
+            target,
+            path: path.to_path_buf(),
+        };
+        if let Ok(metadata) = fs::metadata(path) {
+            if metadata.is_dir() {
+                return Err(export(io::Error::new(
+                    io::ErrorKind::IsADirectory,
+                    "it is a directory",
+                )));
+            }
+            if !metadata.is_file() {
+                let stream = File::options().write(true).open(path).map_err(export)?;
+                return Ok(pending(Target::Stream(stream)));
+            }
         }
-        let name = path
+        let resolved = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        let name = resolved
             .file_name()
             .ok_or_else(|| export(io::Error::other("it names no file")))?;
-        let dir = match path.parent() {
+        let dir = match resolved.parent() {
             Some(dir) if !dir.as_os_str().is_empty() => dir,
             _ => Path::new("."),
         };
         let mut prefix = std::ffi::OsString::from(".");
         prefix.push(name);
         prefix.push(".");
-        let file = tempfile::Builder::new()
+        let temp = tempfile::Builder::new()
             .prefix(&prefix)
             .suffix(".tmp")
             // As a file created by `File::create`, before the umask: the
@@ -248,29 +279,32 @@ impl Pending {
             .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666))
             .tempfile_in(dir)
             .map_err(|e| export(without_path(e)))?;
-        Ok(Pending {
-            file,
-            path: path.to_path_buf(),
-        })
+        Ok(pending(Target::File {
+            temp,
+            path: resolved,
+        }))
     }
 
     /// Writes the page and puts it in place; returns its size in bytes.
+    /// The path was found writable, so a failure here is the run's, not
+    /// the input's.
     fn finish(self, page: &Page) -> Result<u64, CommandError> {
-        let export = |source: io::Error| CommandError::Export {
-            path: self.path.clone(),
-            source,
+        let failed = |e: io::Error| {
+            CommandError::Output(io::Error::new(
+                e.kind(),
+                format!("{}: {e}", self.path.display()),
+            ))
         };
-        let mut out = BufWriter::new(self.file.as_file());
-        write_page(&mut out, page)
-            .and_then(|()| out.flush())
-            .map_err(export)?;
-        drop(out);
-        let bytes = self.file.as_file().metadata().map_err(export)?.len();
-        let path = self.path.clone();
-        self.file.persist(&path).map_err(|e| CommandError::Export {
-            path,
-            source: e.error,
-        })?;
-        Ok(bytes)
+        let mut html = Vec::new();
+        write_page(&mut html, page).map_err(failed)?;
+        match self.target {
+            Target::File { temp, path } => {
+                let mut file = temp.as_file();
+                file.write_all(&html).map_err(failed)?;
+                temp.persist(&path).map_err(|e| failed(e.error))?;
+            }
+            Target::Stream(mut stream) => stream.write_all(&html).map_err(failed)?,
+        }
+        Ok(html.len() as u64)
     }
 }
