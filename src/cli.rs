@@ -15,6 +15,10 @@ use crate::people::server::{parse_delay, parse_fail_rate, RequestLog};
 use crate::race::{self, Strategy};
 use crate::restaurant::Model;
 
+mod report;
+
+pub use report::ReportArgs;
+
 /// See and measure the difference between blocking, threaded and
 /// asynchronous I/O, with the restaurant of the article "Una introducción
 /// a la asincronía en Python".
@@ -47,6 +51,10 @@ pub enum Command {
     /// The article's race on BALANCE: threads adding and subtracting 1
     /// with no lock, with a mutex and with an atomic.
     Race(RaceArgs),
+    /// Write one self-contained HTML page with every comparison: the
+    /// restaurant's four models, the people fetched three ways, the race
+    /// and the latency table.
+    Report(ReportArgs),
 }
 
 /// Options of `mesonero restaurant`.

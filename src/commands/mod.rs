@@ -10,6 +10,7 @@ mod fetch;
 mod latency;
 mod pictures;
 mod race;
+mod report;
 mod restaurant;
 mod serve;
 
@@ -108,6 +109,14 @@ pub enum CommandError {
         /// The file.
         path: std::path::PathBuf,
     },
+    /// `report` stopped by Ctrl-C; the page was not written.
+    #[error("interrupted during {section}: '{}' was not written", path.display())]
+    ReportInterrupted {
+        /// The section that was running.
+        section: &'static str,
+        /// The page.
+        path: std::path::PathBuf,
+    },
     /// Output could not be written.
     #[error("cannot write the output: {0}")]
     Output(#[from] io::Error),
@@ -129,7 +138,8 @@ impl CommandError {
             | CommandError::Client(ClientError::BadUrl { .. }) => 2,
             CommandError::Interrupted { .. }
             | CommandError::FetchInterrupted(_)
-            | CommandError::LatencyInterrupted(_) => 130,
+            | CommandError::LatencyInterrupted(_)
+            | CommandError::ReportInterrupted { .. } => 130,
             CommandError::Race(e) => race::exit_code(e),
             CommandError::Run(_)
             | CommandError::Output(_)
@@ -170,6 +180,7 @@ pub fn run(cli: Cli) -> Result<(), CommandError> {
         Some(Command::Fetch(args)) => fetch::run(&args, &shutdown),
         Some(Command::Latency(args)) => latency::run(&args, &shutdown),
         Some(Command::Race(args)) => race::run(&args, &shutdown),
+        Some(Command::Report(args)) => report::run(&args, &shutdown),
         None => compare::run(&cli.compare, &shutdown),
     }
 }

@@ -87,6 +87,11 @@ pub fn rows(runs: &[Run], sync_ideal: Duration) -> Vec<Row> {
 
 /// Writes the rows as an aligned table.
 pub fn write_table(out: &mut impl Write, rows: &[Row]) -> io::Result<()> {
+    table(rows).write(out)
+}
+
+/// The rows as a table, for the terminal or for HTML.
+pub fn table(rows: &[Row]) -> Table {
     let mut table = Table::new(&[
         ("model", Align::Left),
         ("waiters", Align::Right),
@@ -114,5 +119,5 @@ pub fn write_table(out: &mut impl Write, rows: &[Row]) -> io::Result<()> {
             wall(Duration::from_secs_f64(r.wall_s)),
         ]);
     }
-    table.write(out)
+    table
 }

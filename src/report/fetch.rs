@@ -114,6 +114,11 @@ pub fn write_summary(out: &mut impl Write, stats: &FetchStats) -> io::Result<()>
 
 /// The comparison of models, one row each.
 pub fn write_table(out: &mut impl Write, rows: &[FetchStats]) -> io::Result<()> {
+    table(rows).write(out)
+}
+
+/// The comparison of models as a table, for the terminal or for HTML.
+pub fn table(rows: &[FetchStats]) -> Table {
     let mut table = Table::new(&[
         ("model", Align::Left),
         ("concurrency", Align::Right),
@@ -145,7 +150,7 @@ pub fn write_table(out: &mut impl Write, rows: &[FetchStats]) -> io::Result<()> 
             millis(s.max_ms),
         ]);
     }
-    table.write(out)
+    table
 }
 
 fn millis(ms: f64) -> String {

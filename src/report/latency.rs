@@ -126,13 +126,7 @@ impl LatencyReport {
 
 /// The report as an aligned table, then the notes of `--measure`.
 pub fn write_table(out: &mut impl Write, report: &LatencyReport) -> io::Result<()> {
-    let headers = report.headers();
-    let columns: Vec<(&str, Align)> = headers.iter().map(|(h, a)| (h.as_str(), *a)).collect();
-    let mut table = Table::new(&columns);
-    for cells in report.cells() {
-        table.row(cells);
-    }
-    table.write(out)?;
+    table(report).write(out)?;
     let notes = report.notes();
     if !notes.is_empty() {
         writeln!(out, "\n{}", report.notes_title())?;
@@ -141,6 +135,18 @@ pub fn write_table(out: &mut impl Write, report: &LatencyReport) -> io::Result<(
         }
     }
     Ok(())
+}
+
+/// The rows of the report as a table, for the terminal or for HTML; the
+/// notes of `--measure` are not in it.
+pub fn table(report: &LatencyReport) -> Table {
+    let headers = report.headers();
+    let columns: Vec<(&str, Align)> = headers.iter().map(|(h, a)| (h.as_str(), *a)).collect();
+    let mut table = Table::new(&columns);
+    for cells in report.cells() {
+        table.row(cells);
+    }
+    table
 }
 
 /// The report as a Markdown table, then the notes as a list.

@@ -9,15 +9,17 @@
 //! - [`race`]: the race on `BALANCE`, one row per strategy (table, JSON);
 //! - [`export`]: the tables of `compare`, `fetch --compare` and `race` as
 //!   JSON, Markdown or CSV files;
-//! - [`table`]: aligned text tables;
+//! - [`table`]: tables, as aligned text or as HTML;
 //! - [`timeline`]: who waits when: an SVG Gantt chart, a text one, and a
-//!   Chrome trace for Perfetto.
+//!   Chrome trace for Perfetto;
+//! - [`html`]: the self-contained page of `mesonero report`.
 //!
 //! Renderers write to any `impl Write`, so tests capture what users see.
 
 pub mod compare;
 pub mod export;
 pub mod fetch;
+pub mod html;
 pub mod jsonl;
 pub mod latency;
 pub mod live;

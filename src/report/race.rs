@@ -17,17 +17,32 @@ use crate::race::{Strategy, Summary};
 /// Writes the summaries as a table, with the size of the race above it and
 /// the notes below.
 pub fn write_table(out: &mut impl Write, summaries: &[Summary]) -> io::Result<()> {
-    let Some(first) = summaries.first() else {
+    let Some(heading) = heading(summaries) else {
         return Ok(());
     };
+    writeln!(out, "{heading}")?;
+    table(summaries).write(out)?;
+    for line in notes(summaries) {
+        writeln!(out, "{line}")?;
+    }
+    Ok(())
+}
+
+/// The size of the race, such as `2 threads, 1 adding 1 and 1 subtracting
+/// 1, 1000000 times each; 5 runs per strategy`; `None` with no summaries.
+pub fn heading(summaries: &[Summary]) -> Option<String> {
+    let first = summaries.first()?;
     let half = first.threads / 2;
-    writeln!(
-        out,
+    Some(format!(
         "{} threads, {half} adding 1 and {half} subtracting 1, {} times each; {} runs per strategy",
         first.threads,
         first.iterations,
         first.balances.len()
-    )?;
+    ))
+}
+
+/// One row per strategy, for the terminal or for HTML.
+pub fn table(summaries: &[Summary]) -> Table {
     let mut table = Table::new(&[
         ("strategy", Align::Left),
         ("balance (min..max)", Align::Right),
@@ -46,11 +61,7 @@ pub fn write_table(out: &mut impl Write, summaries: &[Summary]) -> io::Result<()
             format!("{:.2}", s.median_ns_per_update),
         ]);
     }
-    table.write(out)?;
-    for line in notes(summaries) {
-        writeln!(out, "{line}")?;
-    }
-    Ok(())
+    table
 }
 
 /// Writes the summaries as a JSON array, one object per strategy.
@@ -69,7 +80,7 @@ fn balance_range(s: &Summary) -> String {
 }
 
 /// What the table cannot say by itself.
-fn notes(summaries: &[Summary]) -> Vec<String> {
+pub fn notes(summaries: &[Summary]) -> Vec<String> {
     let mut notes = Vec::new();
     if summaries.iter().any(|s| s.lost_at_least > 0) {
         notes.push(
@@ -132,7 +143,7 @@ mod tests {
         Summary::of(&runs).unwrap()
     }
 
-    fn table(summaries: &[Summary]) -> String {
+    fn printed(summaries: &[Summary]) -> String {
         let mut out = Vec::new();
         write_table(&mut out, summaries).unwrap();
         String::from_utf8(out).unwrap()
@@ -145,7 +156,7 @@ mod tests {
             summary(Strategy::Mutex, &[0, 0, 0]),
             summary(Strategy::Atomic, &[0, 0, 0]),
         ];
-        insta::assert_snapshot!(table(&summaries), @r"
+        insta::assert_snapshot!(printed(&summaries), @r"
         2 threads, 1 adding 1 and 1 subtracting 1, 1000000 times each; 3 runs per strategy
         strategy  balance (min..max)  ended at 0  lost (at least)  time (median)  ns/update (median)
         --------  ------------------  ----------  ---------------  -------------  ------------------
@@ -159,13 +170,13 @@ mod tests {
 
     #[test]
     fn a_none_that_ended_at_zero_is_called_luck() {
-        let text = table(&[summary(Strategy::None, &[0, 5, 0, 0])]);
+        let text = printed(&[summary(Strategy::None, &[0, 5, 0, 0])]);
         assert!(text.contains("none ended at 0 in runs 1, 3 and 4: luck, not correctness"));
-        let text = table(&[summary(Strategy::None, &[0, 0])]);
+        let text = printed(&[summary(Strategy::None, &[0, 0])]);
         assert!(text.contains("none ended at 0 in every run: luck"));
         assert!(!text.contains("lost (at least):"));
         // A mutex or an atomic at 0 is the point, not luck.
-        assert!(!table(&[summary(Strategy::Mutex, &[0])]).contains("luck"));
+        assert!(!printed(&[summary(Strategy::Mutex, &[0])]).contains("luck"));
     }
 
     #[test]

@@ -1,6 +1,10 @@
-//! Aligned text tables: a header row, then rows, columns padded to fit.
+//! Tables: a header row, then rows, written as aligned text for the
+//! terminal or as an HTML `<table>` for `mesonero report`, from the same
+//! cells.
 
 use std::io::{self, Write};
+
+use super::html::escape;
 
 /// How a column's cells line up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,6 +71,34 @@ impl Table {
     }
 }
 
+impl Table {
+    /// Writes the table as an HTML `<table>`, every cell escaped; cells of
+    /// right-aligned columns get `class="num"`, so that a style sheet can
+    /// line up their digits.
+    pub fn write_html(&self, out: &mut impl Write) -> io::Result<()> {
+        let class = |c: usize| match self.columns[c].1 {
+            Align::Left => "",
+            Align::Right => " class=\"num\"",
+        };
+        writeln!(out, "<table>")?;
+        write!(out, "<thead><tr>")?;
+        for (c, (header, _)) in self.columns.iter().enumerate() {
+            write!(out, "<th{}>{}</th>", class(c), escape(header))?;
+        }
+        writeln!(out, "</tr></thead>")?;
+        writeln!(out, "<tbody>")?;
+        for row in &self.rows {
+            write!(out, "<tr>")?;
+            for c in 0..self.columns.len() {
+                write!(out, "<td{}>{}</td>", class(c), escape(cell(row, c)))?;
+            }
+            writeln!(out, "</tr>")?;
+        }
+        writeln!(out, "</tbody>")?;
+        writeln!(out, "</table>")
+    }
+}
+
 fn cell(row: &[String], c: usize) -> &str {
     row.get(c).map(String::as_str).unwrap_or("")
 }
@@ -88,5 +120,23 @@ mod tests {
         sync                  43.8 s
         thread-per-product     7.5 s
         ");
+    }
+
+    #[test]
+    fn html_cells_are_escaped_and_numbers_marked() {
+        let mut t = Table::new(&[("<model>", Align::Left), ("a & b", Align::Right)]);
+        t.row(vec!["\"quoted\" & 'single'".into(), "<1 ms>".into()]);
+        t.row(vec!["short row".into()]);
+        let mut out = Vec::new();
+        t.write_html(&mut out).unwrap();
+        insta::assert_snapshot!(String::from_utf8(out).unwrap(), @r#"
+        <table>
+        <thead><tr><th>&lt;model&gt;</th><th class="num">a &amp; b</th></tr></thead>
+        <tbody>
+        <tr><td>&quot;quoted&quot; &amp; &#39;single&#39;</td><td class="num">&lt;1 ms&gt;</td></tr>
+        <tr><td>short row</td><td class="num"></td></tr>
+        </tbody>
+        </table>
+        "#);
     }
 }

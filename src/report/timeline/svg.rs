@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use super::density::{self, Band};
 use super::{axis, Chart, Row, Timeline};
+use crate::report::html::escape;
 
 /// The most rows drawn per model; more lanes are grouped.
 pub const MAX_ROWS: usize = 24;
@@ -91,11 +92,13 @@ pub fn render(timeline: &Timeline) -> String {
     let mut svg = String::new();
     let _ = writeln!(
         svg,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height:.0}" viewBox="0 0 {WIDTH} {height:.0}" font-family="system-ui, -apple-system, 'Segoe UI', sans-serif" font-size="12">"#
+        r#"<svg xmlns="http://www.w3.org/2000/svg" class="timeline" width="{WIDTH}" height="{height:.0}" viewBox="0 0 {WIDTH} {height:.0}" font-family="system-ui, -apple-system, 'Segoe UI', sans-serif" font-size="12">"#
     );
     svg.push_str(concat!(
-        "<style>.tick,.label,.note,.caption{fill:#444}.tick{font-size:11px}",
-        ".note{font-size:11px;font-style:italic}.heading{font-weight:600;fill:#111}</style>\n",
+        // Scoped to this picture, which may sit inside a page.
+        "<style>.timeline .tick,.timeline .label,.timeline .note,.timeline .caption{fill:#444}",
+        ".timeline .tick{font-size:11px}.timeline .note{font-size:11px;font-style:italic}",
+        ".timeline .heading{font-weight:600;fill:#111}</style>\n",
         r##"<rect width="100%" height="100%" fill="#ffffff"/>"##,
         "\n",
     ));
@@ -282,33 +285,4 @@ fn legend(out: &mut String, timeline: &Timeline, top: f64) -> f64 {
         );
     }
     y + 6.0
-}
-
-/// Text made safe for XML: product names come from users' files.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_are_escaped() {
-        assert_eq!(
-            escape(r#"fish & "chips" <large>"#),
-            "fish &amp; &quot;chips&quot; &lt;large&gt;"
-        );
-    }
 }

@@ -1,0 +1,167 @@
+//! The page's escaping and structure.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::*;
+use crate::latency::{Lang, Scale};
+use crate::race::{self, Strategy};
+use crate::restaurant::{self, Model, Setup};
+use crate::{ClockKind, Shutdown, Workload};
+
+#[test]
+fn escaping_covers_the_five_characters() {
+    insta::assert_snapshot!(
+        escape(r#"<a href="x">Tom & 'Jerry'</a> > 1 µs"#),
+        @"&lt;a href=&quot;x&quot;&gt;Tom &amp; &#39;Jerry&#39;&lt;/a&gt; &gt; 1 µs"
+    );
+}
+
+fn fetched(model: &'static str, failed: usize) -> FetchStats {
+    FetchStats {
+        model,
+        concurrency: 100,
+        ids: 9,
+        ok: 9 - failed,
+        failed,
+        interrupted: 0,
+        retries: 0,
+        requests: 9,
+        requests_per_s: 8.9,
+        p50_ms: 1000.0,
+        p90_ms: 1000.0,
+        p99_ms: 1000.0,
+        max_ms: 1001.0,
+        wall_s: 1.01,
+        answers: BTreeMap::from([("200".to_string(), 9)]),
+    }
+}
+
+/// A page from real virtual runs and a tiny race, with made-up fetches.
+fn page() -> Page {
+    let workload = Arc::new(Workload::article());
+    let runs: Vec<Run> = Model::ALL
+        .iter()
+        .map(|&model| {
+            let setup = Setup {
+                model,
+                waiters: model.default_waiters(),
+                cooks: None,
+                clock: ClockKind::Virtual,
+            };
+            restaurant::run(&workload, &setup, None, &Shutdown::new()).unwrap()
+        })
+        .collect();
+    let compare = super::super::compare::rows(&runs, Duration::from_millis(43_800));
+    let race = Strategy::ALL
+        .iter()
+        .map(|&s| race::measure(s, 2, 100, 2, &Shutdown::new()).unwrap())
+        .collect();
+    Page {
+        date: "2026-11-25 17:30:00 +00:00".into(),
+        workload: "orders <from> \"cafe & bar\".toml".into(),
+        clock: "virtual clock".into(),
+        staff: "default waiters, unlimited cooks".into(),
+        runs,
+        compare,
+        fetch: vec![
+            fetched("sequential", 0),
+            fetched("threads", 0),
+            fetched("async", 2),
+        ],
+        fetch_setup: "people 1 to 9 from the built-in server".into(),
+        race,
+        latency: LatencyReport::new(Scale::ARTICLE, Lang::En, None),
+        commands: Commands {
+            compare: "mesonero compare --clock virtual".into(),
+            fetch: "mesonero fetch --compare".into(),
+            race: "mesonero race --runs 2".into(),
+            latency: "mesonero latency".into(),
+        },
+    }
+}
+
+fn written(page: &Page) -> String {
+    let mut out = Vec::new();
+    write_page(&mut out, page).unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+#[test]
+fn the_page_has_every_section_in_order() {
+    let html = written(&page());
+    assert!(
+        html.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"),
+        "{html}"
+    );
+    assert!(html.trim_end().ends_with("</html>"));
+    let mut from = 0;
+    for (id, title) in SECTIONS {
+        let at = html[from..]
+            .find(&format!("<section id=\"{id}\">\n<h2>{title}</h2>"))
+            .unwrap_or_else(|| panic!("section {id} missing or out of order"));
+        from += at;
+        assert!(html.contains(&format!("<a href=\"#{id}\">")), "{id}");
+    }
+    assert_eq!(html.matches("<section ").count(), SECTIONS.len());
+    assert_eq!(html.matches("</section>").count(), SECTIONS.len());
+    // compare, fetch, race and latency.
+    assert_eq!(html.matches("<table>").count(), 4);
+    assert_eq!(html.matches("</table>").count(), 4);
+    assert_eq!(html.matches("class=\"command\"").count(), SECTIONS.len());
+    for model in [
+        "sync",
+        "threads",
+        "thread-per-product",
+        "async",
+        "sequential",
+    ] {
+        assert!(html.contains(&format!("<tr><td>{model}</td>")), "{model}");
+    }
+    for strategy in ["none", "mutex", "atomic"] {
+        assert!(
+            html.contains(&format!("<tr><td>{strategy}</td>")),
+            "{strategy}"
+        );
+    }
+    assert!(html.contains("<td>L1 cache reference</td>"));
+    assert!(html.contains("async failed 2 of 9 ids"));
+}
+
+#[test]
+fn the_page_asks_for_nothing_and_runs_nothing() {
+    let html = written(&page());
+    assert!(html.contains(&format!(
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"{POLICY}\">"
+    )));
+    for load in [
+        "http:", "https:", "<script", "<link", "<img", "@import", "url(",
+    ] {
+        assert!(!html.contains(load), "{load}");
+    }
+}
+
+#[test]
+fn what_users_give_is_escaped() {
+    let html = written(&page());
+    assert!(html.contains("<dd>orders &lt;from&gt; &quot;cafe &amp; bar&quot;.toml</dd>"));
+    assert!(!html.contains("<from>"));
+}
+
+#[test]
+fn the_timelines_have_their_place() {
+    let page = page();
+    let html = written(&page);
+    let section = timelines_section(&page.runs);
+    // The picture `compare --timeline` draws, inline: a bar per product.
+    let bars = section.matches("<rect class=\"bar\"").count();
+    let products: usize = page
+        .runs
+        .iter()
+        .map(|r| r.trace.workload().products_total())
+        .sum();
+    assert_eq!(bars, products, "{section}");
+    assert!(html.contains(&section));
+    assert!(html.contains("<section id=\"timelines\">"));
+}

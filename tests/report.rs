@@ -1,0 +1,216 @@
+//! `mesonero report` from the command line: the page it writes, a bad
+//! output path, and Ctrl-C, which must leave no page behind.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::thread;
+use std::time::Duration;
+
+use common::{assert_bad_input, assert_success, mesonero, read_stderr, run, wait_bounded};
+
+/// Options that make a report quick: the virtual clock, a fast server and
+/// a small race.
+const QUICK: [&str; 8] = [
+    "--clock",
+    "virtual",
+    "--server-delay",
+    "20ms",
+    "--race-iterations",
+    "10000",
+    "--race-runs",
+    "2",
+];
+
+/// Writes a quick report to `path` and returns its text and stderr.
+fn report(path: &Path, extra: &[&str]) -> (String, String) {
+    let path = path.to_str().expect("a UTF-8 path");
+    let mut args = vec!["report", "--output", path];
+    args.extend(QUICK);
+    args.extend(extra);
+    let output = run(&args);
+    assert_success(&output, &args);
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    let html = fs::read_to_string(path).expect("the report was written");
+    (html, stderr)
+}
+
+/// The files in `dir`, sorted.
+fn files_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn the_page_holds_every_section_and_asks_for_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("r.html");
+    let (html, stderr) = report(&path, &[]);
+    assert!(html.starts_with("<!DOCTYPE html>"), "{html}");
+    for id in ["compare", "timelines", "fetch", "race", "latency"] {
+        assert!(html.contains(&format!("<section id=\"{id}\">")), "{id}");
+    }
+    for model in ["sync", "threads", "thread-per-product", "async"] {
+        assert!(html.contains(&format!("<tr><td>{model}</td>")), "{model}");
+    }
+    for model in ["sequential", "threads", "async"] {
+        assert!(
+            html.contains(&format!("<tr><td>{model}</td><td class=\"num\">")),
+            "{model}"
+        );
+    }
+    for strategy in ["none", "mutex", "atomic"] {
+        assert!(
+            html.contains(&format!("<tr><td>{strategy}</td>")),
+            "{strategy}"
+        );
+    }
+    assert!(html.contains("<td>L1 cache reference</td>"));
+    // The timelines, inline: eleven bars per model on the article's orders.
+    for model in ["sync", "threads", "thread-per-product", "async"] {
+        let bar = format!("<rect class=\"bar\" data-model=\"{model}\"");
+        assert_eq!(html.matches(&bar).count(), 11, "{model}");
+    }
+    // The exact virtual figures, and each section's command.
+    assert!(html.contains("<td class=\"num\">43.8 s</td>"), "{html}");
+    for command in [
+        "mesonero compare --clock virtual",
+        "mesonero fetch --compare --server-delay 20ms",
+        "mesonero race --iterations 10000 --runs 2",
+        "mesonero latency",
+    ] {
+        assert!(
+            html.contains(&format!("<code>{command}</code>")),
+            "{command}"
+        );
+    }
+    // Self-contained: no address to fetch anything from.
+    for attribute in ["src=", "href=\"http", "href='http", "url(", "@import"] {
+        assert!(!html.contains(attribute), "{attribute}");
+    }
+    assert!(!html.contains("http://") && !html.contains("https://"));
+    let size = fs::metadata(&path).unwrap().len();
+    let kb = size.div_ceil(1024);
+    assert!(
+        stderr.contains(&format!("wrote {} ({kb} KB)", path.display())),
+        "{stderr}"
+    );
+    // Only the page: no temporary file left beside it.
+    assert_eq!(files_in(dir.path()), ["r.html"]);
+}
+
+#[test]
+fn workload_options_reach_the_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let (html, _) = report(
+        &dir.path().join("r.html"),
+        &["--repeat", "2", "--waiters", "3"],
+    );
+    assert!(
+        html.contains("the article&#39;s, 2 times over: 8 orders, 22 products"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<dd>3 waiters; unlimited cooks</dd>"),
+        "{html}"
+    );
+    assert!(html.contains("<code>mesonero compare --clock virtual --waiters 3 --repeat 2</code>"));
+}
+
+#[test]
+fn a_bad_output_path_fails_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("no such dir").join("r.html");
+    let missing = missing.to_str().unwrap();
+    let output = run(["report", "--output", missing]);
+    assert_bad_input(&output, &[missing, "No such file or directory"]);
+    // A directory is not a page either; the real clock and the one-second
+    // server would take about twenty seconds, so the error comes first.
+    let dir_path = dir.path().to_str().unwrap();
+    let output = run(["report", "--output", dir_path]);
+    assert_bad_input(&output, &[dir_path, "directory"]);
+    assert_eq!(files_in(dir.path()), Vec::<String>::new());
+}
+
+#[test]
+fn bad_options_are_refused() {
+    for args in [
+        &["report", "--race-runs", "0"][..],
+        &["report", "--race-iterations", "0"],
+        &["report", "--server-delay", "soon"],
+        &["report", "--seed", "3"],
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let output = mesonero(args).current_dir(dir.path()).output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert_eq!(files_in(dir.path()), Vec::<String>::new(), "{args:?}");
+    }
+}
+
+/// Ctrl-C while the restaurant is served: exit 130, a message naming the
+/// page, and the page as it was before, with nothing beside it.
+#[test]
+fn ctrl_c_leaves_no_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("r.html");
+    fs::write(&path, "the report of yesterday").unwrap();
+    // At speed 1 the sync run alone takes 43.8 s.
+    let mut child = mesonero(["report", "--speed", "1", "--output", path.to_str().unwrap()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    thread::sleep(Duration::from_secs(1));
+    let sent = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(sent.success(), "kill -INT failed");
+    let status = wait_bounded(&mut child, Duration::from_secs(15));
+    let stderr = read_stderr(&mut child);
+    assert_eq!(status.code(), Some(130), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "error: interrupted during the restaurant: '{}' was not written",
+            path.display()
+        )),
+        "{stderr}"
+    );
+    assert_eq!(
+        fs::read_to_string(&path).unwrap(),
+        "the report of yesterday"
+    );
+    assert_eq!(files_in(dir.path()), ["r.html"]);
+}
+
+/// A link keeps pointing at the page, and a stream such as /dev/stdout,
+/// which cannot be renamed over, gets the page written to it.
+#[test]
+fn links_and_streams_are_written_through() {
+    let dir = tempfile::tempdir().unwrap();
+    let real = dir.path().join("real.html");
+    fs::write(&real, "old").unwrap();
+    let link = dir.path().join("link.html");
+    std::os::unix::fs::symlink("real.html", &link).unwrap();
+    report(&link, &[]);
+    assert!(fs::symlink_metadata(&link).unwrap().is_symlink());
+    assert!(fs::read_to_string(&real)
+        .unwrap()
+        .starts_with("<!DOCTYPE html>"));
+    assert_eq!(files_in(dir.path()), ["link.html", "real.html"]);
+
+    let mut args = vec!["report", "--output", "/dev/stdout"];
+    args.extend(QUICK);
+    let output = run(&args);
+    assert_success(&output, &args);
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(stdout.starts_with("<!DOCTYPE html>"), "{stdout}");
+    assert!(stdout.trim_end().ends_with("</html>"));
+}
