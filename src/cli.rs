@@ -4,7 +4,7 @@
 //! `cargo run --release` shows the article's point in one table.
 
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -12,11 +12,14 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::latency::{Lang, Scale};
 use crate::people::client::FetchModel;
 use crate::people::server::{parse_delay, parse_fail_rate, RequestLog};
-use crate::race::{self, Strategy};
 use crate::restaurant::Model;
 
+mod outputs;
+mod race;
 mod report;
 
+pub use outputs::{ExportArgs, PictureArgs};
+pub use race::{RaceArgs, RaceStrategy};
 pub use report::ReportArgs;
 
 /// See and measure the difference between blocking, threaded and
@@ -97,65 +100,6 @@ pub struct CompareArgs {
     pub service: ServiceArgs,
     #[command(flatten)]
     pub workload: WorkloadArgs,
-}
-
-/// Pictures of the runs, drawn from their traces.
-#[derive(Debug, Args)]
-pub struct PictureArgs {
-    /// Also draw the timeline, one bar per product on each waiter's lanes:
-    /// FILE.svg for a Gantt chart, FILE.txt or - (stdout) for text.
-    #[arg(long, value_name = "FILE")]
-    pub timeline: Option<PathBuf>,
-    /// Also write the trace to FILE in Chrome's trace event format, to open
-    /// in Perfetto (ui.perfetto.dev) or chrome://tracing.
-    #[arg(long, value_name = "FILE")]
-    pub trace: Option<PathBuf>,
-}
-
-impl PictureArgs {
-    /// The files named, with their options; stdout (`-`) is no file.
-    pub fn files(&self) -> Vec<(&'static str, &Path)> {
-        let timeline = self.timeline.as_deref().filter(|p| p.as_os_str() != "-");
-        let named = [("--timeline", timeline), ("--trace", self.trace.as_deref())];
-        named
-            .into_iter()
-            .filter_map(|(f, p)| Some((f, p?)))
-            .collect()
-    }
-}
-
-/// The export files of `compare`, `fetch --compare` and `race`, as
-/// hyperfine's: any of them together, each written with the rows of the
-/// table, whether or not the table goes to stdout.
-#[derive(Debug, Default, Args)]
-pub struct ExportArgs {
-    /// Also write the table's rows to FILE as JSON, as --format json
-    /// prints them.
-    #[arg(long, value_name = "FILE")]
-    pub export_json: Option<PathBuf>,
-    /// Also write the table to FILE as a Markdown table, with the units in
-    /// its header.
-    #[arg(long, value_name = "FILE")]
-    pub export_markdown: Option<PathBuf>,
-    /// Also write the table's rows to FILE as CSV: a header line, then one
-    /// line per row, in plain numbers (units in the column names).
-    #[arg(long, value_name = "FILE")]
-    pub export_csv: Option<PathBuf>,
-}
-
-impl ExportArgs {
-    /// The files named, with their options.
-    pub fn files(&self) -> Vec<(&'static str, &Path)> {
-        let named = [
-            ("--export-json", self.export_json.as_deref()),
-            ("--export-markdown", self.export_markdown.as_deref()),
-            ("--export-csv", self.export_csv.as_deref()),
-        ];
-        named
-            .into_iter()
-            .filter_map(|(f, p)| Some((f, p?)))
-            .collect()
-    }
 }
 
 /// Options of `mesonero fetch`.
@@ -353,68 +297,6 @@ pub enum TableFormat {
     Table,
     /// A JSON array, one object per model.
     Json,
-}
-
-/// Options of `mesonero race`.
-#[derive(Debug, Args)]
-pub struct RaceArgs {
-    /// How the threads share the balance.
-    #[arg(long, value_enum, default_value = "all")]
-    pub strategy: RaceStrategy,
-    /// Additions (or subtractions) of 1 each thread makes.
-    #[arg(long, value_name = "N", default_value = "1000000", value_parser = parse_iterations)]
-    pub iterations: u64,
-    /// Threads, half adding and half subtracting: an even number, at
-    /// least 2.
-    #[arg(long, value_name = "N", default_value = "2", value_parser = parse_threads)]
-    pub threads: usize,
-    /// Runs of each strategy; times are the median.
-    #[arg(long, value_name = "N", default_value = "5", value_parser = clap::value_parser!(u32).range(1..=race::MAX_RUNS as i64))]
-    pub runs: u32,
-    /// How to print the figures.
-    #[arg(long, value_enum, default_value = "table")]
-    pub format: TableFormat,
-    #[command(flatten)]
-    pub export: ExportArgs,
-}
-
-/// `--strategy` of `race`: one strategy, or all three in one table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum RaceStrategy {
-    /// No lock: read the balance, then write it back; updates get lost.
-    None,
-    /// A mutex around the balance: the article's Lock.
-    Mutex,
-    /// An atomic fetch_add / fetch_sub.
-    Atomic,
-    /// The three, one row each.
-    All,
-}
-
-impl RaceStrategy {
-    /// The strategies to run, in table order.
-    pub fn strategies(self) -> Vec<Strategy> {
-        match self {
-            RaceStrategy::None => vec![Strategy::None],
-            RaceStrategy::Mutex => vec![Strategy::Mutex],
-            RaceStrategy::Atomic => vec![Strategy::Atomic],
-            RaceStrategy::All => Strategy::ALL.to_vec(),
-        }
-    }
-}
-
-fn parse_threads(text: &str) -> Result<usize, String> {
-    let threads = text
-        .parse::<usize>()
-        .map_err(|_| format!("'{text}' is not a number of threads"))?;
-    race::check_threads(threads).map_err(|e| e.to_string())
-}
-
-fn parse_iterations(text: &str) -> Result<u64, String> {
-    let iterations = text
-        .parse::<u64>()
-        .map_err(|_| format!("'{text}' is not a number of iterations"))?;
-    race::check_iterations(iterations).map_err(|e| e.to_string())
 }
 
 fn parse_duration(text: &str) -> Result<Duration, String> {

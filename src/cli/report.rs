@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use clap::Args;
 
-use super::{parse_duration, parse_iterations, ServiceArgs, WorkloadArgs};
+use super::race::parse_iterations;
+use super::{parse_duration, ServiceArgs, WorkloadArgs};
 use crate::race;
 
 /// Options of `mesonero report`.
