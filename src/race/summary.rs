@@ -44,6 +44,27 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// Fixed figures for tests of what prints summaries: runs of
+    /// `strategy` on two threads of a million iterations each, ending at
+    /// `balances`, 2.0, 2.1, 2.2 ... ms long.
+    #[cfg(test)]
+    pub(crate) fn fixture(strategy: Strategy, balances: &[i64]) -> Summary {
+        let runs: Vec<RaceRun> = balances
+            .iter()
+            .enumerate()
+            .map(|(i, &balance)| RaceRun {
+                strategy,
+                threads: 2,
+                iterations: 1_000_000,
+                balance,
+                elapsed: Duration::from_micros(2_000 + 100 * i as u64),
+                updates: 2_000_000,
+            })
+            .collect();
+        // unwrap is fine in a test fixture: tests give at least one run.
+        Summary::of(&runs).unwrap()
+    }
+
     /// Sums up `runs`, all of one strategy and size; `None` if there are
     /// none.
     pub fn of(runs: &[RaceRun]) -> Option<Summary> {

@@ -122,25 +122,10 @@ fn list(runs: &[usize]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use std::time::Duration;
-
     use super::*;
-    use crate::race::RaceRun;
 
     fn summary(strategy: Strategy, balances: &[i64]) -> Summary {
-        let runs: Vec<RaceRun> = balances
-            .iter()
-            .enumerate()
-            .map(|(i, &balance)| RaceRun {
-                strategy,
-                threads: 2,
-                iterations: 1_000_000,
-                balance,
-                elapsed: Duration::from_micros(2_000 + 100 * i as u64),
-                updates: 2_000_000,
-            })
-            .collect();
-        Summary::of(&runs).unwrap()
+        Summary::fixture(strategy, balances)
     }
 
     fn printed(summaries: &[Summary]) -> String {

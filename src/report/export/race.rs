@@ -68,35 +68,20 @@ impl ExportRow for Summary {
 
 #[cfg(test)]
 mod tests {
-    use std::time::Duration;
-
     use super::super::tests::{assert_well_formed, exports};
     use super::*;
-    use crate::race::{RaceRun, Strategy};
+    use crate::race::Strategy;
     use crate::report::race::write_json;
 
-    /// Three runs of a strategy on two threads, 2.0, 2.1 and 2.2 ms long.
-    fn summary(strategy: Strategy, balances: [i64; 3]) -> Summary {
-        let runs: Vec<RaceRun> = balances
-            .iter()
-            .enumerate()
-            .map(|(i, &balance)| RaceRun {
-                strategy,
-                threads: 2,
-                iterations: 1_000_000,
-                balance,
-                elapsed: Duration::from_micros(2_000 + 100 * i as u64),
-                updates: 2_000_000,
-            })
-            .collect();
-        Summary::of(&runs).unwrap()
+    fn summary(strategy: Strategy, balances: &[i64]) -> Summary {
+        Summary::fixture(strategy, balances)
     }
 
     fn rows() -> Vec<Summary> {
         vec![
-            summary(Strategy::None, [-63_422, 412, 0]),
-            summary(Strategy::Mutex, [0, 0, 0]),
-            summary(Strategy::Atomic, [0, 0, 0]),
+            summary(Strategy::None, &[-63_422, 412, 0]),
+            summary(Strategy::Mutex, &[0, 0, 0]),
+            summary(Strategy::Atomic, &[0, 0, 0]),
         ]
     }
 
