@@ -7,7 +7,7 @@ mod common;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
@@ -32,17 +32,26 @@ fn count_by_model(svg: &str, class: &str) -> BTreeMap<String, usize> {
     counts
 }
 
-#[test]
-fn the_svg_holds_a_bar_per_product_for_each_model() {
+/// Runs `compare` on the article's workload on the virtual clock with
+/// `option FILE`, FILE named `name` in a fresh directory; returns the
+/// directory (kept alive) and the file, and what was printed.
+fn compare_writing(option: &str, name: &str) -> (tempfile::TempDir, PathBuf, String) {
     let dir = tempfile::tempdir().unwrap();
-    let svg = dir.path().join("article.svg");
-    let table = stdout_of(&[
+    let path = dir.path().join(name);
+    let args = [
         "compare",
         "--clock",
         "virtual",
-        "--timeline",
-        svg.to_str().unwrap(),
-    ]);
+        option,
+        path.to_str().unwrap(),
+    ];
+    let printed = stdout_of(&args);
+    (dir, path, printed)
+}
+
+#[test]
+fn the_svg_holds_a_bar_per_product_for_each_model() {
+    let (_dir, svg, table) = compare_writing("--timeline", "article.svg");
     assert!(table.contains("sync"), "{table}");
     let text = svg_of(&svg);
     let doc = roxmltree::Document::parse(&text).expect("well-formed XML");
@@ -127,15 +136,7 @@ fn product_spans(model: &str) -> HashMap<(u64, u64), (u64, u64)> {
 
 #[test]
 fn the_chrome_trace_holds_the_traces_products_without_overlaps() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("trace.json");
-    stdout_of(&[
-        "compare",
-        "--clock",
-        "virtual",
-        "--trace",
-        path.to_str().unwrap(),
-    ]);
+    let (_dir, path, _) = compare_writing("--trace", "trace.json");
     let trace: Value =
         serde_json::from_str(&fs::read_to_string(&path).unwrap()).expect("the trace is valid JSON");
     let events = trace["traceEvents"].as_array().expect("traceEvents");
@@ -329,15 +330,7 @@ fn bad_timeline_names_are_refused_before_serving() {
 /// virtual clock the timeline is the same on every machine.
 #[test]
 fn the_readme_picture_is_what_the_tool_draws() {
-    let dir = tempfile::tempdir().unwrap();
-    let svg = dir.path().join("article.svg");
-    stdout_of(&[
-        "compare",
-        "--clock",
-        "virtual",
-        "--timeline",
-        svg.to_str().unwrap(),
-    ]);
+    let (_dir, svg, _) = compare_writing("--timeline", "article.svg");
     let committed = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/article-timeline.svg");
     assert!(
         svg_of(&svg) == svg_of(&committed),
