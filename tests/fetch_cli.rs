@@ -56,9 +56,7 @@ impl Served {
     }
 
     fn stop(&mut self) {
-        let _ = std::process::Command::new("kill")
-            .args(["-INT", &self.child.id().to_string()])
-            .status();
+        common::send_ctrl_c(&self.child);
         let _ = common::wait_bounded(&mut self.child, Duration::from_secs(10));
     }
 }

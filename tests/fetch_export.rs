@@ -158,11 +158,7 @@ fn on_ctrl_c_the_models_that_ran_are_exported() {
         "{serving}"
     );
     std::thread::sleep(Duration::from_millis(800));
-    let sent = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(sent.success());
+    assert!(common::send_ctrl_c(&child), "kill -INT failed");
     let status = common::wait_bounded(&mut child, Duration::from_secs(30));
     let mut rest = String::new();
     std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();

@@ -4,7 +4,7 @@
 mod common;
 
 use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -140,11 +140,7 @@ fn interrupt(args: &[&str], ready: Option<&str>, delay: Duration) -> Interrupted
         None => thread::sleep(Duration::from_secs(1)),
     }
     thread::sleep(delay);
-    let sent = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .expect("kill runs");
-    assert!(sent.success(), "kill -INT failed");
+    assert!(common::send_ctrl_c(&child), "kill -INT failed");
     let signalled = Instant::now();
     let status = wait_bounded(&mut child, Duration::from_secs(15));
     let took = signalled.elapsed();

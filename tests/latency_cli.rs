@@ -3,7 +3,7 @@
 
 mod common;
 
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -148,11 +148,7 @@ fn ctrl_c_stops_measuring_and_removes_the_temporary_files() {
         thread::sleep(Duration::from_millis(10));
     }
     thread::sleep(Duration::from_millis(300));
-    let sent = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .expect("kill runs");
-    assert!(sent.success());
+    assert!(common::send_ctrl_c(&child), "kill -INT failed");
     let status = wait_bounded(&mut child, Duration::from_secs(10));
     let stderr = read_stderr(&mut child);
     assert_no_panic(&stderr);

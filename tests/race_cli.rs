@@ -211,11 +211,7 @@ fn on_ctrl_c_the_strategies_that_finished_are_exported() {
         .spawn()
         .unwrap();
     thread::sleep(Duration::from_secs(1));
-    let sent = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(sent.success());
+    assert!(common::send_ctrl_c(&child), "kill -INT failed");
     let status = wait_bounded(&mut child, Duration::from_secs(30));
     let stderr = read_stderr(&mut child);
     assert_eq!(status.code(), Some(130), "{stderr}");

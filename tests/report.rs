@@ -5,7 +5,7 @@ mod common;
 
 use std::fs;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::thread;
 use std::time::Duration;
 
@@ -168,11 +168,7 @@ fn ctrl_c_leaves_no_page() {
         .spawn()
         .unwrap();
     thread::sleep(Duration::from_secs(1));
-    let sent = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .expect("kill runs");
-    assert!(sent.success(), "kill -INT failed");
+    assert!(common::send_ctrl_c(&child), "kill -INT failed");
     let status = wait_bounded(&mut child, Duration::from_secs(15));
     let stderr = read_stderr(&mut child);
     assert_eq!(status.code(), Some(130), "{stderr}");

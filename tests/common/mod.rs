@@ -303,3 +303,11 @@ pub fn outcome(args: &[&str]) -> (Option<i32>, String, String) {
         stderr,
     )
 }
+
+/// Sends SIGINT, as Ctrl-C does, to `child`; returns whether it was sent.
+pub fn send_ctrl_c(child: &Child) -> bool {
+    Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .is_ok_and(|s| s.success())
+}
