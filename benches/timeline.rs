@@ -37,7 +37,7 @@ fn drawing(c: &mut Criterion) {
             b.iter(|| Timeline::of(runs))
         });
         group.bench_with_input(BenchmarkId::new("svg", repeat), &timeline, |b, t| {
-            b.iter(|| svg::render(t))
+            b.iter(|| svg::render(t, svg::Embedding::Document))
         });
         group.bench_with_input(BenchmarkId::new("text", repeat), &timeline, |b, t| {
             b.iter(|| text::write(&mut io::sink(), t).unwrap())

@@ -171,10 +171,8 @@ pub fn write_page(out: &mut impl Write, page: &Page) -> io::Result<()> {
 /// The section with the timelines of the restaurant's runs: the picture
 /// `compare --timeline` draws, inline.
 fn timelines_section(runs: &[Run]) -> String {
-    let picture = timeline::svg::render(&timeline::Timeline::of(runs));
-    // In HTML the parser gives `<svg>` its namespace by itself; without the
-    // attribute, the page holds no address at all.
-    let picture = picture.replacen(r#" xmlns="http://www.w3.org/2000/svg""#, "", 1);
+    let timeline = timeline::Timeline::of(runs);
+    let picture = timeline::svg::render(&timeline, timeline::svg::Embedding::Html);
     format!("<div class=\"timeline-picture\">\n{picture}</div>")
 }
 

@@ -48,11 +48,21 @@ pub fn colour(product: u32) -> &'static str {
 
 /// Writes the timeline as a standalone SVG document.
 pub fn write(out: &mut impl Write, timeline: &Timeline) -> io::Result<()> {
-    out.write_all(render(timeline).as_bytes())
+    out.write_all(render(timeline, Embedding::Document).as_bytes())
+}
+
+/// Where the markup goes: its own file, or inside an HTML page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Embedding {
+    /// A standalone `.svg` document, which must name its XML namespace.
+    Document,
+    /// Inline in HTML, whose parser gives `<svg>` its namespace by itself;
+    /// without the attribute, the page holds no address at all.
+    Html,
 }
 
 /// The timeline as SVG markup, to write to a file or put in a page.
-pub fn render(timeline: &Timeline) -> String {
+pub fn render(timeline: &Timeline, embedding: Embedding) -> String {
     let end = timeline.end().max(Duration::from_millis(1));
     let ticks = axis::ticks(end, 10);
     let x = |at: Duration| PLOT_X + at.as_secs_f64() / end.as_secs_f64() * PLOT_W;
@@ -89,10 +99,14 @@ pub fn render(timeline: &Timeline) -> String {
     );
     let height = legend(&mut body, timeline, plot_bottom + 48.0) + 10.0;
 
+    let namespace = match embedding {
+        Embedding::Document => r#" xmlns="http://www.w3.org/2000/svg""#,
+        Embedding::Html => "",
+    };
     let mut svg = String::new();
     let _ = writeln!(
         svg,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" class="timeline" width="{WIDTH}" height="{height:.0}" viewBox="0 0 {WIDTH} {height:.0}" font-family="system-ui, -apple-system, 'Segoe UI', sans-serif" font-size="12">"#
+        r#"<svg{namespace} class="timeline" width="{WIDTH}" height="{height:.0}" viewBox="0 0 {WIDTH} {height:.0}" font-family="system-ui, -apple-system, 'Segoe UI', sans-serif" font-size="12">"#
     );
     svg.push_str(concat!(
         // Scoped to this picture, which may sit inside a page.
