@@ -6,17 +6,15 @@
 //! many cooks as there are products, as in the article, where every
 //! `sleep` runs at once. With a number of cooks, at most that many products
 //! are in preparation at once, and each product goes to the cook who is
-//! free first, in the order the products were asked for.
+//! free first, in the order the products were asked for (a [`Crew`]).
 
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
-use std::sync::Mutex;
 use std::time::Duration;
+
+use crate::crew::Crew;
 
 /// The kitchen's cooks and when each will next be free.
 pub struct Kitchen {
-    /// `None`: a cook for every product.
-    cooks: Option<Mutex<BinaryHeap<Reverse<Duration>>>>,
+    cooks: Crew,
 }
 
 impl Kitchen {
@@ -24,25 +22,14 @@ impl Kitchen {
     /// A count of 0 is treated as 1; the command line refuses it earlier.
     pub fn new(cooks: Option<usize>) -> Kitchen {
         Kitchen {
-            cooks: cooks.map(|n| {
-                Mutex::new(std::iter::repeat_n(Reverse(Duration::ZERO), n.max(1)).collect())
-            }),
+            cooks: Crew::new(cooks),
         }
     }
 
     /// Takes a product that needs `preparation`, asked for at `now`, and
     /// says when it will be ready.
     pub fn ready_at(&self, now: Duration, preparation: Duration) -> Duration {
-        let Some(cooks) = &self.cooks else {
-            return now + preparation;
-        };
-        // The lock is held only to pick a cook, never while cooking.
-        let mut cooks = cooks.lock().unwrap_or_else(|e| e.into_inner());
-        // unwrap is safe because the kitchen has at least one cook.
-        let Reverse(free_at) = cooks.pop().unwrap();
-        let ready = now.max(free_at) + preparation;
-        cooks.push(Reverse(ready));
-        ready
+        self.cooks.take(now, preparation)
     }
 }
 
