@@ -3,30 +3,33 @@
 //! A model never sleeps by itself; it asks the kitchen, which waits on a
 //! clock. The same model code then runs on two kinds of clock:
 //!
-//! - the *real* clock ([`RealClock`], [`TokioClock`] on a normal runtime)
+//! - the *real* clock ([`RealClock`], [`LoopClock`] on a normal runtime)
 //!   actually waits, compressed by a speed factor (at speed 10 the 7.5 s
 //!   burger takes 0.75 s of wall time);
-//! - the *virtual* clock ([`VirtualClock`] for threads, [`TokioClock`] on a
+//! - the *virtual* clock ([`VirtualClock`] for threads, [`LoopClock`] on a
 //!   runtime with paused time) never waits: time jumps to the next wake-up,
 //!   so a run is instant, exact and the same every time.
 //!
 //! [`ThreadClock`] is what the threaded models hold: either of the two, plus
 //! the spawning and joining of threads, which the virtual clock must see.
+//! [`event_loop`] builds the async models' runtime and gives them their
+//! [`LoopClock`], with both kinds of sleep: the one that waits for the
+//! loop, and the one that blocks it.
 
+pub mod event_loop;
 mod limits;
 mod real;
 mod shutdown;
 mod thread;
-mod tokio_clock;
 mod virtual_threads;
 
 use std::time::Duration;
 
+pub use event_loop::{EventLoop, LoopClock};
 pub use limits::{thread_budget, ThreadBudget};
 pub use real::RealClock;
 pub use shutdown::{Interrupted, Shutdown};
 pub use thread::{SpawnError, ThreadClock, Worker};
-pub use tokio_clock::TokioClock;
 pub use virtual_threads::VirtualClock;
 
 /// Anything that tells the current restaurant time.

@@ -11,7 +11,7 @@ use std::time::Duration;
 use thiserror::Error;
 
 use super::virtual_threads::Participant;
-use super::{thread_budget, Interrupted, Now, RealClock, Shutdown, VirtualClock};
+use super::{thread_budget, ClockKind, Interrupted, Now, RealClock, Shutdown, VirtualClock};
 
 /// Stack size of the threads the models start. Their work is shallow, and a
 /// small stack lets thousands of threads start quickly.
@@ -60,6 +60,14 @@ enum Kind {
 }
 
 impl ThreadClock {
+    /// A clock of `kind`, stopped early by `shutdown`.
+    pub fn new(kind: ClockKind, shutdown: Shutdown) -> ThreadClock {
+        match kind {
+            ClockKind::Real { speed } => ThreadClock::real(speed, shutdown),
+            ClockKind::Virtual => ThreadClock::virtual_time(shutdown),
+        }
+    }
+
     /// A real clock at `speed`, stopped early by `shutdown`.
     pub fn real(speed: f64, shutdown: Shutdown) -> ThreadClock {
         ThreadClock::with(Kind::Real(RealClock::new(speed, shutdown)))
@@ -112,6 +120,11 @@ impl ThreadClock {
                 }
             }
         }
+    }
+
+    /// Blocks the calling thread for restaurant time `wait`.
+    pub fn sleep(&self, wait: Duration) -> Result<(), Interrupted> {
+        self.sleep_until(self.now() + wait)
     }
 
     /// Starts `work` on a new OS thread within `scope`.

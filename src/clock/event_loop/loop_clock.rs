@@ -1,0 +1,211 @@
+//! The clock the async models hold: the loop's time, a sleep that hands
+//! the thread back to the loop, a sleep that does not, and the pool that
+//! takes blocking calls off the loop.
+//!
+//! The article's lesson is the difference between two lines:
+//! `await asyncio.sleep(t)`, which [`LoopClock::sleep`] is, and
+//! `time.sleep(t)`, which [`LoopClock::thread_sleep`] is. The first lets
+//! the loop run every other task meanwhile; the second holds the loop's
+//! only thread, so nothing else runs until it returns. Both work on either
+//! clock: on the virtual one, a blocking sleep moves paused time on by
+//! exactly the time it blocks, and the timers that fell due meanwhile fire
+//! late, when the loop gets its thread back, exactly as on the real clock.
+
+use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant as StdInstant};
+
+use futures::FutureExt;
+use tokio::time::Instant;
+
+use super::pool::SimulatedPool;
+use crate::clock::{to_restaurant, to_wall, ClockKind, Interrupted, Now, Shutdown};
+
+/// The event loop's time, seen from the loop's threads or from a thread of
+/// its blocking pool. Cloning is cheap and shares the pool.
+#[derive(Clone)]
+pub struct LoopClock {
+    start: Instant,
+    speed: f64,
+    shutdown: Shutdown,
+    time: Time,
+}
+
+#[derive(Clone)]
+enum Time {
+    /// Wall time, compressed by the speed: blocking sleeps block.
+    Real,
+    /// Tokio's paused time, read and moved on by the loop's one thread.
+    Paused {
+        /// The blocking pool, simulated.
+        pool: Arc<SimulatedPool>,
+    },
+    /// A thread of the simulated pool, doing one job: its blocking sleeps
+    /// are added up, to place the job on the pool's schedule.
+    PoolThread {
+        /// When the job started.
+        since: Duration,
+        /// Nanoseconds it has slept so far.
+        slept: Arc<AtomicU64>,
+    },
+}
+
+impl LoopClock {
+    /// The clock of a loop starting now; must be made inside the loop's
+    /// runtime, whose time it reads.
+    pub(super) fn new(kind: ClockKind, shutdown: Shutdown, blocking_threads: usize) -> LoopClock {
+        let (speed, time) = match kind {
+            ClockKind::Real { speed } => (speed, Time::Real),
+            ClockKind::Virtual => (
+                1.0,
+                Time::Paused {
+                    pool: Arc::new(SimulatedPool::new(blocking_threads)),
+                },
+            ),
+        };
+        LoopClock {
+            start: Instant::now(),
+            speed,
+            shutdown,
+            time,
+        }
+    }
+
+    /// A future that completes after restaurant time `wait`, leaving the
+    /// thread to the loop meanwhile: `await asyncio.sleep(wait)`.
+    pub fn sleep(&self, wait: Duration) -> tokio::time::Sleep {
+        // A plain `Sleep` rather than an `async fn`, to keep each of a
+        // million waiting products small.
+        tokio::time::sleep(to_wall(wait, self.speed))
+    }
+
+    /// Blocks the calling thread for restaurant time `wait`: `time.sleep`.
+    /// On the loop's thread nothing else runs meanwhile, not even a timer
+    /// that falls due. Fails at once when the run is asked to stop.
+    pub fn thread_sleep(&self, wait: Duration) -> Result<(), Interrupted> {
+        if self.shutdown.is_triggered() {
+            return Err(Interrupted);
+        }
+        match &self.time {
+            Time::Real => {
+                let wall = to_wall(wait, self.speed);
+                // A wait too long for the system's clock is as good as
+                // forever: only a stop ends it.
+                let deadline = StdInstant::now()
+                    .checked_add(wall)
+                    .unwrap_or_else(|| StdInstant::now() + Duration::from_secs(1 << 32));
+                self.shutdown.sleep_until(deadline)
+            }
+            Time::Paused { .. } => {
+                advance_paused_time(wait);
+                Ok(())
+            }
+            Time::PoolThread { slept, .. } => {
+                let nanos = u64::try_from(wait.as_nanos()).unwrap_or(u64::MAX);
+                slept.fetch_add(nanos, Ordering::Relaxed);
+                Ok(())
+            }
+        }
+    }
+
+    /// Runs `job`, which may block, on a thread of the blocking pool, and
+    /// completes with what it returned: tokio's `spawn_blocking`, asyncio's
+    /// `run_in_executor`. The loop goes on meanwhile. The job gets the
+    /// clock of the thread it runs on.
+    ///
+    /// At most the pool's size of jobs run at once; the others wait, first
+    /// come first served. On the virtual clock the pool is simulated: the
+    /// job runs at once, its blocking sleeps are added up rather than
+    /// slept, and its answer arrives when a pool thread that took it at the
+    /// right moment would have finished it.
+    pub fn spawn_blocking<T, F>(&self, job: F) -> impl Future<Output = Result<T, Interrupted>>
+    where
+        F: FnOnce(&LoopClock) -> Result<T, Interrupted> + Send + 'static,
+        T: Send + 'static,
+    {
+        let answer = match &self.time {
+            Time::Paused { pool } => {
+                let start = pool.start(self.now());
+                let slept = Arc::new(AtomicU64::new(0));
+                let thread = LoopClock {
+                    time: Time::PoolThread {
+                        since: start,
+                        slept: Arc::clone(&slept),
+                    },
+                    ..self.clone()
+                };
+                let answer = job(&thread);
+                let busy = Duration::from_nanos(slept.load(Ordering::Relaxed));
+                let done = pool.take(self.now(), busy);
+                let ready = self.sleep(done.saturating_sub(self.now()));
+                Answer::Simulated(Box::pin(async move {
+                    ready.await;
+                    answer
+                }))
+            }
+            // The real pool; a job on the pool's own (simulated) thread
+            // never gets here with a clock of that kind, since it has no
+            // loop to hand a job to.
+            _ => {
+                let thread = self.clone();
+                Answer::Real(tokio::task::spawn_blocking(move || job(&thread)))
+            }
+        };
+        answer.get()
+    }
+
+    /// Threads the simulated pool started: 0 on the real clock, where the
+    /// runtime counts its own.
+    pub(super) fn simulated_threads(&self) -> usize {
+        match &self.time {
+            Time::Paused { pool } => pool.threads(),
+            _ => 0,
+        }
+    }
+}
+
+impl Now for LoopClock {
+    fn now(&self) -> Duration {
+        match &self.time {
+            Time::PoolThread { since, slept } => {
+                *since + Duration::from_nanos(slept.load(Ordering::Relaxed))
+            }
+            _ => to_restaurant(self.start.elapsed(), self.speed),
+        }
+    }
+}
+
+/// How a blocking job's answer comes back.
+enum Answer<T> {
+    /// From a thread of tokio's blocking pool.
+    Real(tokio::task::JoinHandle<Result<T, Interrupted>>),
+    /// From the simulated pool, at the moment the job would be done.
+    Simulated(std::pin::Pin<Box<dyn Future<Output = Result<T, Interrupted>> + Send>>),
+}
+
+impl<T: Send + 'static> Answer<T> {
+    async fn get(self) -> Result<T, Interrupted> {
+        match self {
+            Answer::Simulated(answer) => answer.await,
+            Answer::Real(handle) => match handle.await {
+                Ok(answer) => answer,
+                // A panic in the job is a bug in a model: pass it on.
+                Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+                // Cancelled: the runtime is shutting down.
+                Err(_) => Err(Interrupted),
+            },
+        }
+    }
+}
+
+/// Moves the loop's paused time on by `wait`, at once, without giving the
+/// thread back: what a blocking call does to a loop's time.
+///
+/// `tokio::time::advance` moves paused time on and then yields to the
+/// loop. Polled once, as here, it does the first and not the second: the
+/// caller keeps the thread, as a blocking call keeps it. (The yield leaves
+/// a waker with the scheduler, a no-op one, which it wakes for nothing.)
+fn advance_paused_time(wait: Duration) {
+    let _ = tokio::time::advance(wait).now_or_never();
+}
