@@ -15,12 +15,7 @@ use mesonero::workload::generate;
 use mesonero::{ClockKind, Shutdown, Workload};
 
 fn serve(workload: &Arc<Workload>, model: Model) {
-    let setup = Setup {
-        model,
-        waiters: model.default_waiters(),
-        cooks: None,
-        clock: ClockKind::Virtual,
-    };
+    let setup = Setup::new(model, ClockKind::Virtual);
     // unwrap is fine in a benchmark: a failure should stop it loudly.
     restaurant::run(workload, &setup, None, &Shutdown::new()).unwrap();
 }
@@ -28,7 +23,7 @@ fn serve(workload: &Arc<Workload>, model: Model) {
 fn article(c: &mut Criterion) {
     let workload = Arc::new(Workload::article());
     let mut group = c.benchmark_group("article workload, virtual clock");
-    for model in Model::ALL {
+    for model in Model::ARTICLE {
         group.bench_function(model.name(), |b| b.iter(|| serve(&workload, model)));
     }
     group.finish();

@@ -18,12 +18,7 @@ use mesonero::{ClockKind, Shutdown, Workload};
 fn async_run(repeat: usize) -> Run {
     // unwrap is fine in a benchmark: a failure should stop it loudly.
     let workload = Arc::new(generate::repeat(&Workload::article(), repeat).unwrap());
-    let setup = Setup {
-        model: Model::Async,
-        waiters: 1,
-        cooks: None,
-        clock: ClockKind::Virtual,
-    };
+    let setup = Setup::new(Model::Async, ClockKind::Virtual);
     restaurant::run(&workload, &setup, None, &Shutdown::new()).unwrap()
 }
 

@@ -343,7 +343,7 @@ mod tests {
     fn no_command_means_compare_with_the_articles_defaults() {
         let cli = Cli::try_parse_from(["mesonero"]).unwrap();
         assert!(cli.command.is_none());
-        assert_eq!(cli.compare.models, Model::ALL);
+        assert_eq!(cli.compare.models, Model::ARTICLE);
         assert_eq!(cli.compare.service.speed, 10.0);
     }
 

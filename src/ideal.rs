@@ -1,12 +1,19 @@
 //! The ideal makespan of each model: how long it takes with no overhead at
 //! all, computed on paper rather than by running anything.
 //!
-//! - `sync`: every preparation time, one after another.
+//! - `sync` and `async-blocking`: every preparation time, one after
+//!   another (the blocked event loop serves one product at a time).
 //! - `threads`: each waiter, as soon as it is free, takes the next order in
 //!   queue order and serves it product by product (greedy list scheduling).
-//! - `async` and `thread-per-product`: every product asked for at once, so
-//!   the longest one; with a limited number of cooks, the schedule the
-//!   kitchen gives when handed every product at time zero.
+//! - `async`, `async-multi` and `thread-per-product`: every product asked
+//!   for at once, so the longest one; with a limited number of cooks, the
+//!   schedule the kitchen gives when handed every product at time zero.
+//! - `async-sequential`: each waiter, as soon as it is free, takes the
+//!   next order and asks for all its products at once; the order takes as
+//!   long as the kitchen's schedule for them.
+//! - `async-offload`: every product asked for at once, each blocking a
+//!   thread of the pool for the kitchen's wait: the list schedule of those
+//!   waits, in request order, onto the pool's threads.
 //!
 //! On the virtual clock each model must match its ideal exactly; on the
 //! real clock the difference is the model's overhead.
@@ -15,6 +22,7 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::time::Duration;
 
+use crate::crew::Crew;
 use crate::kitchen::Kitchen;
 use crate::restaurant::{Model, Setup};
 use crate::workload::Workload;
@@ -22,24 +30,55 @@ use crate::workload::Workload;
 /// The ideal makespan of `setup`'s model on `workload`.
 pub fn makespan(workload: &Workload, setup: &Setup) -> Duration {
     let kitchen = Kitchen::new(setup.cooks);
-    match setup.model {
-        // One waiter at a time, so the kitchen is never busy: cooks don't
-        // matter.
-        Model::Sync => workload
+    let preparations = || {
+        workload
             .orders()
             .iter()
             .flat_map(|o| &o.products)
             .map(|&p| workload.menu().product(p).preparation)
-            .sum(),
+    };
+    match setup.model {
+        // One product at a time, so the kitchen is never busy: cooks don't
+        // matter.
+        Model::Sync | Model::AsyncBlocking => preparations().sum(),
         Model::Threads => waiters_in_turn(workload, setup.waiters, &kitchen),
-        Model::ThreadPerProduct | Model::Async => workload
-            .orders()
-            .iter()
-            .flat_map(|o| &o.products)
-            .map(|&p| kitchen.ready_at(Duration::ZERO, workload.menu().product(p).preparation))
+        Model::ThreadPerProduct | Model::Async | Model::AsyncMulti => preparations()
+            .map(|p| kitchen.ready_at(Duration::ZERO, p))
             .max()
             .unwrap_or_default(),
+        Model::AsyncSequential => orders_in_turn(workload, setup.waiters, &kitchen),
+        Model::AsyncOffload => {
+            let pool = Crew::new(Some(setup.event_loop.blocking_threads));
+            preparations()
+                .map(|p| pool.take(Duration::ZERO, kitchen.ready_at(Duration::ZERO, p)))
+                .max()
+                .unwrap_or_default()
+        }
     }
+}
+
+/// Waiters that each serve one order at a time, asking for its products
+/// all at once. The waiter free first takes the next order; on a tie, the
+/// waiter with the lower badge, which the event loop polls first.
+fn orders_in_turn(workload: &Workload, waiters: usize, kitchen: &Kitchen) -> Duration {
+    let mut free: BinaryHeap<Reverse<(Duration, usize)>> =
+        (0..waiters).map(|w| Reverse((Duration::ZERO, w))).collect();
+    let mut end = Duration::ZERO;
+    for order in workload.orders() {
+        // Every waiter taken out is put back, so there is always one.
+        let Some(Reverse((now, waiter))) = free.pop() else {
+            break;
+        };
+        let done = order
+            .products
+            .iter()
+            .map(|&p| kitchen.ready_at(now, workload.menu().product(p).preparation))
+            .max()
+            .unwrap_or(now);
+        end = end.max(done);
+        free.push(Reverse((done, waiter)));
+    }
+    end
 }
 
 /// Simulates waiters that each serve one product at a time. At every step
@@ -90,10 +129,9 @@ mod tests {
 
     fn ideal(model: Model, waiters: usize, cooks: Option<usize>) -> Duration {
         let setup = Setup {
-            model,
             waiters,
             cooks,
-            clock: ClockKind::Virtual,
+            ..Setup::new(model, ClockKind::Virtual)
         };
         makespan(&Workload::article(), &setup)
     }
@@ -108,6 +146,41 @@ mod tests {
         assert_eq!(ideal(Model::Threads, 2, None), ms(23_600));
         assert_eq!(ideal(Model::ThreadPerProduct, 1, None), ms(7_500));
         assert_eq!(ideal(Model::Async, 1, None), ms(7_500));
+    }
+
+    #[test]
+    fn the_lessons_figures() {
+        assert_eq!(ideal(Model::AsyncBlocking, 1, None), ms(43_800));
+        // 7.5 + 7.5 + 1.2 + 7.5: each order's longest product in turn.
+        assert_eq!(ideal(Model::AsyncSequential, 1, None), ms(23_700));
+        assert_eq!(ideal(Model::AsyncOffload, 1, None), ms(7_500));
+        assert_eq!(ideal(Model::AsyncMulti, 1, None), ms(7_500));
+    }
+
+    #[test]
+    fn a_small_pool_serves_the_offloaded_products_in_turn() {
+        let setup = |threads| Setup {
+            event_loop: crate::restaurant::LoopSettings {
+                blocking_threads: threads,
+                ..Default::default()
+            },
+            ..Setup::new(Model::AsyncOffload, ClockKind::Virtual)
+        };
+        let article = Workload::article();
+        // In request order, each to the thread free first (A, B): burger A
+        // 0-7.5, soda B 0-1, burger B 1-8.5, burger A 7.5-15, beer B
+        // 8.5-9.7, frites B 9.7-13.7, beer B 13.7-14.9, beer B 14.9-16.1,
+        // beer A 15-16.2, burger B 16.1-23.6, frites A 16.2-20.2.
+        assert_eq!(makespan(&article, &setup(2)), ms(23_600));
+        assert_eq!(makespan(&article, &setup(1)), ms(43_800));
+        assert_eq!(makespan(&article, &setup(11)), ms(7_500));
+    }
+
+    #[test]
+    fn two_waiters_forgetting_gather_each_take_the_next_order() {
+        // Both are free at 7.5: waiter 1 (polled first) takes order 2
+        // (7.5-8.7), waiter 2 order 3 (7.5-15).
+        assert_eq!(ideal(Model::AsyncSequential, 2, None), ms(15_000));
     }
 
     #[test]

@@ -12,8 +12,12 @@
 //!   generated.
 //! - [`clock`]: real and virtual time, for threads and for async tasks.
 //! - [`kitchen`]: where products take time, with optional limited cooks.
-//! - [`restaurant`]: the four models (`sync`, `threads`,
-//!   `thread-per-product`, `async`), one file each, and [`restaurant::run`].
+//! - [`crew`]: workers given jobs in order, each to the one free first:
+//!   the kitchen's cooks, and a simulated pool of threads.
+//! - [`restaurant`]: the models, one file each: the article's four
+//!   (`sync`, `threads`, `thread-per-product`, `async`) and its warning
+//!   (`async-blocking`, `async-sequential`, `async-offload`,
+//!   `async-multi`), and [`restaurant::run`].
 //! - [`trace`]: the events of a run and the invariants checked on them.
 //! - [`ideal`]: each model's makespan computed on paper.
 //! - [`latency`]: the article's latency table, at human scale and
@@ -29,6 +33,7 @@
 pub mod cli;
 pub mod clock;
 pub mod commands;
+pub mod crew;
 pub mod ideal;
 pub mod kitchen;
 pub mod latency;

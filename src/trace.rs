@@ -5,6 +5,11 @@
 //! `Done burger`, `Done order!`, `Dispatch burger`, `Done dispatch!`).
 //! Everything a user sees is rendered from a [`Trace`], and the invariants of
 //! a correct service are checked on it ([`Trace::check`]).
+//!
+//! Beside the events, a trace of an async model keeps what its event loop's
+//! detector found ([`Blocked`]): each stretch of time one piece of a
+//! waiter's code held the loop's thread, at least as long as the
+//! slow-callback threshold, the way asyncio's debug mode warns of them.
 
 mod check;
 mod recorder;
@@ -13,7 +18,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use check::InvariantError;
-pub use recorder::{Observer, Recorder};
+pub use recorder::{Observer, Record, Recorder};
 
 use crate::workload::{OrderId, Workload};
 
@@ -70,6 +75,21 @@ impl EventKind {
         std::iter::once(EventKind::DoneOrder)
             .chain(each)
             .chain(std::iter::once(EventKind::DoneDispatch))
+    }
+
+    /// What code of the waiter's records this kind of event: an order's
+    /// (`request_order`) or a product's (`request_product`).
+    pub fn culprit(self, order: OrderId) -> Culprit {
+        match self {
+            EventKind::ReceivedOrders => Culprit::Loop,
+            EventKind::RequestProduct { item } | EventKind::DoneProduct { item } => {
+                Culprit::Product { order, item }
+            }
+            EventKind::RequestOrder
+            | EventKind::DoneOrder
+            | EventKind::Dispatch { .. }
+            | EventKind::DoneDispatch => Culprit::Order(order),
+        }
     }
 
     /// The product the event is about, if any.
@@ -152,18 +172,91 @@ impl Event {
     }
 }
 
+/// Which code held the event loop's thread.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Culprit {
+    /// Code no waiter's event can name: the loop's own, or code that
+    /// recorded nothing.
+    Loop,
+    /// An order's code (`request_order`): taking it, gathering its
+    /// products, dispatching it.
+    Order(OrderId),
+    /// A product's code (`request_product`): asking the kitchen, waiting.
+    Product {
+        /// The order.
+        order: OrderId,
+        /// The product's position in the order.
+        item: u16,
+    },
+}
+
+impl Culprit {
+    /// The order concerned, if any.
+    pub fn order(self) -> Option<OrderId> {
+        match self {
+            Culprit::Loop => None,
+            Culprit::Order(order) | Culprit::Product { order, .. } => Some(order),
+        }
+    }
+
+    /// The product concerned, if any, by its position in the order.
+    pub fn item(self) -> Option<u16> {
+        match self {
+            Culprit::Product { item, .. } => Some(item),
+            _ => None,
+        }
+    }
+}
+
+/// A stretch of time during which one piece of a waiter's code held the
+/// event loop's thread, so that nothing else could run: found by the
+/// slow-callback detector when it lasts at least its threshold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Blocked {
+    /// When the stretch began, in restaurant time.
+    pub start: Duration,
+    /// How long it lasted.
+    pub length: Duration,
+    /// The waiter whose code it was; 0 when none can be named.
+    pub waiter: WaiterId,
+    /// Which code it was.
+    pub by: Culprit,
+}
+
+impl Blocked {
+    /// When the loop got its thread back.
+    pub fn end(&self) -> Duration {
+        self.start + self.length
+    }
+}
+
 /// Every event of one run, in the order they happened, with the workload
-/// they refer to.
+/// they refer to and the stretches the event loop was blocked.
 #[derive(Debug, Clone)]
 pub struct Trace {
     workload: Arc<Workload>,
     events: Vec<Event>,
+    blocked: Vec<Blocked>,
 }
 
 impl Trace {
     /// A trace of `events` on `workload`.
     pub fn new(workload: Arc<Workload>, events: Vec<Event>) -> Trace {
-        Trace { workload, events }
+        Trace::with_blocked(workload, events, Vec::new())
+    }
+
+    /// A trace of `events` on `workload`, during which the event loop was
+    /// blocked for the stretches `blocked`.
+    pub fn with_blocked(
+        workload: Arc<Workload>,
+        events: Vec<Event>,
+        blocked: Vec<Blocked>,
+    ) -> Trace {
+        Trace {
+            workload,
+            events,
+            blocked,
+        }
     }
 
     /// The workload the events refer to.
@@ -174,6 +267,16 @@ impl Trace {
     /// The events, in the order they were recorded.
     pub fn events(&self) -> &[Event] {
         &self.events
+    }
+
+    /// The stretches the event loop was blocked, in the order found.
+    pub fn blocked(&self) -> &[Blocked] {
+        &self.blocked
+    }
+
+    /// How long the event loop was blocked, in all.
+    pub fn time_blocked(&self) -> Duration {
+        self.blocked.iter().map(|b| b.length).sum()
     }
 
     /// When the last order was on its table: the run's makespan.

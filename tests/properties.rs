@@ -18,7 +18,8 @@ use proptest::prelude::*;
 use proptest::sample::Index;
 
 use mesonero::report::timeline::Chart;
-use mesonero::restaurant::{self, Model, Run, Setup};
+use mesonero::restaurant::{self, LoopSettings, Model, Run, Setup};
+use mesonero::trace::Culprit;
 use mesonero::{ClockKind, Event, EventKind, Menu, Shutdown, Trace, Workload};
 
 /// Cases per property: each case runs every model twice, some of them on
@@ -57,12 +58,32 @@ fn staff() -> impl Strategy<Value = (usize, Option<usize>)> {
     (1usize..=4, prop::option::of(1usize..=3))
 }
 
+/// The event loop's settings: a blocking pool of 1 to 3 threads or the
+/// default, and a slow-callback threshold of 1 ms (every product is
+/// reported), 100 ms (asyncio's default) or 5 s.
+fn loop_settings() -> impl Strategy<Value = LoopSettings> {
+    let pool = prop_oneof![Just(LoopSettings::default().blocking_threads), 1usize..=3];
+    let threshold = prop::sample::select(vec![1u64, 100, 5_000]);
+    (pool, threshold).prop_map(|(blocking_threads, millis)| LoopSettings {
+        blocking_threads,
+        slow_callback: Some(Duration::from_millis(millis)),
+        ..LoopSettings::default()
+    })
+}
+
+/// Every model the virtual clock can run.
+fn virtual_models() -> Vec<Model> {
+    Model::ALL
+        .into_iter()
+        .filter(|m| m.runs_on(ClockKind::Virtual))
+        .collect()
+}
+
 fn setup(model: Model, waiters: usize, cooks: Option<usize>) -> Setup {
     Setup {
-        model,
         waiters,
         cooks,
-        clock: ClockKind::Virtual,
+        ..Setup::new(model, ClockKind::Virtual)
     }
 }
 
@@ -102,6 +123,26 @@ fn expected_ideal(workload: &Workload, setup: &Setup) -> Option<Duration> {
             for time in all_times(workload) {
                 let cook = (0..cooks).min_by_key(|&c| free_at[c]).expect("a cook");
                 free_at[cook] += time;
+            }
+            free_at.into_iter().max()
+        }
+        // The blocked loop serves one product at a time.
+        (Model::AsyncBlocking, _) => Some(all_times(workload).into_iter().sum()),
+        // One waiter forgetting gather: each order takes its longest product.
+        (Model::AsyncSequential, None) if setup.waiters == 1 => Some(
+            (0..workload.orders().len())
+                .map(|o| order_times(workload, o).max().unwrap_or_default())
+                .sum(),
+        ),
+        // Every product handed to the pool at once, in queue order: each to
+        // the thread free first, busy for its preparation time.
+        (Model::AsyncOffload, None) => {
+            let mut free_at = vec![Duration::ZERO; setup.event_loop.blocking_threads.min(64)];
+            for time in all_times(workload) {
+                let thread = (0..free_at.len())
+                    .min_by_key(|&t| free_at[t])
+                    .expect("a thread");
+                free_at[thread] += time;
             }
             free_at.into_iter().max()
         }
@@ -212,10 +253,11 @@ proptest! {
     fn every_model_serves_in_its_ideal_makespan(
         workload in workload(),
         (waiters, cooks) in staff(),
+        event_loop in loop_settings(),
     ) {
         let workload = Arc::new(workload);
-        for model in Model::ALL {
-            let setup = setup(model, waiters, cooks);
+        for model in virtual_models() {
+            let setup = Setup { event_loop, ..setup(model, waiters, cooks) };
             let run = serve(&workload, &setup);
             // `run` checks the trace already; a failure there is a panic
             // above. Check again, so the property does not rest on that.
@@ -231,6 +273,46 @@ proptest! {
                 "{}: two runs of the same setup differ",
                 model
             );
+            prop_assert_eq!(run.trace.blocked(), again.trace.blocked());
+        }
+    }
+
+    /// The detector names every blocking call of `async-blocking`, each
+    /// for exactly the product's preparation time, and finds nothing in the
+    /// models that never block the loop.
+    #[test]
+    fn the_detector_finds_exactly_the_blocking_calls(
+        workload in workload(),
+        (waiters, cooks) in staff(),
+        event_loop in loop_settings(),
+    ) {
+        let workload = Arc::new(workload);
+        let threshold = event_loop.slow_callback.expect("the detector is on");
+        for model in [Model::Async, Model::AsyncBlocking, Model::AsyncSequential, Model::AsyncOffload] {
+            let setup = Setup { event_loop, ..setup(model, waiters, cooks) };
+            let run = serve(&workload, &setup);
+            let blocked = run.trace.blocked();
+            if model != Model::AsyncBlocking {
+                prop_assert!(blocked.is_empty(), "{}: {:?}", model, blocked);
+                continue;
+            }
+            // The kitchen is never busy when products come one at a time,
+            // so each one blocks the loop for its preparation time.
+            let mut expected = Vec::new();
+            for (order, o) in workload.orders().iter().enumerate() {
+                for (item, &p) in o.products.iter().enumerate() {
+                    let time = workload.menu().product(p).preparation;
+                    if time >= threshold {
+                        let by = Culprit::Product { order: order as u32, item: item as u16 };
+                        expected.push((by, time));
+                    }
+                }
+            }
+            let found: Vec<_> = blocked.iter().map(|b| (b.by, b.length)).collect();
+            prop_assert_eq!(found, expected);
+            if threshold == Duration::from_millis(1) {
+                prop_assert_eq!(run.trace.time_blocked(), run.makespan());
+            }
         }
     }
 
@@ -239,7 +321,7 @@ proptest! {
     fn the_checker_catches_a_broken_trace(
         workload in workload(),
         (waiters, cooks) in staff(),
-        model in prop::sample::select(Model::ALL.to_vec()),
+        model in prop::sample::select(virtual_models()),
         mutation in mutation(),
     ) {
         let workload = Arc::new(workload);
@@ -262,7 +344,7 @@ proptest! {
     fn timeline_lanes_are_tight_and_complete(
         workload in workload(),
         (waiters, cooks) in staff(),
-        model in prop::sample::select(Model::ALL.to_vec()),
+        model in prop::sample::select(virtual_models()),
     ) {
         let workload = Arc::new(workload);
         let run = serve(&workload, &setup(model, waiters, cooks));

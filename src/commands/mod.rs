@@ -254,6 +254,7 @@ pub fn setup(model: Model, args: &ServiceArgs) -> Setup {
             ClockArg::Real => ClockKind::Real { speed: args.speed },
             ClockArg::Virtual => ClockKind::Virtual,
         },
+        event_loop: Default::default(),
     }
 }
 

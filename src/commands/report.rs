@@ -100,12 +100,12 @@ fn serve(
     progress: &Progress,
     shutdown: &Shutdown,
 ) -> Result<Vec<Run>, CommandError> {
-    let mut runs = Vec::with_capacity(Model::ALL.len());
-    for (i, &model) in Model::ALL.iter().enumerate() {
+    let mut runs = Vec::with_capacity(Model::ARTICLE.len());
+    for (i, &model) in Model::ARTICLE.iter().enumerate() {
         progress.show(&format!(
             "restaurant: serving with {model} ({} of {})",
             i + 1,
-            Model::ALL.len()
+            Model::ARTICLE.len()
         ));
         let setup = super::setup(model, &args.service);
         runs.push(restaurant::run(workload, &setup, None, shutdown)?);

@@ -3,12 +3,15 @@
 //! ```json
 //! {"at_s":7.5,"kind":"done-product","waiter":1,"order":0,"item":0,"product":"burger"}
 //! ```
+//!
+//! A stretch the event loop was blocked is a line of kind `loop-blocked`,
+//! at the moment the loop got its thread back, with `blocked_s`, how long.
 
 use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::trace::{Event, EventKind};
+use crate::trace::{Blocked, Event, EventKind, Record};
 use crate::workload::Workload;
 
 #[derive(Serialize)]
@@ -25,6 +28,38 @@ struct Line<'a> {
     product: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     wait_s: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    blocked_s: Option<f64>,
+}
+
+/// Writes one record as a line of JSON.
+pub fn write(out: &mut impl Write, workload: &Workload, record: &Record) -> io::Result<()> {
+    match record {
+        Record::Event(event) => write_event(out, workload, event),
+        Record::Blocked(blocked) => write_blocked(out, workload, blocked),
+    }
+}
+
+/// Writes a stretch the event loop was blocked as a line of JSON.
+pub fn write_blocked(
+    out: &mut impl Write,
+    workload: &Workload,
+    blocked: &Blocked,
+) -> io::Result<()> {
+    let order = blocked.by.order();
+    let item = blocked.by.item().map(usize::from);
+    let line = Line {
+        at_s: blocked.end().as_secs_f64(),
+        kind: "loop-blocked",
+        waiter: (blocked.waiter != 0).then_some(blocked.waiter),
+        order,
+        item,
+        product: order.zip(item).map(|(o, i)| workload.product_name(o, i)),
+        wait_s: None,
+        blocked_s: Some(blocked.length.as_secs_f64()),
+    };
+    serde_json::to_writer(&mut *out, &line)?;
+    writeln!(out)
 }
 
 /// Writes one event as a line of JSON.
@@ -46,6 +81,7 @@ pub fn write_event(out: &mut impl Write, workload: &Workload, event: &Event) -> 
             ),
             _ => None,
         },
+        blocked_s: None,
     };
     serde_json::to_writer(&mut *out, &line)?;
     writeln!(out)

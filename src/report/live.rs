@@ -45,13 +45,13 @@ pub fn printer<W: Write + Send + 'static>(
     let failed = failure.clone();
     let log = ArticleLog::new(start);
     let mut stopped = false;
-    let observer: Observer = Box::new(move |event| {
+    let observer: Observer = Box::new(move |record| {
         if stopped {
             return;
         }
         let written = match format {
-            LiveFormat::Log => log.write_event(&mut out, &workload, event),
-            LiveFormat::Json => jsonl::write_event(&mut out, &workload, event),
+            LiveFormat::Log => log.write(&mut out, &workload, &record),
+            LiveFormat::Json => jsonl::write(&mut out, &workload, &record),
         };
         if let Err(e) = written.and_then(|()| out.flush()) {
             stopped = true;

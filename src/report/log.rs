@@ -14,7 +14,7 @@ use std::io::{self, Write};
 
 use chrono::{DateTime, Local};
 
-use crate::trace::{Event, EventKind};
+use crate::trace::{Blocked, Culprit, Event, EventKind, Record};
 use crate::workload::{duration, Workload};
 
 /// Turns events into the article's log lines.
@@ -28,6 +28,19 @@ impl ArticleLog {
         ArticleLog { start }
     }
 
+    /// Writes the line for one record: an event or a warning.
+    pub fn write(
+        &self,
+        out: &mut impl Write,
+        workload: &Workload,
+        record: &Record,
+    ) -> io::Result<()> {
+        match record {
+            Record::Event(event) => self.write_event(out, workload, event),
+            Record::Blocked(blocked) => self.write_blocked(out, workload, blocked),
+        }
+    }
+
     /// Writes the line (or, after `Done dispatch!`, the line and a blank
     /// line, as Python's `{:-^30}\n` gives) for one event.
     pub fn write_event(
@@ -36,15 +49,58 @@ impl ArticleLog {
         workload: &Workload,
         event: &Event,
     ) -> io::Result<()> {
-        let at = chrono::Duration::from_std(event.at()).unwrap_or(chrono::Duration::MAX);
-        let clock = (self.start + at).format("%H:%M:%S");
-        write!(out, "{clock} ")?;
+        self.write_time(out, event.at())?;
         write_message(out, workload, event)?;
         writeln!(out)?;
         if event.kind() == EventKind::DoneDispatch {
             writeln!(out)?;
         }
         Ok(())
+    }
+
+    /// Writes the warning for a stretch the event loop was blocked, at the
+    /// moment it got its thread back, as asyncio's debug mode does.
+    pub fn write_blocked(
+        &self,
+        out: &mut impl Write,
+        workload: &Workload,
+        blocked: &Blocked,
+    ) -> io::Result<()> {
+        self.write_time(out, blocked.end())?;
+        write_warning(out, workload, blocked)?;
+        writeln!(out)
+    }
+
+    fn write_time(&self, out: &mut impl Write, at: std::time::Duration) -> io::Result<()> {
+        let at = chrono::Duration::from_std(at).unwrap_or(chrono::Duration::MAX);
+        let clock = (self.start + at).format("%H:%M:%S");
+        write!(out, "{clock} ")
+    }
+}
+
+/// The warning for a blocked stretch, without its timestamp: `<Waiter: 1>
+/// [Order: 0] WARNING: the event loop was blocked for 7.5 seg by request
+/// burger`.
+pub fn write_warning(
+    out: &mut impl Write,
+    workload: &Workload,
+    blocked: &Blocked,
+) -> io::Result<()> {
+    if blocked.waiter != 0 {
+        write!(out, "<Waiter: {}> ", blocked.waiter)?;
+    }
+    if let Some(order) = blocked.by.order() {
+        write!(out, "[Order: {order}] ")?;
+    }
+    let held = super::seconds(blocked.length);
+    write!(out, "WARNING: the event loop was blocked for {held} seg")?;
+    match blocked.by {
+        Culprit::Loop => Ok(()),
+        Culprit::Order(_) => write!(out, " by request order"),
+        Culprit::Product { order, item } => {
+            let name = workload.product_name(order, item as usize);
+            write!(out, " by request {name}")
+        }
     }
 }
 

@@ -1,8 +1,8 @@
-//! The restaurant of the article, served by four models.
+//! The restaurant of the article, served by eight models.
 //!
 //! A cashier queues the orders and calls the waiters; a waiter takes an
 //! order, asks the kitchen for each product, waits, and dispatches the
-//! order. The four models differ only in *how a waiter waits*:
+//! order. The models differ only in *how a waiter waits*:
 //!
 //! | model | file | the article's |
 //! | --- | --- | --- |
@@ -10,91 +10,47 @@
 //! | `threads` | [`threads`] | `threads.py`: one OS thread per waiter |
 //! | `thread-per-product` | [`thread_per_product`] | "we could create a thread for every product" |
 //! | `async` | [`asyncio`] | `asinc.py`: one waiter, every order and product in flight on one thread |
+//! | `async-blocking` | [`async_blocking`] | its warning: `time.sleep` left in the coroutine |
+//! | `async-sequential` | [`async_sequential`] | each order awaited in turn, without `gather` |
+//! | `async-offload` | [`async_offload`] | the fix: the blocking call run on a thread pool |
+//! | `async-multi` | [`async_multi`] | tokio's multi-thread runtime, a task per order |
+//!
+//! What every waiter does is in `service.rs`; the blocking waiter of the
+//! first three in `blocking.rs`; the async models' event loop, and its
+//! detector of blocking code, in `event_loop.rs` and `watch.rs`.
 //!
 //! [`run`] serves a workload with one model and returns its [`Run`]: the
 //! trace, checked, with the figures `compare` prints.
 
+pub mod async_blocking;
+pub mod async_multi;
+pub mod async_offload;
+pub mod async_sequential;
 pub mod asyncio;
+mod blocking;
+mod event_loop;
+mod model;
 mod queue;
+mod service;
 pub mod sync;
 pub mod thread_per_product;
 pub mod threads;
-mod waiter;
+mod watch;
 
-use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use thiserror::Error;
 
+pub use model::{LoopSettings, Model, ModelSet, Setup};
 pub use queue::OrderQueue;
-pub use waiter::{Service, Waiter};
+pub use watch::DEFAULT_SLOW_CALLBACK;
 
-use crate::clock::{ClockKind, Interrupted, Shutdown, SpawnError};
+use crate::clock::event_loop::LoopError;
+use crate::clock::{thread_budget, ClockKind, Interrupted, Shutdown, SpawnError};
 use crate::ideal;
 use crate::trace::{InvariantError, Observer, Recorder, Trace, MAX_WAITERS};
 use crate::workload::Workload;
-
-/// One way of serving the restaurant.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
-pub enum Model {
-    /// Waiters called one after another; each blocks on every product.
-    Sync,
-    /// One OS thread per waiter, sharing the queue of orders.
-    Threads,
-    /// One OS thread for every order and every product.
-    ThreadPerProduct,
-    /// One waiter on one thread, every order and product in flight at once.
-    Async,
-}
-
-impl Model {
-    /// Every model, in the article's order.
-    pub const ALL: [Model; 4] = [
-        Model::Sync,
-        Model::Threads,
-        Model::ThreadPerProduct,
-        Model::Async,
-    ];
-
-    /// The model's name on the command line.
-    pub fn name(self) -> &'static str {
-        match self {
-            Model::Sync => "sync",
-            Model::Threads => "threads",
-            Model::ThreadPerProduct => "thread-per-product",
-            Model::Async => "async",
-        }
-    }
-
-    /// How many waiters the article gives this model: two for the blocking
-    /// ones, one for the others.
-    pub fn default_waiters(self) -> usize {
-        match self {
-            Model::Sync | Model::Threads => 2,
-            Model::ThreadPerProduct | Model::Async => 1,
-        }
-    }
-}
-
-impl fmt::Display for Model {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-/// How to staff and time one run.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Setup {
-    /// The model.
-    pub model: Model,
-    /// Number of waiters, at least 1.
-    pub waiters: usize,
-    /// Number of cooks; `None` for as many as products.
-    pub cooks: Option<usize>,
-    /// The clock.
-    pub clock: ClockKind,
-}
 
 /// Everything a model needs to serve: the workload, the staff's setup, where
 /// to record what happens, and the signal to stop.
@@ -104,7 +60,7 @@ pub struct Shift<'a> {
     /// The model's staffing and clock.
     pub setup: &'a Setup,
     /// Where every event goes.
-    pub recorder: &'a Recorder,
+    pub recorder: &'a Arc<Recorder>,
     /// Asked to stop (Ctrl-C) on the real clock.
     pub shutdown: &'a Shutdown,
 }
@@ -125,9 +81,9 @@ pub enum Stop {
     /// The operating system would not start another thread.
     #[error(transparent)]
     Spawn(#[from] SpawnError),
-    /// The async runtime could not be built.
-    #[error("cannot start the async runtime: {0}")]
-    Runtime(#[from] std::io::Error),
+    /// The event loop could not be built.
+    #[error(transparent)]
+    EventLoop(#[from] LoopError),
 }
 
 /// One model's service of a workload, with its figures.
@@ -176,9 +132,9 @@ pub enum RunError {
         /// What happened before the stop.
         trace: Trace,
     },
-    /// The async runtime could not be built.
-    #[error("cannot start the async runtime: {0}")]
-    Runtime(std::io::Error),
+    /// The event loop could not be built.
+    #[error(transparent)]
+    EventLoop(LoopError),
     /// The trace breaks an invariant: a bug in a model.
     #[error("{model} broke an invariant: {source}")]
     Invariant {
@@ -198,7 +154,7 @@ pub fn run(
     shutdown: &Shutdown,
 ) -> Result<Run, RunError> {
     check(setup)?;
-    let recorder = Recorder::new(Arc::clone(workload), observer);
+    let recorder = Arc::new(Recorder::new(Arc::clone(workload), observer));
     let shift = Shift {
         workload,
         setup,
@@ -211,9 +167,13 @@ pub fn run(
         Model::Threads => threads::serve(&shift),
         Model::ThreadPerProduct => thread_per_product::serve(&shift),
         Model::Async => asyncio::serve(&shift),
+        Model::AsyncBlocking => async_blocking::serve(&shift),
+        Model::AsyncSequential => async_sequential::serve(&shift),
+        Model::AsyncOffload => async_offload::serve(&shift),
+        Model::AsyncMulti => async_multi::serve(&shift),
     };
     let wall = started.elapsed();
-    let trace = recorder.into_trace();
+    let trace = recorder.take_trace();
     let served = match served {
         Ok(served) => served,
         Err(Stop::Interrupted(_)) => {
@@ -229,7 +189,7 @@ pub fn run(
                 trace,
             })
         }
-        Err(Stop::Runtime(e)) => return Err(RunError::Runtime(e)),
+        Err(Stop::EventLoop(e)) => return Err(RunError::EventLoop(e)),
     };
     trace.check().map_err(|source| RunError::Invariant {
         model: setup.model,
@@ -275,6 +235,32 @@ fn check(setup: &Setup) -> Result<(), RunError> {
             ));
         }
     }
+    if setup.model.needs_real_clock() && setup.clock == ClockKind::Virtual {
+        return bad(format!(
+            "{} cannot run on the virtual clock: {}",
+            setup.model,
+            LoopError::NoVirtualMultiThread
+        ));
+    }
+    let loop_settings = &setup.event_loop;
+    if setup.model.has_event_loop() && loop_settings.slow_callback == Some(Duration::ZERO) {
+        return bad("the slow-callback threshold must be positive".to_string());
+    }
+    // Every thread counts against the system's limit; past it, the
+    // operating system aborts the process from inside the new thread.
+    let budget = thread_budget();
+    let threads = match setup.model {
+        Model::AsyncMulti => loop_settings.workers.unwrap_or(0),
+        Model::AsyncOffload => loop_settings.blocking_threads,
+        _ => 0,
+    };
+    if threads >= budget.threads {
+        return bad(format!(
+            "{threads} threads are more than this system allows ({}, so at most {} here)",
+            budget.because,
+            budget.threads - 1
+        ));
+    }
     Ok(())
 }
 
@@ -286,10 +272,8 @@ mod tests {
     fn impossible_setups_are_refused_with_a_reason() {
         let workload = Arc::new(Workload::article());
         let setup = Setup {
-            model: Model::Sync,
             waiters: 0,
-            cooks: None,
-            clock: ClockKind::Virtual,
+            ..Setup::new(Model::Sync, ClockKind::Virtual)
         };
         let refused = |setup: Setup| {
             run(&workload, &setup, None, &Shutdown::new())

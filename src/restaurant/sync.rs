@@ -5,11 +5,12 @@
 //! prepared, and only then is waiter 2 called, to find the queue empty.
 //! Every preparation time adds up: 43.8 s for the article's four orders.
 
-use super::{Served, Service, Shift, Stop, Waiter};
+use super::blocking::{self, Waiter};
+use super::{Served, Shift, Stop};
 
 /// Serves every order on the calling thread.
 pub fn serve(shift: &Shift) -> Result<Served, Stop> {
-    let service = Service::open(shift);
+    let service = blocking::open(shift);
     let waiters: Vec<Waiter> = service.staff(shift.setup.waiters);
 
     service.receive_orders();

@@ -7,14 +7,14 @@
 //! workload it is as fast as async (7.5 s); the cost shows at scale, in
 //! threads started, memory, and the operating system's limits.
 
-use super::waiter::{join_all, refuse};
-use super::{Served, Service, Shift, Stop, Waiter};
+use super::blocking::{self, join_all, refuse, Waiter};
+use super::{Served, Shift, Stop};
 use crate::trace::EventKind;
 use crate::workload::OrderId;
 
 /// Serves every order with a thread per waiter, per order and per product.
 pub fn serve(shift: &Shift) -> Result<Served, Stop> {
-    let service = Service::open(shift);
+    let service = blocking::open(shift);
     let waiters: Vec<Waiter> = service.staff(shift.setup.waiters);
 
     std::thread::scope(|scope| {
@@ -29,10 +29,10 @@ pub fn serve(shift: &Shift) -> Result<Served, Stop> {
 
 /// Takes every order off the queue at once, each on its own thread.
 fn request_orders(waiter: &Waiter) -> Result<(), Stop> {
-    let clock = &waiter.service.clock;
+    let clock = waiter.clock();
     std::thread::scope(|scope| {
         let mut orders = Vec::new();
-        while let Some(order) = waiter.service.orders.get() {
+        while let Some(order) = waiter.take_order() {
             match clock.spawn(scope, format!("order-{order}"), move || {
                 request_order(waiter, order)
             }) {
@@ -48,14 +48,13 @@ fn request_orders(waiter: &Waiter) -> Result<(), Stop> {
 /// Asks for every product of an order at once, one thread each, and
 /// dispatches the order when the last one is ready.
 fn request_order(waiter: &Waiter, order: OrderId) -> Result<(), Stop> {
-    let service = waiter.service;
-    service.log(waiter.id, order, EventKind::RequestOrder);
+    waiter.log(order, EventKind::RequestOrder);
     std::thread::scope(|scope| {
         let mut products = Vec::new();
-        for item in 0..service.workload.order(order).products.len() as u16 {
+        for item in waiter.items(order) {
             let name = format!("order-{order}-item-{item}");
-            match service
-                .clock
+            match waiter
+                .clock()
                 .spawn(scope, name, move || waiter.request_product(order, item))
             {
                 Ok(thread) => products.push(thread),

@@ -6,12 +6,12 @@
 //! kitchen the other takes the next order. The article's two waiters take
 //! 23.6 s.
 
-use super::waiter::join_all;
-use super::{Served, Service, Shift, Stop, Waiter};
+use super::blocking::{self, join_all, Waiter};
+use super::{Served, Shift, Stop};
 
 /// Serves every order with one thread per waiter.
 pub fn serve(shift: &Shift) -> Result<Served, Stop> {
-    let service = Service::open(shift);
+    let service = blocking::open(shift);
     let waiters: Vec<Waiter> = service.staff(shift.setup.waiters);
 
     std::thread::scope(|scope| {

@@ -3,14 +3,24 @@
 use std::sync::Mutex;
 use std::time::Duration;
 
-use super::{Event, EventKind, Trace, WaiterId};
-use crate::clock::Now;
-use crate::workload::{OrderId, Workload};
 use std::sync::Arc;
 
-/// Called with each event as it is recorded: how the article's log is
+use super::{Blocked, Event, EventKind, Trace, WaiterId};
+use crate::clock::Now;
+use crate::workload::{OrderId, Workload};
+
+/// Something recorded: an event, or a stretch the event loop was blocked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Record {
+    /// One of the article's events.
+    Event(Event),
+    /// What the slow-callback detector found.
+    Blocked(Blocked),
+}
+
+/// Called with each record as it is made: how the article's log is
 /// printed live on the real clock.
-pub type Observer = Box<dyn FnMut(&Event) + Send>;
+pub type Observer = Box<dyn FnMut(Record) + Send>;
 
 /// Collects the events of one run. Shared by every waiter, thread and task.
 pub struct Recorder {
@@ -20,6 +30,7 @@ pub struct Recorder {
 
 struct Inner {
     events: Vec<Event>,
+    blocked: Vec<Blocked>,
     observer: Option<Observer>,
 }
 
@@ -33,6 +44,7 @@ impl Recorder {
             workload,
             inner: Mutex::new(Inner {
                 events: Vec::with_capacity(expected),
+                blocked: Vec::new(),
                 observer,
             }),
         }
@@ -70,15 +82,26 @@ impl Recorder {
         // the events already there are still good.
         let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         let at = clock.now();
-        let Inner { events, observer } = &mut *inner;
+        let Inner {
+            events, observer, ..
+        } = &mut *inner;
         for kind in kinds {
             let event = Event::new(at, waiter, order, kind);
             events.push(event);
             if let Some(observer) = observer.as_mut() {
-                observer(&event);
+                observer(Record::Event(event));
             }
         }
         at
+    }
+
+    /// Records a stretch during which the event loop was blocked.
+    pub fn record_blocked(&self, blocked: Blocked) {
+        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        inner.blocked.push(blocked);
+        if let Some(observer) = inner.observer.as_mut() {
+            observer(Record::Blocked(blocked));
+        }
     }
 
     /// Records an event at a given time (for tests and replays).
@@ -86,9 +109,17 @@ impl Recorder {
         self.record(&move || at, waiter, order, kind);
     }
 
-    /// The trace recorded so far.
+    /// The trace recorded so far, leaving the recorder empty: it is
+    /// shared with every task of a run, some of which may outlive it.
+    pub fn take_trace(&self) -> Trace {
+        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        let events = std::mem::take(&mut inner.events);
+        let blocked = std::mem::take(&mut inner.blocked);
+        Trace::with_blocked(Arc::clone(&self.workload), events, blocked)
+    }
+
+    /// The trace recorded.
     pub fn into_trace(self) -> Trace {
-        let inner = self.inner.into_inner().unwrap_or_else(|e| e.into_inner());
-        Trace::new(self.workload, inner.events)
+        self.take_trace()
     }
 }

@@ -75,16 +75,11 @@ mod tests {
     /// fixed so that the exports are the same every time.
     fn rows() -> Vec<Row> {
         let workload = Arc::new(Workload::article());
-        let runs: Vec<_> = Model::ALL
+        let runs: Vec<_> = Model::ARTICLE
             .iter()
             .enumerate()
             .map(|(i, &model)| {
-                let setup = Setup {
-                    model,
-                    waiters: model.default_waiters(),
-                    cooks: None,
-                    clock: ClockKind::Virtual,
-                };
+                let setup = Setup::new(model, ClockKind::Virtual);
                 let mut run = restaurant::run(&workload, &setup, None, &Shutdown::new()).unwrap();
                 run.wall = Duration::from_micros(10 * (i as u64 + 1));
                 run

@@ -41,15 +41,10 @@ fn fetched(model: &'static str, failed: usize) -> FetchStats {
 /// A page from real virtual runs and a tiny race, with made-up fetches.
 fn page() -> Page {
     let workload = Arc::new(Workload::article());
-    let runs: Vec<Run> = Model::ALL
+    let runs: Vec<Run> = Model::ARTICLE
         .iter()
         .map(|&model| {
-            let setup = Setup {
-                model,
-                waiters: model.default_waiters(),
-                cooks: None,
-                clock: ClockKind::Virtual,
-            };
+            let setup = Setup::new(model, ClockKind::Virtual);
             restaurant::run(&workload, &setup, None, &Shutdown::new()).unwrap()
         })
         .collect();
