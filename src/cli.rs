@@ -14,10 +14,14 @@ use crate::people::client::FetchModel;
 use crate::people::server::{parse_delay, parse_fail_rate, RequestLog};
 use crate::restaurant::Model;
 
+mod event_loop;
+mod models;
 mod outputs;
 mod race;
 mod report;
 
+pub use event_loop::{LoopArgs, SlowCallback, MAX_BLOCKING_THREADS, MAX_WORKERS};
+pub use models::{parse_model_choice, ModelChoice};
 pub use outputs::{ExportArgs, PictureArgs};
 pub use race::{RaceArgs, RaceStrategy};
 pub use report::ReportArgs;
@@ -81,14 +85,18 @@ pub struct RestaurantArgs {
 /// Options of `mesonero compare`.
 #[derive(Debug, Args)]
 pub struct CompareArgs {
-    /// The models to compare, separated by commas.
+    /// The models to compare, separated by commas, or sets of them:
+    /// `article` (sync, threads, thread-per-product, async),
+    /// `lesson-blocking` (async, async-blocking, async-sequential,
+    /// async-offload) or `all`.
     #[arg(
         long,
-        value_enum,
+        value_name = "MODELS",
         value_delimiter = ',',
-        default_value = "sync,threads,thread-per-product,async"
+        value_parser = parse_model_choice,
+        default_value = "article"
     )]
-    pub models: Vec<Model>,
+    pub models: Vec<ModelChoice>,
     /// How to print the comparison.
     #[arg(long, value_enum, default_value = "table")]
     pub format: TableFormat,
@@ -215,6 +223,8 @@ pub struct ServiceArgs {
     /// [default: unlimited, as in the article].
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
     pub cooks: Option<u32>,
+    #[command(flatten)]
+    pub event_loop: LoopArgs,
 }
 
 /// Where the orders come from.
@@ -343,7 +353,10 @@ mod tests {
     fn no_command_means_compare_with_the_articles_defaults() {
         let cli = Cli::try_parse_from(["mesonero"]).unwrap();
         assert!(cli.command.is_none());
-        assert_eq!(cli.compare.models, Model::ARTICLE);
+        assert_eq!(
+            cli.compare.models,
+            [ModelChoice::Set(crate::restaurant::ModelSet::Article)]
+        );
         assert_eq!(cli.compare.service.speed, 10.0);
     }
 

@@ -24,11 +24,12 @@ pub(super) fn run(args: &CompareArgs, shutdown: &Shutdown) -> Result<(), Command
     let pictures = Pictures::open(&args.pictures, args.format == TableFormat::Table)?;
     // Each model once, in the order first asked for: `sync,async,sync` is
     // two runs, not three.
-    let mut models: Vec<Model> = Vec::with_capacity(args.models.len());
-    for &model in &args.models {
-        if !models.contains(&model) {
-            models.push(model);
-        }
+    let (models, left_out) = super::models(&args.models, &args.service)?;
+    for model in left_out {
+        let _ = writeln!(
+            io::stderr(),
+            "{model} left out: it runs on the real clock only (tokio cannot pause time on a multi-thread runtime)"
+        );
     }
     let progress = io::stderr().is_terminal();
     let mut runs = Vec::with_capacity(models.len());

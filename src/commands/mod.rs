@@ -20,14 +20,14 @@ use std::sync::Arc;
 
 use thiserror::Error;
 
-use crate::cli::{Cli, ClockArg, Command, ServiceArgs, WorkloadArgs};
+use crate::cli::{Cli, ClockArg, Command, ModelChoice, ServiceArgs, SlowCallback, WorkloadArgs};
 use crate::clock::{ClockKind, Shutdown};
 use crate::latency::measure::Interrupted as LatencyInterrupted;
 use crate::people::client::ids::IdsError;
 use crate::people::client::ClientError;
 use crate::people::{DataError, ServeError};
 use crate::race::RaceError;
-use crate::restaurant::{Model, RunError, Setup};
+use crate::restaurant::{LoopSettings, Model, RunError, Setup};
 use crate::workload::file::FileError;
 use crate::workload::{generate, OrderId, Workload, WorkloadError};
 
@@ -43,6 +43,9 @@ pub enum CommandError {
     /// A run that failed.
     #[error(transparent)]
     Run(RunError),
+    /// Options that do not fit together, or do not fit the models.
+    #[error("{0}")]
+    Usage(String),
     /// `--seed` given without `--random`, where it would have no effect.
     #[error("--seed {0} has no effect without --random: give --random N to draw N random orders, or leave out --seed")]
     SeedWithoutRandom(u64),
@@ -128,6 +131,8 @@ impl CommandError {
         match self {
             CommandError::File(_)
             | CommandError::Workload(_)
+            | CommandError::Usage(_)
+            | CommandError::Run(RunError::BadSetup(_))
             | CommandError::SeedWithoutRandom(_)
             | CommandError::Data(_)
             | CommandError::Ids(_)
@@ -246,16 +251,116 @@ fn clamp(n: u64) -> usize {
 
 /// The setup of `model` the options describe.
 pub fn setup(model: Model, args: &ServiceArgs) -> Setup {
+    let defaults = LoopSettings::default();
+    let options = &args.event_loop;
     Setup {
         model,
         waiters: args.waiters.map_or(model.default_waiters(), |n| n as usize),
         cooks: args.cooks.map(|n| n as usize),
-        clock: match args.clock {
-            ClockArg::Real => ClockKind::Real { speed: args.speed },
-            ClockArg::Virtual => ClockKind::Virtual,
+        clock: clock(args),
+        event_loop: LoopSettings {
+            workers: options.workers.map(|n| n as usize),
+            blocking_threads: options
+                .blocking_threads
+                .map_or(defaults.blocking_threads, |n| n as usize),
+            slow_callback: match options.slow_callback {
+                None => defaults.slow_callback,
+                Some(SlowCallback::After(threshold)) => Some(threshold),
+                Some(SlowCallback::Off) => None,
+            },
         },
-        event_loop: Default::default(),
     }
+}
+
+/// The clock the options ask for.
+fn clock(args: &ServiceArgs) -> ClockKind {
+    match args.clock {
+        ClockArg::Real => ClockKind::Real { speed: args.speed },
+        ClockArg::Virtual => ClockKind::Virtual,
+    }
+}
+
+/// The models `--models` names, each once, in the order first named, and
+/// those of a named set left out because they cannot run on the clock.
+/// A model named on its own that cannot run on the clock is refused.
+pub fn models(
+    choices: &[ModelChoice],
+    args: &ServiceArgs,
+) -> Result<(Vec<Model>, Vec<Model>), CommandError> {
+    let clock = clock(args);
+    let (mut models, mut left_out) = (Vec::new(), Vec::new());
+    for &choice in choices {
+        let named: &[Model] = match choice {
+            ModelChoice::One(model) => {
+                runs_on(model, clock)?;
+                &[model]
+            }
+            ModelChoice::Set(set) => set.models(),
+        };
+        for &model in named {
+            let list = if model.runs_on(clock) {
+                &mut models
+            } else {
+                &mut left_out
+            };
+            if !list.contains(&model) {
+                list.push(model);
+            }
+        }
+    }
+    check_options(&models, args)?;
+    Ok((models, left_out))
+}
+
+/// Refuses a model that cannot run on the clock, saying why.
+fn runs_on(model: Model, clock: ClockKind) -> Result<(), CommandError> {
+    if model.runs_on(clock) {
+        return Ok(());
+    }
+    Err(CommandError::Usage(format!(
+        "{model} cannot run on the virtual clock: {}",
+        crate::clock::event_loop::LoopError::NoVirtualMultiThread
+    )))
+}
+
+/// Refuses the event loop's options when none of `models` has what they
+/// set, and a model the clock cannot run.
+pub fn check_options(models: &[Model], args: &ServiceArgs) -> Result<(), CommandError> {
+    for &model in models {
+        runs_on(model, clock(args))?;
+    }
+    let options = &args.event_loop;
+    let none_has = || {
+        let names: Vec<&str> = models.iter().map(|m| m.name()).collect();
+        match names.as_slice() {
+            [one] => format!("{one} has none"),
+            _ => format!("none of {} has one", names.join(", ")),
+        }
+    };
+    let unused = |given: bool, has: fn(Model) -> bool, what: &str| {
+        if given && !models.iter().any(|&m| has(m)) {
+            return Err(CommandError::Usage(format!(
+                "{what}, and {}: leave the option out, or serve with a model that uses it",
+                none_has()
+            )));
+        }
+        Ok(())
+    };
+    unused(
+        options.workers.is_some(),
+        Model::has_workers,
+        "--workers sets the worker threads of async-multi's multi-thread runtime",
+    )?;
+    unused(
+        options.blocking_threads.is_some(),
+        Model::has_blocking_pool,
+        "--blocking-threads sets the size of async-offload's blocking pool",
+    )?;
+    unused(
+        options.slow_callback.is_some(),
+        Model::has_event_loop,
+        "--slow-callback times the event loop of the async models",
+    )
 }
 
 /// Order ids for a message: all of a few, the first of many.

@@ -13,6 +13,7 @@ use super::pictures::Pictures;
 use super::CommandError;
 
 pub(super) fn run(args: &RestaurantArgs, shutdown: &Shutdown) -> Result<(), CommandError> {
+    super::check_options(&[args.model], &args.service)?;
     let workload = super::workload(&args.workload)?;
     let setup = super::setup(args.model, &args.service);
     super::distinct_files(&args.pictures.files())?;

@@ -32,6 +32,12 @@ pub struct Row {
     pub overhead_pct: f64,
     /// How many times faster than sync.
     pub speedup: f64,
+    /// For a model with an event loop, the restaurant seconds it was
+    /// blocked by a waiter's code, in stretches of at least the
+    /// slow-callback threshold; absent for the others, and when the
+    /// detector was off.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub loop_blocked_s: Option<f64>,
     /// Wall time of the run, in seconds.
     pub wall_s: f64,
     /// `real` or `virtual`.
@@ -77,6 +83,10 @@ pub fn rows(runs: &[Run], sync_ideal: Duration) -> Vec<Row> {
                 } else {
                     baseline.as_secs_f64() / makespan.as_secs_f64()
                 },
+                // Unknown, rather than none, when nothing was watching.
+                loop_blocked_s: (run.setup.model.has_event_loop()
+                    && run.setup.event_loop.slow_callback.is_some())
+                .then(|| run.trace.time_blocked().as_secs_f64()),
                 wall_s: run.wall.as_secs_f64(),
                 clock,
                 speed,
@@ -100,22 +110,26 @@ pub fn table(rows: &[Row]) -> Table {
         ("ideal", Align::Right),
         ("overhead", Align::Right),
         ("speed-up", Align::Right),
+        ("loop blocked", Align::Right),
         ("wall", Align::Right),
     ]);
     for r in rows {
+        // Measured times to the hundredth, so the column lines up; virtual
+        // ones are exact and shown as such.
+        let restaurant_time = |secs: f64| match r.clock {
+            "real" => format!("{secs:.2} s"),
+            _ => format!("{} s", seconds(Duration::from_secs_f64(secs))),
+        };
         table.row(vec![
             r.model.to_string(),
             r.waiters.to_string(),
             r.threads.to_string(),
-            // Measured times to the hundredth, so the column lines up;
-            // virtual ones are exact and shown as such.
-            match r.clock {
-                "real" => format!("{:.2} s", r.makespan_s),
-                _ => format!("{} s", seconds(Duration::from_secs_f64(r.makespan_s))),
-            },
+            restaurant_time(r.makespan_s),
             format!("{} s", seconds(Duration::from_secs_f64(r.ideal_s))),
             format!("{:+.1} %", r.overhead_pct),
             format!("{:.2}x", r.speedup),
+            r.loop_blocked_s
+                .map_or_else(|| "-".to_string(), restaurant_time),
             wall(Duration::from_secs_f64(r.wall_s)),
         ]);
     }

@@ -8,7 +8,9 @@ use crate::restaurant::Run;
 
 /// Writes, for example: `sync: 4 orders, 11 products, 2 waiters, unlimited
 /// cooks, 1 OS thread; makespan 43.8 s (ideal 43.8 s, +0.0 %); wall 4.39 s,
-/// real clock at speed 10`.
+/// real clock at speed 10`. A model with an event loop also says how often
+/// and how long a waiter's code blocked it: `event loop blocked 11 times,
+/// 43.8 s in all`.
 pub fn write(out: &mut impl Write, run: &Run) -> io::Result<()> {
     let w = run.trace.workload();
     let setup = &run.setup;
@@ -22,9 +24,23 @@ pub fn write(out: &mut impl Write, run: &Run) -> io::Result<()> {
         ClockKind::Real { speed } => format!("real clock at speed {speed}"),
         ClockKind::Virtual => "virtual clock".to_string(),
     };
+    let blocked = if setup.model.has_event_loop() {
+        let stretches = run.trace.blocked().len();
+        match setup.event_loop.slow_callback {
+            None => "; event loop not watched (--slow-callback off)".to_string(),
+            Some(_) if stretches == 0 => "; event loop never blocked".to_string(),
+            Some(_) => format!(
+                "; event loop blocked {}, {} s in all",
+                plural(stretches, "time", "times"),
+                seconds(run.trace.time_blocked())
+            ),
+        }
+    } else {
+        String::new()
+    };
     writeln!(
         out,
-        "{}: {}, {}, {}, {cooks}, {}; makespan {} s (ideal {} s, {:+.1} %); wall {}, {clock}",
+        "{}: {}, {}, {}, {cooks}, {}; makespan {} s (ideal {} s, {:+.1} %){blocked}; wall {}, {clock}",
         setup.model,
         plural(w.orders().len(), "order", "orders"),
         plural(w.products_total(), "product", "products"),
