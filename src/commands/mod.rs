@@ -134,16 +134,15 @@ impl CommandError {
             | CommandError::Export { .. }
             | CommandError::TimelineName(_)
             | CommandError::TimelineOnStdout
-            | CommandError::SameFile { .. }
-            | CommandError::Client(ClientError::BadUrl { .. }) => 2,
+            | CommandError::SameFile { .. } => 2,
             CommandError::Interrupted { .. }
             | CommandError::FetchInterrupted(_)
             | CommandError::LatencyInterrupted(_)
             | CommandError::ReportInterrupted { .. } => 130,
             CommandError::Race(e) => race::exit_code(e),
+            CommandError::Client(e) => fetch::exit_code(e),
             CommandError::Run(_)
             | CommandError::Output(_)
-            | CommandError::Client(_)
             | CommandError::FetchFailed { .. }
             | CommandError::Serve(_) => 1,
         }
