@@ -10,17 +10,18 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::latency::{Lang, Scale};
-use crate::people::client::FetchModel;
 use crate::people::server::{parse_delay, parse_fail_rate, RequestLog};
 use crate::restaurant::Model;
 
 mod event_loop;
+mod fetch;
 mod models;
 mod outputs;
 mod race;
 mod report;
 
 pub use event_loop::{LoopArgs, SlowCallback, MAX_BLOCKING_THREADS, MAX_WORKERS};
+pub use fetch::FetchArgs;
 pub use models::{parse_model_choice, ModelChoice};
 pub use outputs::{ExportArgs, PictureArgs};
 pub use race::{RaceArgs, RaceStrategy};
@@ -108,62 +109,6 @@ pub struct CompareArgs {
     pub service: ServiceArgs,
     #[command(flatten)]
     pub workload: WorkloadArgs,
-}
-
-/// Options of `mesonero fetch`.
-#[derive(Debug, Args)]
-// Only `--compare` makes a table; clap refuses the exports without it.
-#[command(
-    mut_arg("export_json", |a| a.requires("compare")),
-    mut_arg("export_markdown", |a| a.requires("compare")),
-    mut_arg("export_csv", |a| a.requires("compare"))
-)]
-pub struct FetchArgs {
-    /// The API's base URL, such as http://127.0.0.1:8000/api/ [default: a
-    /// built-in server started on a free loopback port, with the
-    /// article's one-second delay].
-    #[arg(long, value_name = "URL")]
-    pub api: Option<String>,
-    /// The people to fetch: a range (1-9), a list (1,4,7), or both (1-3,7).
-    #[arg(long, default_value = "1-9", conflicts_with = "all")]
-    pub ids: String,
-    /// Fetch every person, crawling the list pages and following `next`.
-    #[arg(long)]
-    pub all: bool,
-    /// How to fetch.
-    #[arg(long, value_enum, default_value = "async", conflicts_with = "compare")]
-    pub model: FetchModel,
-    /// Requests in flight at once (threads for the threads model).
-    #[arg(long, default_value = "100", value_parser = clap::value_parser!(u32).range(1..=100_000))]
-    pub concurrency: u32,
-    /// How long one request may take ("5s", "500ms", or seconds).
-    #[arg(long, default_value = "5s", value_parser = parse_duration)]
-    pub timeout: Duration,
-    /// Tries after a failed one, on 5xx answers, connection errors and
-    /// timeouts, with exponential backoff and jitter.
-    #[arg(long, default_value = "3", value_parser = clap::value_parser!(u32).range(0..=20))]
-    pub retries: u32,
-    /// At most N requests started per second, in all, on a fixed schedule;
-    /// latency then counts from each request's scheduled start.
-    #[arg(long, value_name = "N", value_parser = parse_rate)]
-    pub rate: Option<f64>,
-    /// Also write one JSON line per id (the person, or the error) to FILE.
-    #[arg(long, value_name = "FILE", conflicts_with = "compare")]
-    pub output: Option<PathBuf>,
-    /// How to print: the article's log lines and a summary, one JSON object
-    /// per id, or only the summary.
-    #[arg(long, value_enum, default_value = "log")]
-    pub format: EventFormat,
-    /// Fetch the same ids with each model in turn and compare them in one
-    /// table.
-    #[arg(long)]
-    pub compare: bool,
-    /// The built-in server's delay per request; ignored with --api.
-    #[arg(long, value_name = "DURATION", default_value = "1s", value_parser = parse_duration)]
-    pub server_delay: Duration,
-    // Only with --compare: see `requires` above.
-    #[command(flatten)]
-    pub export: ExportArgs,
 }
 
 /// Options of `mesonero latency`.
@@ -318,15 +263,6 @@ fn parse_duration(text: &str) -> Result<Duration, String> {
     }
     humantime::parse_duration(text)
         .map_err(|e| format!("'{text}' is not a duration ({e}); write it as 5s, 500ms or 1.5"))
-}
-
-fn parse_rate(text: &str) -> Result<f64, String> {
-    match text.parse::<f64>() {
-        Ok(rate) if rate.is_finite() && rate > 0.0 => Ok(rate),
-        _ => Err(format!(
-            "'{text}' is not a rate: give a positive number of requests per second"
-        )),
-    }
 }
 
 fn parse_speed(text: &str) -> Result<f64, String> {

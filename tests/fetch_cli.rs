@@ -191,7 +191,28 @@ fn bad_ids_and_urls_are_refused_with_exit_code_2() {
             "only http:// and https://",
         ),
         (vec!["fetch", "--timeout", "soon"], "is not a duration"),
+        (
+            vec!["fetch", "--timeout", "0"],
+            "'0' is out of range: give a timeout from 1ms to 1h",
+        ),
+        (
+            vec!["fetch", "--timeout", "99999999999999s"],
+            "give a timeout from 1ms to 1h",
+        ),
+        (vec!["fetch", "--timeout", "2h"], "from 1ms to 1h"),
         (vec!["fetch", "--rate", "0"], "is not a rate"),
+        (
+            vec!["fetch", "--rate", "1e-19"],
+            "'1e-19' is not a rate: give from 0.001 to 1000000 requests per second",
+        ),
+        (
+            vec!["fetch", "--max-body", "0"],
+            "'0' is out of range: give a size from 1 byte to 1 GB",
+        ),
+        (vec!["fetch", "--max-body", "2GB"], "from 1 byte to 1 GB"),
+        (vec!["fetch", "--max-body", "lots"], "'lots' is not a size"),
+        (vec!["fetch", "--max-pages", "5"], "--all"),
+        (vec!["fetch", "--all", "--max-pages", "0"], "--max-pages"),
         (vec!["fetch", "--concurrency", "0"], "--concurrency"),
         (
             vec!["fetch", "--compare", "--output", "x.jsonl"],

@@ -1,26 +1,61 @@
 //! The fetch models against a server that misbehaves on purpose: answers
-//! that are not JSON, JSON that is not a person, stalls, flaky 503s, 404s
-//! and a server that goes away. Every model must end every id as a person
-//! or a clear error, never hang, never drop one.
+//! that are not JSON, JSON that is not a person, stalls, flaky 503s, 404s,
+//! `Retry-After`, bodies too large or endless, redirects elsewhere, and a
+//! server that goes away. Every model must end every id as a person or a
+//! clear error, never hang, never drop one.
 
+use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime};
 
+use axum::body::{Body, Bytes};
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
+use futures::StreamExt;
 
-use mesonero::people::client::{self, api_url, Failure, FetchModel, Outcome, Request, RetryPolicy};
+use mesonero::people::client::stats::FetchStats;
+use mesonero::people::client::{
+    self, api_url, Failure, FetchModel, FetchRun, Outcome, Progress, Request, RetryPolicy,
+};
 use mesonero::Shutdown;
 
-/// How many times the flaky person has been asked for.
-#[derive(Default)]
+/// The server's address, and how many times each id has been asked for.
 struct Counters {
-    flaky: AtomicU32,
+    addr: SocketAddr,
+    asked: Mutex<HashMap<u64, u32>>,
+}
+
+impl Counters {
+    /// How many times `id` was asked for before this request.
+    fn before(&self, id: u64) -> u32 {
+        let mut asked = self.asked.lock().unwrap();
+        let n = asked.entry(id).or_default();
+        *n += 1;
+        *n - 1
+    }
+}
+
+/// The size of the body of id 19.
+const LARGE: usize = 5000;
+
+/// Person `id` whose JSON is exactly `size` bytes, padded in the name.
+fn person_of_size(id: u64, size: usize) -> Vec<u8> {
+    let mut person = person(id);
+    person["name"] = "".into();
+    let bare = serde_json::to_vec(&person).unwrap().len();
+    person["name"] = "x".repeat(size - bare).into();
+    let body = serde_json::to_vec(&person).unwrap();
+    assert_eq!(body.len(), size);
+    body
+}
+
+/// A status with a `Retry-After` header.
+fn asking_to_wait(status: StatusCode, retry_after: String) -> Response {
+    (status, [(header::RETRY_AFTER, retry_after)]).into_response()
 }
 
 fn person(id: u64) -> serde_json::Value {
@@ -32,8 +67,14 @@ fn person(id: u64) -> serde_json::Value {
     })
 }
 
-/// 1..=9 and 100..: a person. 10: not JSON. 11: JSON, not a person.
+/// 1..=9 and 200..: a person. 10: not JSON. 11: JSON, not a person.
 /// 12: stalls for 3 s. 13: 503 twice, then a person. 14: 404. 15: always 500.
+/// 16: 429 asking to wait 1 s, then a person (alternately). 17: 503 asking
+/// to wait until a date 2 s ahead, then a person (alternately). 18: always
+/// 429 asking to wait an hour. 19: a person of [`LARGE`] bytes. 20: an
+/// endless body (64 MB, in case the cap fails). 21: a redirect to
+/// `localhost`, another host. 22: a redirect on the same host.
+/// 100..=199: a person after 100 ms.
 async fn people(State(counters): State<Arc<Counters>>, Path(id): Path<u64>) -> Response {
     match id {
         10 => (StatusCode::OK, "<html>hello</html>").into_response(),
@@ -42,15 +83,38 @@ async fn people(State(counters): State<Arc<Counters>>, Path(id): Path<u64>) -> R
             tokio::time::sleep(Duration::from_secs(3)).await;
             axum::Json(person(id)).into_response()
         }
-        13 if counters.flaky.fetch_add(1, Ordering::Relaxed) < 2 => {
-            StatusCode::SERVICE_UNAVAILABLE.into_response()
-        }
+        13 if counters.before(13) < 2 => StatusCode::SERVICE_UNAVAILABLE.into_response(),
         14 => (
             StatusCode::NOT_FOUND,
             axum::Json(serde_json::json!({"detail": "Not found"})),
         )
             .into_response(),
         15 => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+        16 if counters.before(16) % 2 == 0 => {
+            asking_to_wait(StatusCode::TOO_MANY_REQUESTS, "1".into())
+        }
+        17 if counters.before(17) % 2 == 0 => {
+            let at = SystemTime::now() + Duration::from_secs(2);
+            asking_to_wait(StatusCode::SERVICE_UNAVAILABLE, httpdate::fmt_http_date(at))
+        }
+        18 => asking_to_wait(StatusCode::TOO_MANY_REQUESTS, "3600".into()),
+        19 => person_of_size(id, LARGE).into_response(),
+        20 => {
+            let chunk = Bytes::from(vec![b' '; 64 * 1024]);
+            let endless = futures::stream::repeat(chunk)
+                .take(1024)
+                .map(Ok::<_, std::io::Error>);
+            Body::from_stream(endless).into_response()
+        }
+        21 => {
+            let elsewhere = format!("http://localhost:{}/api/people/1/", counters.addr.port());
+            (StatusCode::FOUND, [(header::LOCATION, elsewhere)]).into_response()
+        }
+        22 => (StatusCode::FOUND, [(header::LOCATION, "/api/people/2/")]).into_response(),
+        100..=199 => {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            axum::Json(person(id)).into_response()
+        }
         _ => axum::Json(person(id)).into_response(),
     }
 }
@@ -67,11 +131,16 @@ fn start_server() -> (SocketAddr, Shutdown) {
             .build()
             .unwrap();
         runtime.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let addr = listener.local_addr().unwrap();
+            let counters = Counters {
+                addr,
+                asked: Mutex::default(),
+            };
             let app = Router::new()
                 .route("/api/people/{id}/", get(people))
-                .with_state(Arc::new(Counters::default()));
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            tx.send(listener.local_addr().unwrap()).unwrap();
+                .with_state(Arc::new(counters));
+            tx.send(addr).unwrap();
             let stopped = async move { stop.triggered().await };
             axum::serve(listener, app)
                 .with_graceful_shutdown(stopped)
@@ -83,31 +152,53 @@ fn start_server() -> (SocketAddr, Shutdown) {
 }
 
 fn request(addr: SocketAddr, retries: u32) -> Request {
-    Request {
-        api: api_url(&format!("http://{addr}/api/")).unwrap(),
-        concurrency: 8,
-        timeout: Duration::from_secs(1),
-        retry: RetryPolicy {
-            retries,
-            base: Duration::from_millis(10),
-            cap: Duration::from_millis(50),
-        },
-        rate: None,
-    }
+    let mut request = Request::new(api_url(&format!("http://{addr}/api/")).unwrap());
+    request.concurrency = 8;
+    request.timeout = Duration::from_secs(1);
+    // Short backoffs, so that a wait of a second can only be Retry-After.
+    request.retry = RetryPolicy {
+        retries,
+        base: Duration::from_millis(10),
+        cap: Duration::from_millis(50),
+    };
+    request
 }
 
-fn fetch(model: FetchModel, request: &Request, ids: &[u64]) -> Vec<Outcome> {
+/// Runs `model` until `stop` says so, given the outcomes reported so far;
+/// returns the run and every outcome reported, sorted by id.
+fn fetch_until(
+    model: FetchModel,
+    request: &Request,
+    ids: &[u64],
+    stop: impl Fn(usize) -> bool + Sync,
+) -> (FetchRun, Vec<Outcome>) {
+    let shutdown = Shutdown::new();
+    let outcomes = Mutex::new(Vec::new());
+    let observer = |p: Progress| {
+        if let Progress::Done(outcome) = p {
+            let mut outcomes = outcomes.lock().unwrap();
+            outcomes.push(outcome.clone());
+            if stop(outcomes.len()) {
+                shutdown.trigger();
+            }
+        }
+    };
     let started = Instant::now();
-    let run = client::fetch(model, request, ids, &|_| {}, &Shutdown::new()).unwrap();
+    let run = client::fetch(model, request, ids, &observer, &shutdown).unwrap();
     assert!(
         started.elapsed() < Duration::from_secs(20),
         "{model} took {:?}",
         started.elapsed()
     );
-    let mut outcomes = run.outcomes;
+    let mut outcomes = outcomes.into_inner().unwrap();
     assert_eq!(outcomes.len(), ids.len(), "{model} lost ids");
+    assert_eq!(run.tally.ids, ids.len(), "{model}");
     outcomes.sort_by_key(|o| o.id);
-    outcomes
+    (run, outcomes)
+}
+
+fn fetch(model: FetchModel, request: &Request, ids: &[u64]) -> Vec<Outcome> {
+    fetch_until(model, request, ids, |_| false).1
 }
 
 #[test]
@@ -224,5 +315,122 @@ fn concurrency_bounds_the_requests_in_flight() {
     let six = started.elapsed();
     assert!(two >= Duration::from_millis(2900), "{two:?}");
     assert!(six < two, "{six:?} vs {two:?}");
+    stop.trigger();
+}
+
+#[test]
+fn retry_after_is_honoured_in_seconds_and_as_a_date_up_to_the_timeout() {
+    let (addr, stop) = start_server();
+    for model in FetchModel::ALL {
+        let outcomes = fetch(model, &request(addr, 1), &[16, 17]);
+        for outcome in &outcomes {
+            assert!(outcome.result.is_ok(), "{model}: {outcome:?}");
+            // The backoff alone would be under 50 ms; the server asked for
+            // 1 s, or for a date 2 s ahead written to the second.
+            assert!(
+                outcome.latency >= Duration::from_millis(900),
+                "{model}: {outcome:?}"
+            );
+        }
+        assert_eq!(outcomes[0].answers, ["429", "200"], "{model}");
+        assert_eq!(outcomes[1].answers, ["503", "200"], "{model}");
+    }
+    // An hour asked for is waited for at most the timeout, 1 s.
+    let started = Instant::now();
+    let outcomes = fetch(FetchModel::Async, &request(addr, 1), &[18]);
+    assert_eq!(outcomes[0].result, Err(Failure::Status(429)));
+    assert_eq!(outcomes[0].attempts, 2);
+    assert!(started.elapsed() < Duration::from_secs(10));
+    assert!(outcomes[0].latency >= Duration::from_millis(900));
+    stop.trigger();
+}
+
+#[test]
+fn bodies_past_the_cap_fail_in_every_model_even_endless_ones() {
+    let (addr, stop) = start_server();
+    for model in FetchModel::ALL {
+        let mut capped = request(addr, 2);
+        capped.max_body = LARGE as u64 - 1;
+        let started = Instant::now();
+        let outcomes = fetch(model, &capped, &[1, 19, 20]);
+        assert!(outcomes[0].result.is_ok(), "{model}: {:?}", outcomes[0]);
+        for outcome in &outcomes[1..] {
+            // Not a timeout (1 s): the cap ends it first, and it is not
+            // retried, since the same body would come again.
+            assert_eq!(
+                outcome.result,
+                Err(Failure::TooLarge(LARGE as u64 - 1)),
+                "{model}"
+            );
+            assert_eq!(outcome.attempts, 1, "{model}");
+        }
+        assert!(started.elapsed() < Duration::from_secs(5), "{model}");
+        // A body exactly at the cap is read.
+        capped.max_body = LARGE as u64;
+        let outcomes = fetch(model, &capped, &[19]);
+        assert!(outcomes[0].result.is_ok(), "{model}: {:?}", outcomes[0]);
+    }
+    stop.trigger();
+}
+
+#[test]
+fn redirects_to_another_host_are_followed_only_when_allowed() {
+    let (addr, stop) = start_server();
+    for model in FetchModel::ALL {
+        let outcomes = fetch(model, &request(addr, 2), &[21, 22]);
+        let elsewhere = format!("http://localhost:{}/api/people/1/", addr.port());
+        assert_eq!(
+            outcomes[0].result,
+            Err(Failure::OtherHost(elsewhere)),
+            "{model}"
+        );
+        assert_eq!(outcomes[0].attempts, 1, "{model}");
+        assert_eq!(outcomes[0].answers, ["redirect"], "{model}");
+        // On the same host, a redirect is followed.
+        assert_eq!(
+            outcomes[1].result.as_ref().map(|p| p.name.as_str()),
+            Ok("Person 2"),
+            "{model}"
+        );
+        let mut allowed = request(addr, 2);
+        allowed.follow_other_hosts = true;
+        let outcomes = fetch(model, &allowed, &[21]);
+        assert_eq!(
+            outcomes[0].result.as_ref().map(|p| p.name.as_str()),
+            Ok("Person 1"),
+            "{model}"
+        );
+    }
+    stop.trigger();
+}
+
+#[test]
+fn a_stopped_run_reports_every_id_once_and_counts_only_requests_made() {
+    let (addr, stop) = start_server();
+    // 100 ms each, four at a time; the run is stopped once six ids ended.
+    let ids: Vec<u64> = (100..=160).collect();
+    let mut narrow = request(addr, 0);
+    narrow.concurrency = 4;
+    for model in FetchModel::ALL {
+        let (run, outcomes) = fetch_until(model, &narrow, &ids, |done| done == 6);
+        let reported: Vec<u64> = outcomes.iter().map(|o| o.id).collect();
+        assert_eq!(reported, ids, "{model}: each id exactly once");
+        let interrupted = outcomes
+            .iter()
+            .filter(|o| o.result == Err(Failure::Interrupted))
+            .count();
+        let made: u64 = outcomes.iter().map(|o| u64::from(o.attempts)).sum();
+        let stats = FetchStats::of(&run);
+        assert_eq!(stats.interrupted, interrupted, "{model}");
+        assert!(interrupted >= ids.len() - 6 - 4, "{model}: {interrupted}");
+        // Six requests ended, and at most the three others in flight.
+        assert_eq!(stats.requests, made, "{model}");
+        assert!((6..=6 + 3).contains(&made), "{model}: {made} requests");
+        // Latency from the ids that ended: each took the server's 100 ms.
+        assert!(stats.p50_ms >= 90.0, "{model}: {stats:?}");
+        for never in outcomes.iter().filter(|o| o.attempts == 0) {
+            assert_eq!(never.result, Err(Failure::Interrupted), "{model}");
+        }
+    }
     stop.trigger();
 }

@@ -1,8 +1,12 @@
 //! `mesonero fetch`: people from a swapi-like API, with one model and its
 //! log, or with each model in turn and a table.
+//!
+//! Every id asked for ends in one line of the log, of `--format json` and
+//! of `--output`, written as it ends, interrupted ones included; the
+//! people themselves are not kept once written.
 
 use std::fs::File;
-use std::io::{self, BufWriter, IsTerminal, Write};
+use std::io::{self, IsTerminal, LineWriter, Write};
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -10,9 +14,10 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::cli::{EventFormat, FetchArgs};
 use crate::clock::Shutdown;
+use crate::people::client::crawl::{self, Listing};
 use crate::people::client::stats::FetchStats;
 use crate::people::client::{
-    self, api_url, crawl, ids, FetchModel, FetchRun, Progress, Request, RetryPolicy,
+    self, api_url, ids, threads, ClientError, FetchModel, FetchRun, Progress, Request, RetryPolicy,
 };
 use crate::people::server::{spawn_background, BackgroundServer, ServerConfig};
 use crate::report::export::{Exporter, Json};
@@ -31,6 +36,9 @@ pub(super) fn run(args: &FetchArgs, shutdown: &Shutdown) -> Result<(), CommandEr
     } else {
         Some(ids::parse(&args.ids)?)
     };
+    if let Some(ids) = &given_ids {
+        check_threads(args, ids.len())?;
+    }
     let given_api = args.api.as_deref().map(api_url).transpose()?;
     let output = match &args.output {
         Some(path) => Some(File::create(path).map_err(|e| {
@@ -58,17 +66,68 @@ pub(super) fn run(args: &FetchArgs, shutdown: &Shutdown) -> Result<(), CommandEr
         timeout: args.timeout,
         retry: RetryPolicy::new(args.retries),
         rate: args.rate,
+        max_body: args.max_body,
+        follow_other_hosts: args.follow_other_hosts,
     };
-    let ids = match given_ids {
-        Some(ids) => ids,
-        None => crawl::list_ids(&request, shutdown)?,
+    let (ids, cut_short) = match given_ids {
+        Some(ids) => (ids, None),
+        None => {
+            let listing = list(args, &request, shutdown)?;
+            check_threads(args, listing.ids.len())?;
+            let cut_short = listing.cut_short.then_some(ClientError::TooManyPages {
+                max_pages: listing.pages,
+                people: listing.ids.len(),
+            });
+            (listing.ids, cut_short)
+        }
     };
 
-    if args.compare {
+    let ran = if args.compare {
         compare(args, &request, &ids, exports, shutdown)
     } else {
         one_model(args, &request, &ids, output, shutdown)
+    };
+    match (ran, cut_short) {
+        // Ctrl-C or output that cannot be written says so first; a list
+        // cut short is the failure to tell once its people were reported.
+        (Err(e), _) if !matches!(e, CommandError::FetchFailed { .. }) => Err(e),
+        (_, Some(cut_short)) => Err(cut_short.into()),
+        (ran, None) => ran,
     }
+}
+
+/// The exit code of a client error: 2 for what the user can correct on
+/// the command line, 130 for Ctrl-C, 1 for the rest.
+pub(super) fn exit_code(error: &ClientError) -> u8 {
+    match error {
+        ClientError::BadUrl { .. } | ClientError::OverBudget { .. } => 2,
+        ClientError::CrawlInterrupted { .. } => 130,
+        _ => 1,
+    }
+}
+
+/// Refuses, before it starts, a thread pool this system cannot run.
+fn check_threads(args: &FetchArgs, ids: usize) -> Result<(), ClientError> {
+    if args.compare || args.model == FetchModel::Threads {
+        threads::check_budget(threads::pool_size(args.concurrency as usize, ids))?;
+    }
+    Ok(())
+}
+
+/// `--all`: the people the API lists, with pages and people counted on a
+/// terminal as the crawl goes.
+fn list(args: &FetchArgs, request: &Request, shutdown: &Shutdown) -> Result<Listing, ClientError> {
+    let spinner = crawl_spinner(args.format);
+    let progress = |pages: usize, people: usize| {
+        if let Some(spinner) = &spinner {
+            spinner.set_message(format!("{pages} pages, {people} people"));
+        }
+    };
+    let listing = crawl::list_ids(request, args.max_pages as usize, &progress, shutdown);
+    if let Some(spinner) = &spinner {
+        spinner.finish_and_clear();
+    }
+    listing
 }
 
 /// The built-in people API on a free loopback port, with `delay` per
@@ -90,7 +149,9 @@ fn builtin_server(delay: Duration) -> Result<BackgroundServer, CommandError> {
 struct Printer {
     format: EventFormat,
     stdout: Mutex<io::Stdout>,
-    output: Option<Mutex<BufWriter<File>>>,
+    // A line at a time, so that the file holds every id that ended even
+    // if the process is killed.
+    output: Option<Mutex<LineWriter<File>>>,
     bar: Option<ProgressBar>,
     failure: Mutex<Option<io::Error>>,
     shutdown: Shutdown,
@@ -143,7 +204,7 @@ fn one_model(
     let printer = Printer {
         format: args.format,
         stdout: Mutex::new(io::stdout()),
-        output: output.map(|f| Mutex::new(BufWriter::new(f))),
+        output: output.map(|f| Mutex::new(LineWriter::new(f))),
         bar: progress_bar(args.format, ids.len()),
         failure: Mutex::new(None),
         shutdown: shutdown.clone(),
@@ -218,6 +279,21 @@ fn compare(
     }
     out.flush()?;
     rows.iter().try_for_each(verdict)
+}
+
+/// A spinner on stderr counting the pages and people of `--all`, on a
+/// terminal only, as the progress bar.
+fn crawl_spinner(format: EventFormat) -> Option<ProgressBar> {
+    if format == EventFormat::Json || !io::stderr().is_terminal() {
+        return None;
+    }
+    let spinner = ProgressBar::new_spinner();
+    let style = ProgressStyle::with_template("{spinner} listing the people: {msg}")
+        .unwrap_or_else(|_| ProgressStyle::default_spinner());
+    spinner.set_style(style);
+    spinner.set_message("0 pages, 0 people");
+    spinner.enable_steady_tick(Duration::from_millis(100));
+    Some(spinner)
 }
 
 /// A progress bar on stderr, for long runs on a terminal only.

@@ -139,16 +139,15 @@ impl CommandError {
             | CommandError::Export { .. }
             | CommandError::TimelineName(_)
             | CommandError::TimelineOnStdout
-            | CommandError::SameFile { .. }
-            | CommandError::Client(ClientError::BadUrl { .. }) => 2,
+            | CommandError::SameFile { .. } => 2,
             CommandError::Interrupted { .. }
             | CommandError::FetchInterrupted(_)
             | CommandError::LatencyInterrupted(_)
             | CommandError::ReportInterrupted { .. } => 130,
             CommandError::Race(e) => race::exit_code(e),
+            CommandError::Client(e) => fetch::exit_code(e),
             CommandError::Run(_)
             | CommandError::Output(_)
-            | CommandError::Client(_)
             | CommandError::FetchFailed { .. }
             | CommandError::Serve(_) => 1,
         }
@@ -191,7 +190,9 @@ pub fn run(cli: Cli) -> Result<(), CommandError> {
 }
 
 /// The first Ctrl-C asks the run to stop and report; a second one ends
-/// the process at once, in case a run cannot stop by itself.
+/// the process at once, in case a run cannot stop by itself. SIGTERM and
+/// SIGHUP do the same (the `termination` feature of `ctrlc`), so that a
+/// service manager or a closed terminal stops a run as Ctrl-C does.
 fn stop_on_ctrl_c(shutdown: &Shutdown) {
     let shutdown = shutdown.clone();
     // If a handler cannot be installed, Ctrl-C keeps its default effect of

@@ -9,7 +9,6 @@ use std::fs::{self, File};
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Duration;
 
 use chrono::Local;
 use tempfile::NamedTempFile;
@@ -19,7 +18,7 @@ use crate::clock::Shutdown;
 use crate::ideal;
 use crate::latency::{Lang, Scale};
 use crate::people::client::stats::FetchStats;
-use crate::people::client::{self, api_url, FetchModel, Request, RetryPolicy};
+use crate::people::client::{self, api_url, FetchModel, Request};
 use crate::people::server::{spawn_background, ServerConfig};
 use crate::race::{self, Strategy, Summary};
 use crate::report::compare;
@@ -126,13 +125,7 @@ fn fetch(
     let server = spawn_background(config)?;
     // fetch's own defaults, so that the command the page names gives the
     // same figures.
-    let request = Request {
-        api: api_url(&format!("{}/api/", server.base_url()))?,
-        concurrency: 100,
-        timeout: Duration::from_secs(5),
-        retry: RetryPolicy::new(3),
-        rate: None,
-    };
+    let request = Request::new(api_url(&format!("{}/api/", server.base_url()))?);
     let ids: Vec<u64> = IDS.collect();
     let mut rows = Vec::with_capacity(FetchModel::ALL.len());
     for (i, model) in FetchModel::ALL.into_iter().enumerate() {

@@ -1,16 +1,19 @@
-//! One id's fate: its attempts, why each failed, whether to try again, and
+//! One id's fate: its attempts, what each got, whether to try again, and
 //! how long to wait first.
 //!
 //! Shared by the blocking and the async clients, so that both retry the
 //! same way: on 5xx and 429 answers, connection errors and timeouts, with
-//! exponential backoff and jitter; never on 404 or on a body that is not a
-//! person, which no retry can fix.
+//! exponential backoff and jitter, or after the wait a 429 or 503 asks
+//! for in `Retry-After`; never on 404 or on a body that is not a person,
+//! which no retry can fix.
 
-use std::fmt;
-use std::time::Duration;
+use std::time::{Duration, Instant, SystemTime};
 
 use rand::RngExt;
+use reqwest::header::{HeaderMap, RETRY_AFTER};
+use reqwest::StatusCode;
 
+use super::Failure;
 use crate::people::data::Person;
 
 /// How often, and after how long, to try again.
@@ -44,86 +47,23 @@ impl RetryPolicy {
     }
 }
 
-/// Why an attempt, or an id, failed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Failure {
-    /// The server answered with an error status.
-    Status(u16),
-    /// No answer within the timeout.
-    Timeout(Duration),
-    /// No connection, or it broke.
-    Connection(String),
-    /// An answer that is not JSON.
-    NotJson(String),
-    /// JSON, but not a person.
-    NotAPerson(String),
-    /// The run was stopped first.
-    Interrupted,
-}
-
-impl Failure {
-    /// Whether trying again may help.
-    pub fn is_retryable(&self) -> bool {
-        match self {
-            Failure::Status(code) => *code >= 500 || *code == 429,
-            Failure::Timeout(_) | Failure::Connection(_) => true,
-            Failure::NotJson(_) | Failure::NotAPerson(_) | Failure::Interrupted => false,
-        }
+/// The wait a 429 or 503 answer asks for in its `Retry-After` header, as
+/// seconds (`120`) or as an HTTP date; `None` for other answers, or when
+/// there is no header or it cannot be read.
+pub fn server_wait(status: StatusCode, headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+    if !matches!(
+        status,
+        StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE
+    ) {
+        return None;
     }
-
-    /// The key this failure is counted under in the summary: the status
-    /// code, or the kind of error.
-    pub fn key(&self) -> String {
-        match self {
-            Failure::Status(code) => code.to_string(),
-            Failure::Timeout(_) => "timeout".into(),
-            Failure::Connection(_) => "connection".into(),
-            Failure::NotJson(_) | Failure::NotAPerson(_) => "200".into(),
-            Failure::Interrupted => "interrupted".into(),
-        }
+    let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
     }
-
-    /// Reads a transport error from reqwest.
-    pub fn from_reqwest(error: &reqwest::Error, timeout: Duration) -> Failure {
-        if error.is_timeout() {
-            Failure::Timeout(timeout)
-        } else {
-            Failure::Connection(root_cause(error))
-        }
-    }
-
-    /// Reads a response body as a person.
-    pub fn parse(body: &[u8]) -> Result<Person, Failure> {
-        serde_json::from_slice(body).map_err(|e| match e.classify() {
-            serde_json::error::Category::Data => Failure::NotAPerson(e.to_string()),
-            _ => Failure::NotJson(e.to_string()),
-        })
-    }
-}
-
-impl fmt::Display for Failure {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Failure::Status(code) => write!(f, "HTTP {code}"),
-            Failure::Timeout(after) => {
-                write!(f, "no answer within {}", humantime::format_duration(*after))
-            }
-            Failure::Connection(reason) => write!(f, "connection failed: {reason}"),
-            Failure::NotJson(reason) => write!(f, "the answer is not JSON ({reason})"),
-            Failure::NotAPerson(reason) => write!(f, "the answer is not a person ({reason})"),
-            Failure::Interrupted => write!(f, "interrupted"),
-        }
-    }
-}
-
-/// The innermost cause of an error, which is where "connection refused"
-/// is; reqwest's own message only says the request failed.
-fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
-    let mut cause = error;
-    while let Some(inner) = cause.source() {
-        cause = inner;
-    }
-    cause.to_string()
+    let at = httpdate::parse_http_date(value).ok()?;
+    // A date already past asks for no wait at all.
+    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
 /// What became of one id.
@@ -131,7 +71,7 @@ fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
 pub struct Outcome {
     /// The person's id.
     pub id: u64,
-    /// Requests made for it.
+    /// Requests made for it: 0 for an id the run never got to.
     pub attempts: u32,
     /// From its (scheduled) start to its final answer, retries included.
     pub latency: Duration,
@@ -139,6 +79,19 @@ pub struct Outcome {
     pub answers: Vec<String>,
     /// The person, or why there is none.
     pub result: Result<Person, Failure>,
+}
+
+impl Outcome {
+    /// An id the run was stopped before it could ask for.
+    pub fn not_asked(id: u64) -> Outcome {
+        Outcome {
+            id,
+            attempts: 0,
+            latency: Duration::ZERO,
+            answers: Vec::new(),
+            result: Err(Failure::Interrupted),
+        }
+    }
 }
 
 /// What a client reports as it goes, for the live log.
@@ -162,7 +115,8 @@ pub enum Progress<'a> {
         /// How long until the next attempt.
         wait: Duration,
     },
-    /// The id is done, one way or the other.
+    /// The id is done, one way or the other. Every id of a run is
+    /// reported done exactly once, interrupted ones included.
     Done(&'a Outcome),
 }
 
@@ -178,11 +132,14 @@ pub struct Attempts<'a> {
     timeout: Duration,
     observer: Observer<'a>,
     answers: Vec<String>,
-    attempt: u32,
+    /// Requests made so far.
+    requests: u32,
+    /// What the last answer's `Retry-After` asked for.
+    server_wait: Option<Duration>,
 }
 
 impl<'a> Attempts<'a> {
-    /// The first attempt at `id`.
+    /// The bookkeeping of `id`, before its first request.
     pub fn new(
         id: u64,
         retry: RetryPolicy,
@@ -195,12 +152,19 @@ impl<'a> Attempts<'a> {
             timeout,
             observer,
             answers: Vec::new(),
-            attempt: 1,
+            requests: 0,
+            server_wait: None,
         }
     }
 
+    /// A request is about to be sent; only requests actually made count.
+    pub fn sending(&mut self) {
+        self.requests += 1;
+        self.server_wait = None;
+    }
+
     /// An answer arrived with `status`; `Ok` if it is worth reading.
-    pub fn answered(&mut self, status: reqwest::StatusCode) -> Result<(), Failure> {
+    pub fn answered(&mut self, status: StatusCode, headers: &HeaderMap) -> Result<(), Failure> {
         let code = status.as_u16();
         self.answers.push(code.to_string());
         (self.observer)(Progress::Answered {
@@ -210,30 +174,34 @@ impl<'a> Attempts<'a> {
         if status.is_success() {
             Ok(())
         } else {
+            self.server_wait = server_wait(status, headers, SystemTime::now());
             Err(Failure::Status(code))
         }
     }
 
-    /// The request or its body failed in transport.
+    /// The request failed in transport, before an answer.
     pub fn broke(&mut self, error: &reqwest::Error) -> Failure {
         let failure = Failure::from_reqwest(error, self.timeout);
-        if !error.is_body() {
-            self.answers.push(failure.key());
-        }
+        self.answers.push(failure.key());
         failure
     }
 
     /// After a failed attempt: how long to wait before the next one, or
-    /// `None` if there is no point or no attempt left.
-    pub fn retry_after(&mut self, failure: &Failure) -> Option<Duration> {
-        if !failure.is_retryable() || self.attempt > self.retry.retries {
+    /// `None` if there is no point or no attempt left. The server's
+    /// `Retry-After` wins over the backoff, up to the timeout, so that a
+    /// server asking for an hour cannot hold an id longer than a request
+    /// may take.
+    pub fn wait_before_retry(&mut self, failure: &Failure) -> Option<Duration> {
+        if !failure.is_retryable() || self.requests > self.retry.retries {
             return None;
         }
-        self.attempt += 1;
-        let wait = self.retry.backoff(self.attempt);
+        let wait = match self.server_wait.take() {
+            Some(asked) => asked.min(self.timeout),
+            None => self.retry.backoff(self.requests + 1),
+        };
         (self.observer)(Progress::Retrying {
             id: self.id,
-            attempt: self.attempt - 1,
+            attempt: self.requests,
             failure,
             wait,
         });
@@ -241,31 +209,21 @@ impl<'a> Attempts<'a> {
     }
 
     /// The id is done, `started` being when it was due.
-    pub fn finish(self, started: std::time::Instant, result: Result<Person, Failure>) -> Outcome {
-        let outcome = Outcome {
+    pub fn finish(self, started: Instant, result: Result<Person, Failure>) -> Outcome {
+        Outcome {
             id: self.id,
-            attempts: self.attempt,
+            attempts: self.requests,
             latency: started.elapsed(),
             answers: self.answers,
             result,
-        };
-        (self.observer)(Progress::Done(&outcome));
-        outcome
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn server_errors_and_transport_errors_are_retried_not_client_errors() {
-        assert!(Failure::Status(503).is_retryable());
-        assert!(Failure::Status(429).is_retryable());
-        assert!(!Failure::Status(404).is_retryable());
-        assert!(Failure::Timeout(Duration::from_secs(1)).is_retryable());
-        assert!(!Failure::NotJson("x".into()).is_retryable());
-    }
+    use reqwest::header::HeaderValue;
 
     #[test]
     fn backoff_doubles_with_jitter_up_to_the_cap() {
@@ -280,15 +238,74 @@ mod tests {
     }
 
     #[test]
-    fn bodies_that_are_not_people_say_why() {
-        assert!(matches!(
-            Failure::parse(b"<html>"),
-            Err(Failure::NotJson(_))
-        ));
-        let wrong = Failure::parse(br#"{"detail": "Not found"}"#).unwrap_err();
-        assert!(
-            matches!(&wrong, Failure::NotAPerson(r) if r.contains("missing field `name`")),
-            "{wrong}"
+    fn retry_after_in_seconds_or_as_a_date_on_429_and_503_only() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_445_412_480);
+        let with = |value: &str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(RETRY_AFTER, HeaderValue::from_str(value).unwrap());
+            headers
+        };
+        let seconds = with("120");
+        assert_eq!(
+            server_wait(StatusCode::TOO_MANY_REQUESTS, &seconds, now),
+            Some(Duration::from_secs(120))
         );
+        assert_eq!(
+            server_wait(StatusCode::INTERNAL_SERVER_ERROR, &seconds, now),
+            None
+        );
+        // 2015-10-21 07:28:00 GMT is 1445412480 s after the epoch.
+        let date = with("Wed, 21 Oct 2015 07:28:30 GMT");
+        assert_eq!(
+            server_wait(StatusCode::SERVICE_UNAVAILABLE, &date, now),
+            Some(Duration::from_secs(30))
+        );
+        let past = with("Wed, 21 Oct 2015 07:00:00 GMT");
+        assert_eq!(
+            server_wait(StatusCode::SERVICE_UNAVAILABLE, &past, now),
+            Some(Duration::ZERO)
+        );
+        for unreadable in ["soon", "-5", "1.5"] {
+            assert_eq!(
+                server_wait(StatusCode::TOO_MANY_REQUESTS, &with(unreadable), now),
+                None,
+                "{unreadable}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_servers_wait_is_honoured_up_to_the_timeout() {
+        let observer: Observer = &|_| {};
+        let timeout = Duration::from_secs(5);
+        let mut attempts = Attempts::new(1, RetryPolicy::new(3), timeout, observer);
+        let mut headers = HeaderMap::new();
+        headers.insert(RETRY_AFTER, HeaderValue::from_static("2"));
+        attempts.sending();
+        let failure = attempts
+            .answered(StatusCode::TOO_MANY_REQUESTS, &headers)
+            .unwrap_err();
+        assert_eq!(
+            attempts.wait_before_retry(&failure),
+            Some(Duration::from_secs(2))
+        );
+        headers.insert(RETRY_AFTER, HeaderValue::from_static("86400"));
+        attempts.sending();
+        let failure = attempts
+            .answered(StatusCode::SERVICE_UNAVAILABLE, &headers)
+            .unwrap_err();
+        assert_eq!(attempts.wait_before_retry(&failure), Some(timeout));
+        let outcome = attempts.finish(Instant::now(), Err(failure));
+        assert_eq!(outcome.attempts, 2);
+        assert_eq!(outcome.answers, ["429", "503"]);
+    }
+
+    #[test]
+    fn only_requests_made_are_counted() {
+        let observer: Observer = &|_| {};
+        let attempts = Attempts::new(1, RetryPolicy::new(3), Duration::from_secs(1), observer);
+        let outcome = attempts.finish(Instant::now(), Err(Failure::Interrupted));
+        assert_eq!(outcome.attempts, 0);
+        assert_eq!(Outcome::not_asked(4).attempts, 0);
     }
 }

@@ -1,16 +1,20 @@
 //! Fetching one person with a blocking client: the thread waits for each
 //! answer, as the `requests` library the article mentions does.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use url::Url;
 
-use super::attempt::{Attempts, Failure, Observer, Outcome};
-use super::Request;
+use super::address::redirect_policy;
+use super::attempt::{Attempts, Observer, Outcome};
+use super::{body, Failure, Request};
 use crate::clock::Shutdown;
 
 /// Fetches one person, retrying as the policy allows. `started` is the
 /// moment the request was due, from which its latency counts.
+///
+/// A stop is seen between attempts: a request already sent is waited for,
+/// at most the timeout, since a blocking call cannot be called off.
 pub fn fetch_one(
     client: &reqwest::blocking::Client,
     request: &Request,
@@ -25,19 +29,20 @@ pub fn fetch_one(
         if shutdown.is_triggered() {
             break Err(Failure::Interrupted);
         }
+        attempts.sending();
         // The thread stands still until the answer, and then its body,
         // arrive.
         let failure = match client.get(url.clone()).send() {
-            Ok(response) => match attempts.answered(response.status()) {
-                Ok(()) => match response.bytes() {
+            Ok(response) => match attempts.answered(response.status(), response.headers()) {
+                Ok(()) => match body::read_blocking(response, request.max_body, request.timeout) {
                     Ok(body) => break Failure::parse(&body),
-                    Err(e) => attempts.broke(&e),
+                    Err(failure) => failure,
                 },
                 Err(failure) => failure,
             },
             Err(e) => attempts.broke(&e),
         };
-        let Some(wait) = attempts.retry_after(&failure) else {
+        let Some(wait) = attempts.wait_before_retry(&failure) else {
             break Err(failure);
         };
         if shutdown.sleep_until(Instant::now() + wait).is_err() {
@@ -47,10 +52,11 @@ pub fn fetch_one(
     attempts.finish(started, result)
 }
 
-/// A blocking client with the run's timeout.
-pub fn client(timeout: Duration) -> Result<reqwest::blocking::Client, reqwest::Error> {
+/// A blocking client with the run's timeout and redirect policy.
+pub fn client(request: &Request) -> Result<reqwest::blocking::Client, reqwest::Error> {
     super::ensure_tls();
     reqwest::blocking::Client::builder()
-        .timeout(timeout)
+        .timeout(request.timeout)
+        .redirect(redirect_policy(request.follow_other_hosts))
         .build()
 }

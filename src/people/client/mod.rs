@@ -6,30 +6,40 @@
 //! | `threads` | [`threads`] | a pool of OS threads, each blocking |
 //! | `async` | [`asyncio`] | one thread, a future per id, awaiting |
 //!
-//! Every model fetches the same ids with the same retries
-//! ([`attempt`]) and returns one [`Outcome`] per id: a person, or why not.
-//! Nothing is dropped: an id the run never got to is reported as
-//! interrupted.
+//! Every model fetches the same ids with the same retries ([`attempt`])
+//! and the same limits (a body cap, [`body`]; redirects kept on the API's
+//! host, [`address`]), and hands each finished id to one collector
+//! ([`collect`]), which reports it and counts it. Nothing is dropped: an
+//! id the run never got to is reported as interrupted.
 
+pub mod address;
 pub mod asyncio;
 pub mod attempt;
 mod blocking;
+pub mod body;
+pub mod collect;
 pub mod crawl;
+mod failure;
 pub mod ids;
+pub mod schedule;
 pub mod sequential;
 pub mod stats;
 pub mod threads;
 
-use std::collections::HashMap;
 use std::fmt;
 use std::time::{Duration, Instant};
 
 use thiserror::Error;
 use url::Url;
 
-pub use attempt::{Failure, Observer, Outcome, Progress, RetryPolicy};
+pub use address::api_url;
+pub use attempt::{Observer, Outcome, Progress, RetryPolicy};
+pub use failure::Failure;
+pub use schedule::Schedule;
 
 use crate::clock::Shutdown;
+use collect::Collector;
+use stats::Tally;
 
 /// One way of fetching.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
@@ -66,85 +76,47 @@ impl fmt::Display for FetchModel {
     }
 }
 
-/// How to make requests: where, how many at once, how patiently.
+/// How to make requests: where, how many at once, how patiently, and
+/// within which limits.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Request {
     /// The API's base, such as `http://127.0.0.1:8000/api/`.
     pub api: Url,
     /// Requests in flight at once (threads for `threads`).
     pub concurrency: usize,
-    /// How long one request may take.
+    /// How long one request may take, its body included.
     pub timeout: Duration,
     /// When to try again.
     pub retry: RetryPolicy,
     /// At most this many requests started per second, in all.
     pub rate: Option<f64>,
+    /// The longest response body read, in bytes; a longer one fails its
+    /// id (or the crawl) without being read further.
+    pub max_body: u64,
+    /// Whether redirects and `next` links may lead to another host.
+    pub follow_other_hosts: bool,
 }
 
 impl Request {
+    /// Requests to `api` with `fetch`'s defaults: 100 in flight, a 5 s
+    /// timeout, 3 retries, no rate, a 1 MB body cap, the API's host only.
+    pub fn new(api: Url) -> Request {
+        Request {
+            api,
+            concurrency: 100,
+            timeout: Duration::from_secs(5),
+            retry: RetryPolicy::new(3),
+            rate: None,
+            max_body: body::DEFAULT_MAX_BODY,
+            follow_other_hosts: false,
+        }
+    }
+
     /// The address of person `id`: `{api}people/{id}/`, as swapi's.
     pub fn person_url(&self, id: u64) -> Url {
         // unwrap is safe because a relative path always joins onto a base
         // URL that `api_url` accepted.
         self.api.join(&format!("people/{id}/")).unwrap()
-    }
-}
-
-/// Reads an API base URL: `http://host:port/api/`. A URL with no path is
-/// given swapi's `/api/`, and a path gets its trailing slash, so that
-/// `people/1/` joins onto it.
-pub fn api_url(text: &str) -> Result<Url, ClientError> {
-    let bad = |why: &str| ClientError::BadUrl {
-        url: text.to_string(),
-        why: why.to_string(),
-    };
-    let mut url = Url::parse(text).map_err(|e| bad(&e.to_string()))?;
-    if !matches!(url.scheme(), "http" | "https") {
-        return Err(bad("only http:// and https:// are supported"));
-    }
-    if url.host_str().is_none_or(str::is_empty) {
-        return Err(bad("there is no host"));
-    }
-    if url.path() == "/" {
-        url.set_path("/api/");
-    } else if !url.path().ends_with('/') {
-        let path = format!("{}/", url.path());
-        url.set_path(&path);
-    }
-    Ok(url)
-}
-
-/// When each request is due: at once, or, with a rate, on a fixed
-/// schedule, so that a slow server cannot hide its queueing delay (the
-/// latency of a request counts from when it was due, not from when it
-/// could finally start).
-pub struct Schedule {
-    start: Instant,
-    rate: Option<f64>,
-}
-
-impl Schedule {
-    /// A schedule starting now.
-    pub fn new(rate: Option<f64>) -> Schedule {
-        Schedule {
-            start: Instant::now(),
-            rate,
-        }
-    }
-
-    /// When request number `i` is due, if there is a rate.
-    pub fn due(&self, i: usize) -> Option<Instant> {
-        self.rate
-            .map(|rate| self.start + Duration::from_secs_f64(i as f64 / rate))
-    }
-
-    /// Blocks until request `i` is due, and says when that was.
-    pub fn wait_for(&self, i: usize, shutdown: &Shutdown) -> Option<Instant> {
-        let due = self.due(i)?;
-        // An interrupted wait returns early; the request then sees the
-        // shutdown and reports itself interrupted.
-        let _ = shutdown.sleep_until(due);
-        Some(due)
     }
 }
 
@@ -158,7 +130,7 @@ pub fn ensure_tls() {
     });
 }
 
-/// Why a fetch could not run at all.
+/// Why a fetch could not run at all, or could not list the people.
 #[derive(Debug, Error)]
 pub enum ClientError {
     /// An API URL that cannot be used.
@@ -168,6 +140,20 @@ pub enum ClientError {
         url: String,
         /// What is wrong with it.
         why: String,
+    },
+    /// A thread pool larger than this system allows.
+    #[error(
+        "--concurrency {threads}: the threads model needs {threads} threads, and {allowed} more \
+         are as many as this system allows ({because}); give --concurrency {allowed} or less, \
+         or use --model async"
+    )]
+    OverBudget {
+        /// Threads the pool would need.
+        threads: usize,
+        /// Threads that fit beside those already running.
+        allowed: usize,
+        /// The system setting that imposes the limit.
+        because: String,
     },
     /// The HTTP client could not be built.
     #[error("cannot build the HTTP client: {0}")]
@@ -186,6 +172,45 @@ pub enum ClientError {
         /// Why.
         failure: Failure,
     },
+    /// A page's `next` link leads to another host.
+    #[error(
+        "cannot list the people: the page {page} links its next page to another host, {next}, \
+         not followed without --follow-other-hosts"
+    )]
+    NextOnOtherHost {
+        /// The page with the link.
+        page: String,
+        /// Where it leads.
+        next: String,
+    },
+    /// More people listed than a run may fetch.
+    #[error(
+        "cannot list the people: by the page {url} there are more than the {} a run may fetch",
+        ids::MAX_IDS
+    )]
+    TooManyPeople {
+        /// The page that went past the limit.
+        url: Url,
+    },
+    /// The list's `next` links went on past `--max-pages`.
+    #[error(
+        "--all: the list went on past {max_pages} pages (--max-pages {max_pages}); only the \
+         {people} people on them were fetched"
+    )]
+    TooManyPages {
+        /// The pages read.
+        max_pages: usize,
+        /// The people listed on them.
+        people: usize,
+    },
+    /// Ctrl-C while listing the people.
+    #[error("interrupted while listing the people, after {pages} pages and {people} people; none was fetched")]
+    CrawlInterrupted {
+        /// Pages read.
+        pages: usize,
+        /// People listed.
+        people: usize,
+    },
 }
 
 /// One model's fetch of a list of ids.
@@ -195,14 +220,16 @@ pub struct FetchRun {
     pub model: FetchModel,
     /// Requests allowed in flight.
     pub concurrency: usize,
-    /// One per id asked for, in the order they finished; ids the run never
-    /// got to come last, as interrupted.
-    pub outcomes: Vec<Outcome>,
+    /// The figures of every id asked for, interrupted ones included. The
+    /// people themselves went to the observer, and were not kept.
+    pub tally: Tally,
     /// Wall time of the run.
     pub wall: Duration,
 }
 
-/// Fetches `ids` with `model`, reporting progress to `observer`.
+/// Fetches `ids` with `model`, reporting progress to `observer`: each id
+/// is reported [`Progress::Done`] exactly once, with its person or why
+/// not, whether the run ends or is stopped by `shutdown`.
 pub fn fetch(
     model: FetchModel,
     request: &Request,
@@ -211,44 +238,19 @@ pub fn fetch(
     shutdown: &Shutdown,
 ) -> Result<FetchRun, ClientError> {
     let started = Instant::now();
-    let mut outcomes = match model {
-        FetchModel::Sequential => sequential::fetch(request, ids, observer, shutdown)?,
-        FetchModel::Threads => threads::fetch(request, ids, observer, shutdown)?,
-        FetchModel::Async => asyncio::fetch(request, ids, observer, shutdown)?,
-    };
+    let collector = Collector::new(observer, ids.len());
+    match model {
+        FetchModel::Sequential => sequential::fetch(request, ids, &collector, shutdown)?,
+        FetchModel::Threads => threads::fetch(request, ids, &collector, shutdown)?,
+        FetchModel::Async => asyncio::fetch(request, ids, &collector, shutdown)?,
+    }
     let wall = started.elapsed();
-    account_for_every_id(ids, &mut outcomes);
     Ok(FetchRun {
         model,
         concurrency: request.concurrency,
-        outcomes,
+        tally: collector.finish(ids),
         wall,
     })
-}
-
-/// Adds an interrupted outcome for each id a stopped run never finished,
-/// so that every id asked for is accounted for (the same id may be asked
-/// for more than once).
-fn account_for_every_id(ids: &[u64], outcomes: &mut Vec<Outcome>) {
-    if outcomes.len() == ids.len() {
-        return;
-    }
-    let mut finished: HashMap<u64, usize> = HashMap::new();
-    for outcome in outcomes.iter() {
-        *finished.entry(outcome.id).or_default() += 1;
-    }
-    for &id in ids {
-        match finished.get_mut(&id) {
-            Some(n) if *n > 0 => *n -= 1,
-            _ => outcomes.push(Outcome {
-                id,
-                attempts: 0,
-                latency: Duration::ZERO,
-                answers: Vec::new(),
-                result: Err(Failure::Interrupted),
-            }),
-        }
-    }
 }
 
 #[cfg(test)]
@@ -256,70 +258,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn api_urls_get_swapis_path_and_a_trailing_slash() {
-        assert_eq!(
-            api_url("http://127.0.0.1:8000").unwrap().as_str(),
-            "http://127.0.0.1:8000/api/"
-        );
-        assert_eq!(
-            api_url("https://swapi.dev/api").unwrap().as_str(),
-            "https://swapi.dev/api/"
-        );
-        let request = Request {
-            api: api_url("http://localhost:1/api/").unwrap(),
-            concurrency: 1,
-            timeout: Duration::from_secs(1),
-            retry: RetryPolicy::new(0),
-            rate: None,
-        };
+    fn people_are_under_the_apis_people() {
+        let request = Request::new(api_url("http://localhost:1/api/").unwrap());
         assert_eq!(
             request.person_url(7).as_str(),
             "http://localhost:1/api/people/7/"
         );
-    }
-
-    #[test]
-    fn bad_urls_say_why() {
-        for bad in [
-            "not a url",
-            "ftp://example.com/",
-            "http://",
-            "file:///tmp/x",
-        ] {
-            assert!(api_url(bad).is_err(), "{bad}");
-        }
-        assert_eq!(
-            api_url("ftp://example.com/").unwrap_err().to_string(),
-            "--api: 'ftp://example.com/' is not a usable URL: only http:// and https:// are supported"
-        );
-    }
-
-    #[test]
-    fn ids_never_finished_are_reported_interrupted() {
-        let done = |id| Outcome {
-            id,
-            attempts: 1,
-            latency: Duration::ZERO,
-            answers: vec!["200".into()],
-            result: Err(Failure::Status(404)),
-        };
-        let mut outcomes = vec![done(2)];
-        account_for_every_id(&[1, 2, 2], &mut outcomes);
-        let ids: Vec<(u64, bool)> = outcomes
-            .iter()
-            .map(|o| (o.id, o.result == Err(Failure::Interrupted)))
-            .collect();
-        assert_eq!(ids, vec![(2, false), (1, true), (2, true)]);
-    }
-
-    #[test]
-    fn a_rate_spreads_the_requests_evenly() {
-        let schedule = Schedule::new(Some(4.0));
-        let start = schedule.due(0).unwrap();
-        assert_eq!(
-            schedule.due(6).unwrap() - start,
-            Duration::from_millis(1500)
-        );
-        assert_eq!(Schedule::new(None).due(3), None);
     }
 }

@@ -4,30 +4,35 @@
 
 use std::time::Instant;
 
-use super::attempt::{Observer, Outcome};
+use super::collect::Collector;
 use super::{blocking, ClientError, Request, Schedule};
 use crate::clock::Shutdown;
 
-/// Fetches every id in turn on the calling thread.
+/// Fetches every id in turn on the calling thread. Ids not asked for when
+/// `shutdown` fires are left to the collector, which reports them as
+/// interrupted.
 pub fn fetch(
     request: &Request,
     ids: &[u64],
-    observer: Observer,
+    collector: &Collector,
     shutdown: &Shutdown,
-) -> Result<Vec<Outcome>, ClientError> {
-    let client = blocking::client(request.timeout)?;
+) -> Result<(), ClientError> {
+    let client = blocking::client(request)?;
     let schedule = Schedule::new(request.rate);
-    let mut outcomes = Vec::with_capacity(ids.len());
     for (i, &id) in ids.iter().enumerate() {
+        if shutdown.is_triggered() {
+            break;
+        }
         let due = schedule.wait_for(i, shutdown);
-        outcomes.push(blocking::fetch_one(
+        let outcome = blocking::fetch_one(
             &client,
             request,
             id,
             due.unwrap_or_else(Instant::now),
-            observer,
+            collector.observer(),
             shutdown,
-        ));
+        );
+        collector.done(i, outcome);
     }
-    Ok(outcomes)
+    Ok(())
 }
