@@ -209,6 +209,24 @@ fn ctrl_c_stops_the_sync_and_thread_per_product_models() {
     }
 }
 
+/// The lesson's models stop at once too: a blocking sleep on the loop's
+/// thread (async-blocking) or on the pool's (async-offload) wakes on the
+/// stop, and the multi-threaded runtime's workers stop with it.
+#[test]
+fn ctrl_c_stops_the_lessons_models_even_mid_blocking_call() {
+    for model in [
+        "async-blocking",
+        "async-sequential",
+        "async-offload",
+        "async-multi",
+    ] {
+        assert_interrupted_at_the_start(
+            &["restaurant", "--model", model, "--speed", "1"],
+            Some("Received orders"),
+        );
+    }
+}
+
 #[test]
 fn ctrl_c_stops_compare() {
     assert_interrupted_at_the_start(&["compare", "--speed", "1"], None);
