@@ -10,12 +10,15 @@ use std::sync::Arc;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 
-use mesonero::restaurant::{self, Model, Setup};
+use mesonero::restaurant::{self, LoopSettings, Model, Setup};
 use mesonero::workload::generate;
 use mesonero::{ClockKind, Shutdown, Workload};
 
 fn serve(workload: &Arc<Workload>, model: Model) {
-    let setup = Setup::new(model, ClockKind::Virtual);
+    run(workload, Setup::new(model, ClockKind::Virtual));
+}
+
+fn run(workload: &Arc<Workload>, setup: Setup) {
     // unwrap is fine in a benchmark: a failure should stop it loudly.
     restaurant::run(workload, &setup, None, &Shutdown::new()).unwrap();
 }
@@ -23,8 +26,36 @@ fn serve(workload: &Arc<Workload>, model: Model) {
 fn article(c: &mut Criterion) {
     let workload = Arc::new(Workload::article());
     let mut group = c.benchmark_group("article workload, virtual clock");
-    for model in Model::ARTICLE {
+    let models = Model::ALL
+        .into_iter()
+        .filter(|m| m.runs_on(ClockKind::Virtual));
+    for model in models {
         group.bench_function(model.name(), |b| b.iter(|| serve(&workload, model)));
+    }
+    group.finish();
+}
+
+/// What the slow-callback detector costs the async model: a thread-local
+/// look at every event recorded.
+fn detector(c: &mut Criterion) {
+    let mut group = c.benchmark_group("slow-callback detector, async, virtual clock");
+    group.sample_size(10);
+    for repeat in [10_000, 100_000] {
+        // unwrap is fine: these are valid repeat counts.
+        let workload = Arc::new(generate::repeat(&Workload::article(), repeat).unwrap());
+        for (name, slow_callback) in [("on", LoopSettings::default().slow_callback), ("off", None)]
+        {
+            let setup = Setup {
+                event_loop: LoopSettings {
+                    slow_callback,
+                    ..LoopSettings::default()
+                },
+                ..Setup::new(Model::Async, ClockKind::Virtual)
+            };
+            group.bench_with_input(BenchmarkId::new(name, repeat), &workload, |b, w| {
+                b.iter(|| run(w, setup))
+            });
+        }
     }
     group.finish();
 }
@@ -44,5 +75,5 @@ fn repeated(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, article, repeated);
+criterion_group!(benches, article, repeated, detector);
 criterion_main!(benches);

@@ -77,15 +77,18 @@ impl EventKind {
             .chain(std::iter::once(EventKind::DoneDispatch))
     }
 
-    /// What code of the waiter's records this kind of event: an order's
-    /// (`request_order`) or a product's (`request_product`).
+    /// Whose code ran just before this kind of event was recorded, for
+    /// the slow-callback detector. An event that starts a coroutine
+    /// (`Request order!`, `Request burger`) comes right after its caller's
+    /// code: the waiter's `request_orders`, or the order's
+    /// `request_order`. The others end a stretch of their own coroutine:
+    /// `Done burger` comes after `request_product`'s wait.
     pub fn culprit(self, order: OrderId) -> Culprit {
         match self {
             EventKind::ReceivedOrders => Culprit::Loop,
-            EventKind::RequestProduct { item } | EventKind::DoneProduct { item } => {
-                Culprit::Product { order, item }
-            }
-            EventKind::RequestOrder
+            EventKind::RequestOrder => Culprit::Waiter,
+            EventKind::DoneProduct { item } => Culprit::Product { order, item },
+            EventKind::RequestProduct { .. }
             | EventKind::DoneOrder
             | EventKind::Dispatch { .. }
             | EventKind::DoneDispatch => Culprit::Order(order),
@@ -178,8 +181,11 @@ pub enum Culprit {
     /// Code no waiter's event can name: the loop's own, or code that
     /// recorded nothing.
     Loop,
-    /// An order's code (`request_order`): taking it, gathering its
-    /// products, dispatching it.
+    /// The waiter's own code (`request_orders`): taking orders, starting
+    /// and gathering them.
+    Waiter,
+    /// An order's code (`request_order`): gathering its products,
+    /// dispatching it.
     Order(OrderId),
     /// A product's code (`request_product`): asking the kitchen, waiting.
     Product {
@@ -194,7 +200,7 @@ impl Culprit {
     /// The order concerned, if any.
     pub fn order(self) -> Option<OrderId> {
         match self {
-            Culprit::Loop => None,
+            Culprit::Loop | Culprit::Waiter => None,
             Culprit::Order(order) | Culprit::Product { order, .. } => Some(order),
         }
     }

@@ -80,7 +80,9 @@ impl ArticleLog {
 
 /// The warning for a blocked stretch, without its timestamp: `<Waiter: 1>
 /// [Order: 0] WARNING: the event loop was blocked for 7.5 seg by request
-/// burger`.
+/// burger`. The culprit is named after the article's coroutine: `request
+/// burger` (`request_product`), `request order` (`request_order`) or
+/// `request orders` (`request_orders`).
 pub fn write_warning(
     out: &mut impl Write,
     workload: &Workload,
@@ -96,6 +98,7 @@ pub fn write_warning(
     write!(out, "WARNING: the event loop was blocked for {held} seg")?;
     match blocked.by {
         Culprit::Loop => Ok(()),
+        Culprit::Waiter => write!(out, " by request orders"),
         Culprit::Order(_) => write!(out, " by request order"),
         Culprit::Product { order, item } => {
             let name = workload.product_name(order, item as usize);

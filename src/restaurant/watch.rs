@@ -6,10 +6,11 @@
 //! runs, nothing else can. Here the event loop tells the detector when each
 //! of its threads begins a turn of work (it woke up) and ends one (it is
 //! going idle), and each event a waiter records on that thread marks a lap:
-//! the stretch since the previous mark was spent in the code that recorded
-//! the event, the coroutine of one product (`request burger`) or of one
-//! order. A lap at least as long as the threshold is recorded in the trace
-//! as [`Blocked`], and printed as the article's log prints everything:
+//! the stretch since the previous mark was spent in the code that led to
+//! the event ([`crate::trace::EventKind::culprit`]): the coroutine of one
+//! product (`request burger`, up to `Done burger`), of one order, or the
+//! waiter's own. A lap at least as long as the threshold is recorded in the
+//! trace as [`Blocked`], and printed as the article's log prints everything:
 //!
 //! ```text
 //! <Waiter: 1> [Order: 0] WARNING: the event loop was blocked for 7.5 seg by request burger
@@ -19,8 +20,11 @@
 //! when a turn begins or ends, so the detector stays cheap at a million
 //! products. It times code between two events: a blocking call between a
 //! product's request and its answer is that product's, exactly. The time
-//! the loop itself spends between events (waking timers, polling) falls in
-//! the next lap, and is far below any sensible threshold.
+//! the loop itself spends between events (polling, waking timers) falls in
+//! the next lap, and is far below any sensible threshold. On the real
+//! clock, as in asyncio, a lap is wall time: a thread the operating system
+//! set aside for a few milliseconds, on a busy machine, was blocked too,
+//! and the lap names whatever code it was running.
 
 use std::cell::Cell;
 use std::sync::Arc;
