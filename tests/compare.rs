@@ -178,3 +178,48 @@ fn compare_exports_json_markdown_and_csv_files() {
     assert!(String::from_utf8_lossy(&bad.stderr)
         .starts_with("error: cannot write '/nonexistent/dir/x.csv'"));
 }
+
+/// A model that fails does not take the others' rows with it: every row
+/// that finished is printed, the failed model is named with its reason,
+/// and the exit code is 1.
+#[test]
+fn a_failing_model_leaves_the_others_rows() {
+    // One order of 65,535 products: thread-per-product needs a thread for
+    // each, more than a system allows; the others serve it at once.
+    let dir = tempfile::tempdir().unwrap();
+    let sodas = vec!["\"soda\""; 65_535].join(", ");
+    std::fs::write(
+        dir.path().join("big.toml"),
+        format!("menu = {{ soda = \"1ms\" }}\norders = [[{sodas}]]\n"),
+    )
+    .unwrap();
+    let output = common::mesonero([
+        "compare",
+        "--clock",
+        "virtual",
+        "--workload",
+        "big.toml",
+        "--models",
+        "sync,thread-per-product,async",
+    ])
+    .current_dir(dir.path())
+    .output()
+    .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    common::assert_no_panic(&stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert!(lines[2].starts_with("sync "), "{stdout}");
+    assert!(lines[3].starts_with("async "), "{stdout}");
+    assert!(
+        lines[4].starts_with("thread-per-product stopped: "),
+        "{stdout}"
+    );
+    assert_eq!(lines.len(), 5, "{stdout}");
+    assert_eq!(
+        stderr.trim_end(),
+        format!("error: {}", lines[4]),
+        "the error names the same failure"
+    );
+}

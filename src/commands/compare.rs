@@ -7,7 +7,7 @@ use crate::clock::Shutdown;
 use crate::ideal;
 use crate::report::compare::{self, write_table};
 use crate::report::export::{Exporter, Json};
-use crate::restaurant::{self, Model};
+use crate::restaurant::{self, Model, RunError};
 
 use super::export::Exports;
 use super::pictures::Pictures;
@@ -33,7 +33,7 @@ pub(super) fn run(args: &CompareArgs, shutdown: &Shutdown) -> Result<(), Command
     }
     let progress = io::stderr().is_terminal();
     let mut runs = Vec::with_capacity(models.len());
-    let mut ended = Ok(());
+    let mut failed: Vec<(Model, RunError)> = Vec::new();
     for (i, &model) in models.iter().enumerate() {
         let setup = super::setup(model, &args.service);
         if progress {
@@ -49,32 +49,46 @@ pub(super) fn run(args: &CompareArgs, shutdown: &Shutdown) -> Result<(), Command
         }
         match run {
             Ok(run) => runs.push(run),
-            // Interrupted or failed: the models served so far are
-            // exported all the same.
-            Err(e) => {
-                ended = Err(e);
+            // Asked to stop: no more models.
+            Err(e @ RunError::Interrupted { .. }) => {
+                failed.push((model, e));
                 break;
             }
+            // A model that fails does not stop the others.
+            Err(e) => failed.push((model, e)),
         }
     }
     let sync_ideal = ideal::makespan(&workload, &super::setup(Model::Sync, &args.service));
     let rows = compare::rows(&runs, sync_ideal);
+    // Whatever ended the runs, the models that finished are exported,
+    // printed and drawn.
     let exported = exports.write(&rows);
-    if let Err(e) = ended {
-        // Interrupted or failed: the models that finished are exported and
-        // drawn all the same, and the run's error is the one reported.
-        if !runs.is_empty() {
-            let _ = pictures.write(&runs);
+    if !rows.is_empty() {
+        let mut out = io::stdout().lock();
+        match args.format {
+            TableFormat::Table => {
+                write_table(&mut out, &rows)?;
+                // Each model that failed, with its reason (which names it).
+                for (_, e) in failed.iter().filter(|(_, e)| !is_interrupted(e)) {
+                    writeln!(out, "{e}")?;
+                }
+            }
+            TableFormat::Json => Json.write(&mut out, &rows)?,
         }
+        out.flush()?;
+    }
+    let drawn = if runs.is_empty() {
+        Ok(())
+    } else {
+        pictures.write(&runs)
+    };
+    if let Some((_, e)) = failed.into_iter().next() {
         return Err(e.into());
     }
     exported?;
-    let mut out = io::stdout().lock();
-    match args.format {
-        TableFormat::Table => write_table(&mut out, &rows)?,
-        TableFormat::Json => Json.write(&mut out, &rows)?,
-    }
-    out.flush()?;
-    drop(out);
-    pictures.write(&runs)
+    drawn
+}
+
+fn is_interrupted(e: &RunError) -> bool {
+    matches!(e, RunError::Interrupted { .. })
 }
