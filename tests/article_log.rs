@@ -109,14 +109,9 @@ fn restaurant_serves_with_sync_by_default() {
 
 #[test]
 fn sync_and_threads_logs_match_the_article_file() {
-    let path = article_path();
-    if !path.exists() {
-        eprintln!(
-            "skipped: the article is not at {}, so its logs cannot be compared",
-            path.display()
-        );
+    let Some(path) = common::fixture(article_path()) else {
         return;
-    }
+    };
     let article = std::fs::read_to_string(&path).expect("the article is readable");
     assert_eq!(
         article_output(&article, "sync.py"),

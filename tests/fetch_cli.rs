@@ -5,7 +5,6 @@
 mod common;
 
 use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
@@ -396,12 +395,9 @@ fn a_server_stopped_mid_run_is_reported_per_id_and_never_hangs() {
 
 #[test]
 fn all_crawls_the_pages_and_fetches_everyone() {
-    let fixture =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/swapi/people.json");
-    if !fixture.exists() {
-        eprintln!("skipped: {} is not here", fixture.display());
+    let Some(fixture) = common::fixture(common::shared("data/swapi/people.json")) else {
         return;
-    }
+    };
     let server = Served::start(&["--delay", "0", "--data", fixture.to_str().unwrap()]);
     let (code, stdout, stderr) =
         outcome(&["fetch", "--api", &server.api, "--all", "--format", "quiet"]);

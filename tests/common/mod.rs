@@ -132,7 +132,31 @@ pub fn parse_log(stdout: &str) -> Log {
 
 /// The article, when the checkout has it next to the crate.
 pub fn article_path() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/seed/asincronia-en-python.md")
+    shared("seed/asincronia-en-python.md")
+}
+
+/// A file of the reference data kept beside the checkout (`../shared`),
+/// never copied into the repository.
+pub fn shared(path: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared")
+        .join(path)
+}
+
+/// `path` if it exists. Without it a test may be skipped on a developer's
+/// machine, and says so; under CI (`CI` set) it fails instead, so that a
+/// missing fixture cannot pass for a passing test.
+pub fn fixture(path: PathBuf) -> Option<PathBuf> {
+    if path.exists() {
+        return Some(path);
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "the fixture {} is missing, and CI is set",
+        path.display()
+    );
+    eprintln!("skipped: the fixture {} is missing", path.display());
+    None
 }
 
 /// The output block of `time python .../{script}` in the article, without
