@@ -330,8 +330,14 @@ pub fn outcome(args: &[&str]) -> (Option<i32>, String, String) {
 
 /// Sends SIGINT, as Ctrl-C does, to `child`; returns whether it was sent.
 pub fn send_ctrl_c(child: &Child) -> bool {
+    send_signal(child, "INT")
+}
+
+/// Sends the signal named `name` (`INT`, `TERM`) to `child`; returns
+/// whether it was sent.
+pub fn send_signal(child: &Child, name: &str) -> bool {
     Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
+        .args([&format!("-{name}"), &child.id().to_string()])
         .status()
         .is_ok_and(|s| s.success())
 }
