@@ -4,70 +4,14 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read};
 use std::path::PathBuf;
-use std::process::{Child, ChildStderr, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use futures::stream::{self, StreamExt};
 use mesonero::people::{Person, Server, ServerConfig};
 
-use common::{assert_bad_input, assert_no_panic, mesonero, run, wait_bounded};
-
-/// A `mesonero serve` process and the address it said it serves on.
-struct Serving {
-    child: Child,
-    stderr: BufReader<ChildStderr>,
-    base: String,
-    start_line: String,
-}
-
-/// Starts `mesonero serve --addr 127.0.0.1:0` with `args` and reads its
-/// start line to learn the port.
-fn serve(args: &[&str]) -> Serving {
-    let mut child = mesonero(["serve", "--addr", "127.0.0.1:0"].iter().chain(args))
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary runs");
-    let mut stderr = BufReader::new(child.stderr.take().unwrap());
-    // The start line comes at once; if the process dies first, read_line
-    // returns what there was and the assertion shows it.
-    let mut start_line = String::new();
-    stderr.read_line(&mut start_line).unwrap();
-    let base = start_line
-        .split_once(" on ")
-        .and_then(|(_, rest)| rest.split_whitespace().next())
-        .filter(|url| url.starts_with("http://127.0.0.1:"))
-        .map(str::to_string);
-    let Some(base) = base else {
-        let _ = child.kill();
-        panic!("no address in the start line: {start_line:?}");
-    };
-    Serving {
-        child,
-        stderr,
-        base,
-        start_line,
-    }
-}
-
-impl Serving {
-    /// Sends `signal` (`INT`, `TERM`), waits at most a few seconds for the
-    /// end, and returns the exit code and the rest of stderr.
-    fn stop_with(mut self, signal: &str) -> (Option<i32>, String) {
-        let sent = Command::new("kill")
-            .args([format!("-{signal}"), self.child.id().to_string()])
-            .status()
-            .expect("kill runs");
-        assert!(sent.success(), "kill -{signal} failed");
-        let status = wait_bounded(&mut self.child, Duration::from_secs(10));
-        let mut rest = String::new();
-        self.stderr.read_to_string(&mut rest).unwrap();
-        assert_no_panic(&rest);
-        (status.code(), rest)
-    }
-}
+use common::serving::Serving;
+use common::{assert_bad_input, assert_no_panic, run};
 
 fn blocking_client() -> reqwest::blocking::Client {
     // reqwest is built without a default TLS provider.
@@ -80,7 +24,7 @@ fn blocking_client() -> reqwest::blocking::Client {
 
 #[test]
 fn serve_answers_and_stops_on_sigint() {
-    let server = serve(&["--delay", "250ms", "--jitter", "0", "--fail-rate", "10%"]);
+    let server = Serving::start(&["--delay", "250ms", "--jitter", "0", "--fail-rate", "10%"]);
     assert!(
         server
             .start_line
@@ -125,7 +69,7 @@ fn serve_loads_swapis_fixtures_and_stops_on_sigterm() {
     let (Some(people), Some(planets)) = (swapi("people.json"), swapi("planets.json")) else {
         return;
     };
-    let server = serve(&["--data", &people, "--data", &planets, "--log", "off"]);
+    let server = Serving::start(&["--data", &people, "--data", &planets, "--log", "off"]);
     assert!(
         server.start_line.starts_with("serving 82 people"),
         "{}",

@@ -1,8 +1,13 @@
 //! `mesonero serve`: the people API on a port until Ctrl-C or SIGTERM,
 //! then a graceful stop: requests in flight get their answers first.
+//!
+//! Everything it prints goes to stderr, and a stderr that is closed
+//! (`mesonero serve 2>&1 | head -1`) or full (`2>/dev/full`) must not stop
+//! the server: the lines are written with errors ignored, never with
+//! `eprintln!`, which panics on them.
 
 use std::future::Future;
-use std::io::IsTerminal;
+use std::io::{self, IsTerminal, Write};
 use std::sync::Arc;
 
 use tracing_subscriber::EnvFilter;
@@ -48,18 +53,24 @@ async fn serve(config: ServerConfig, shutdown: Shutdown) -> Result<(), CommandEr
     );
     let server = Server::bind(config).await?;
     // The actual address, so that `--addr 127.0.0.1:0` tells its port.
-    eprintln!(
+    say(&format!(
         "serving {people} people on http://{} ({settings}); Ctrl-C to stop",
         server.local_addr()
-    );
+    ));
     let requests = server.requests();
     server.run(stop_signal(shutdown)).await?;
     let count = requests.get();
-    eprintln!(
+    say(&format!(
         "stopped after {count} request{}",
         if count == 1 { "" } else { "s" }
-    );
+    ));
     Ok(())
+}
+
+/// Writes a line to stderr. A closed or full stderr is not worth stopping
+/// the server for, nor can it be told about.
+fn say(line: &str) {
+    let _ = writeln!(io::stderr().lock(), "{line}");
 }
 
 /// Completes on the first Ctrl-C (the command layer's handler triggers
@@ -96,6 +107,10 @@ fn init_log() {
         .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal())
         .with_target(false)
+        // A line that cannot be written is dropped: by default the
+        // subscriber reports it with `eprintln!`, which panics when
+        // stderr is closed, and the panic takes the request's answer.
+        .log_internal_errors(false)
         .try_init();
 }
 
