@@ -262,7 +262,7 @@ pub struct ServeArgs {
     #[arg(long, default_value = "1", value_name = "S")]
     pub seed: u64,
     /// A swapi fixture file (people.json, planets.json) to serve instead of
-    /// the built-in people; give it once per file.
+    /// the built-in people; give it once per file. At most 64 MiB each.
     #[arg(long = "data", value_name = "FILE")]
     pub data: Vec<PathBuf>,
     /// Request log on stderr: off, all, or sample=N for one request in N.

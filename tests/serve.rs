@@ -134,6 +134,14 @@ fn a_malformed_data_file_names_its_line() {
     assert_bad_input(&output, &[&format!("{path}:3: ")]);
 }
 
+/// A data file that never ends is read only to the limit, then refused.
+#[cfg(unix)]
+#[test]
+fn a_data_file_past_the_limit_is_refused_naming_it_and_the_limit() {
+    let output = run(["serve", "--data", "/dev/zero"]);
+    assert_bad_input(&output, &["'/dev/zero'", "64 MiB"]);
+}
+
 /// 2,000 requests, 100 at a time, all answered: the server keeps up on
 /// loopback with no delay. Bounded to a minute.
 #[test]
