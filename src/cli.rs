@@ -3,7 +3,6 @@
 //! `mesonero` alone runs `compare` on the article's workload, so that
 //! `cargo run --release` shows the article's point in one table.
 
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -11,16 +10,17 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::latency::{Lang, Scale};
 use crate::people::client::FetchModel;
-use crate::people::server::{parse_delay, parse_fail_rate, RequestLog};
 use crate::restaurant::Model;
 
 mod outputs;
 mod race;
 mod report;
+mod serve;
 
 pub use outputs::{ExportArgs, PictureArgs};
 pub use race::{RaceArgs, RaceStrategy};
 pub use report::ReportArgs;
+pub use serve::ServeArgs;
 
 /// See and measure the difference between blocking, threaded and
 /// asynchronous I/O, with the restaurant of the article "Una introducción
@@ -238,36 +238,6 @@ pub struct WorkloadArgs {
     // lines; the command refuses a seed without --random in one.
     #[arg(long, value_name = "S")]
     pub seed: Option<u64>,
-}
-
-/// Options of `mesonero serve`.
-#[derive(Debug, Args)]
-pub struct ServeArgs {
-    /// Address to listen on; port 0 lets the system choose a free one.
-    #[arg(long, default_value = "127.0.0.1:8000")]
-    pub addr: SocketAddr,
-    /// How long every API response waits: seconds (1, 0.25) or with a
-    /// unit (1s, 250ms).
-    #[arg(long, default_value = "0", value_parser = parse_delay, allow_hyphen_values = true)]
-    pub delay: Duration,
-    /// The most random extra wait added to each response's delay.
-    #[arg(long, default_value = "0", value_parser = parse_delay, allow_hyphen_values = true)]
-    pub jitter: Duration,
-    /// Fraction of API responses that fail with 500 or 503, from 0 to 1
-    /// (0.1) or as a percentage (10%).
-    #[arg(long, default_value = "0", value_parser = parse_fail_rate, allow_negative_numbers = true)]
-    pub fail_rate: f64,
-    /// Seed of the jitter and the failures: the same seed gives the same
-    /// sequence.
-    #[arg(long, default_value = "1", value_name = "S")]
-    pub seed: u64,
-    /// A swapi fixture file (people.json, planets.json) to serve instead of
-    /// the built-in people; give it once per file. At most 64 MiB each.
-    #[arg(long = "data", value_name = "FILE")]
-    pub data: Vec<PathBuf>,
-    /// Request log on stderr: off, all, or sample=N for one request in N.
-    #[arg(long, default_value = "all", value_name = "WHICH")]
-    pub log: RequestLog,
 }
 
 /// `--clock`.

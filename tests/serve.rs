@@ -85,7 +85,9 @@ fn serve_loads_swapis_fixtures_and_stops_on_sigterm() {
     let (code, rest) = server.stop_with("TERM");
     assert_eq!(code, Some(0), "{rest}");
     assert_eq!(
-        rest, "stopped after 1 request\n",
+        rest,
+        "stopping: requests in flight have 5s to finish; Ctrl-C to stop at once\n\
+         stopped after 1 request\n",
         "no request log with --log off"
     );
 }
@@ -105,7 +107,7 @@ fn a_port_in_use_is_a_runtime_error_naming_it() {
 
 #[test]
 fn bad_flags_are_one_line_and_exit_2() {
-    let cases: [(&[&str], &[&str]); 8] = [
+    let cases: [(&[&str], &[&str]); 13] = [
         (&["--fail-rate", "2"], &["--fail-rate", "'2'"]),
         (&["--fail-rate", "-0.5"], &["--fail-rate", "'-0.5'"]),
         (&["--delay", "soon"], &["--delay", "'soon'"]),
@@ -114,6 +116,11 @@ fn bad_flags_are_one_line_and_exit_2() {
         (&["--log", "sometimes"], &["--log", "sample=N"]),
         (&["--seed", "x"], &["--seed"]),
         (&["--data", "/nonexistent.json"], &["/nonexistent.json"]),
+        (&["--header-timeout", "0"], &["--header-timeout", "'0'"]),
+        (&["--idle-timeout", "2h"], &["--idle-timeout", "'2h'"]),
+        (&["--max-connections", "0"], &["--max-connections", "'0'"]),
+        (&["--max-connections", "1000001"], &["--max-connections"]),
+        (&["--grace", "-1s"], &["--grace", "'-1s'"]),
     ];
     for (args, needles) in cases {
         let output = run(["serve"].iter().chain(args));

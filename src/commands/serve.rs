@@ -1,5 +1,6 @@
 //! `mesonero serve`: the people API on a port until Ctrl-C or SIGTERM,
-//! then a graceful stop: requests in flight get their answers first.
+//! then a graceful stop: requests in flight get their answers first, for
+//! at most the grace period.
 //!
 //! Everything it prints goes to stderr, and a stderr that is closed
 //! (`mesonero serve 2>&1 | head -1`) or full (`2>/dev/full`) must not stop
@@ -9,11 +10,14 @@
 use std::future::Future;
 use std::io::{self, IsTerminal, Write};
 use std::sync::Arc;
+use std::time::Duration;
 
+use tokio::sync::oneshot;
 use tracing_subscriber::EnvFilter;
 
 use crate::cli::ServeArgs;
 use crate::clock::Shutdown;
+use crate::people::server::Stopped;
 use crate::people::{Dataset, RequestLog, ServeError, Server, ServerConfig};
 
 use super::CommandError;
@@ -35,6 +39,7 @@ pub(super) fn run(args: &ServeArgs, shutdown: &Shutdown) -> Result<(), CommandEr
         seed: args.seed,
         dataset: Arc::new(dataset),
         request_log: args.log,
+        limits: args.limits(),
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -45,6 +50,7 @@ pub(super) fn run(args: &ServeArgs, shutdown: &Shutdown) -> Result<(), CommandEr
 
 async fn serve(config: ServerConfig, shutdown: Shutdown) -> Result<(), CommandError> {
     let people = config.dataset.people_count();
+    let grace = config.limits.grace;
     let settings = format!(
         "delay {}, jitter {}, fail rate {}%",
         humantime::format_duration(config.delay),
@@ -58,13 +64,47 @@ async fn serve(config: ServerConfig, shutdown: Shutdown) -> Result<(), CommandEr
         server.local_addr()
     ));
     let requests = server.requests();
-    server.run(stop_signal(shutdown)).await?;
-    let count = requests.get();
-    say(&format!(
-        "stopped after {count} request{}",
-        if count == 1 { "" } else { "s" }
-    ));
+    let (first, hurry) = stop_signals(shutdown);
+    let stop = async move {
+        first.await;
+        say(&format!(
+            "stopping: requests in flight have {} to finish; Ctrl-C to stop at once",
+            humantime::format_duration(grace)
+        ));
+    };
+    let stopped = server.run_until(stop, hurry).await?;
+    say(&stop_line(requests.get(), stopped, grace));
     Ok(())
+}
+
+/// The last line: how many requests were served, and how many connections
+/// were cut off, if any.
+fn stop_line(requests: u64, stopped: Stopped, grace: Duration) -> String {
+    let mut line = format!("stopped after {requests} {}", plural(requests, "request"));
+    if stopped.cut_off > 0 {
+        let cut = plural(stopped.cut_off as u64, "connection");
+        let when = if stopped.hurried {
+            "at the second SIGTERM".to_string()
+        } else {
+            format!(
+                "after the {} grace period",
+                humantime::format_duration(grace)
+            )
+        };
+        line.push_str(&format!(
+            "; cut off {} {cut} still open {when}",
+            stopped.cut_off
+        ));
+    }
+    line
+}
+
+fn plural(n: u64, word: &str) -> String {
+    if n == 1 {
+        word.to_string()
+    } else {
+        format!("{word}s")
+    }
 }
 
 /// Writes a line to stderr. A closed or full stderr is not worth stopping
@@ -73,32 +113,74 @@ fn say(line: &str) {
     let _ = writeln!(io::stderr().lock(), "{line}");
 }
 
-/// Completes on the first Ctrl-C (the command layer's handler triggers
-/// `shutdown`; a second Ctrl-C ends the process at once) or on SIGTERM,
-/// as a service manager sends it.
-fn stop_signal(shutdown: Shutdown) -> impl Future<Output = ()> + Send + 'static {
-    #[cfg(unix)]
-    let terminate = {
-        use tokio::signal::unix::{signal, SignalKind};
-        // Without SIGTERM handling, SIGTERM keeps its default effect of
-        // ending the process, which is an acceptable fallback.
-        signal(SignalKind::terminate()).ok()
-    };
-    async move {
-        #[cfg(unix)]
-        if let Some(mut terminate) = terminate {
-            tokio::select! {
-                () = shutdown.triggered() => {}
-                _ = terminate.recv() => {}
-            }
-            return;
+/// Two futures: the first completes on the first Ctrl-C or SIGTERM, which
+/// starts the graceful stop; the second on a second SIGTERM, which cuts
+/// the grace period short. (A second Ctrl-C ends the process at once, from
+/// the command layer's handler.)
+fn stop_signals(
+    shutdown: Shutdown,
+) -> (
+    impl Future<Output = ()> + Send + 'static,
+    impl Future<Output = ()> + Send + 'static,
+) {
+    let (first_tx, first_rx) = oneshot::channel::<()>();
+    let (again_tx, again_rx) = oneshot::channel::<()>();
+    let mut terminate = Terminate::watch();
+    tokio::spawn(async move {
+        tokio::select! {
+            () = shutdown.triggered() => {}
+            // Marking the stop as asked for makes a Ctrl-C after a SIGTERM
+            // end the process at once, as a second Ctrl-C does.
+            () = terminate.recv() => shutdown.trigger(),
         }
-        shutdown.triggered().await;
+        let _ = first_tx.send(());
+        terminate.recv().await;
+        let _ = again_tx.send(());
+    });
+    let first = async move {
+        // An error is the task gone with the runtime: stop as well.
+        let _ = first_rx.await;
+    };
+    let again = async move {
+        if again_rx.await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    (first, again)
+}
+
+/// SIGTERM, as a service manager sends it.
+struct Terminate {
+    #[cfg(unix)]
+    signal: Option<tokio::signal::unix::Signal>,
+}
+
+impl Terminate {
+    /// Starts watching for SIGTERM. If it cannot be watched, SIGTERM keeps
+    /// its default effect of ending the process, which is an acceptable
+    /// fallback.
+    fn watch() -> Terminate {
+        Terminate {
+            #[cfg(unix)]
+            signal: tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok(),
+        }
+    }
+
+    /// Completes on the next SIGTERM; never if there is none to watch.
+    async fn recv(&mut self) {
+        #[cfg(unix)]
+        if let Some(signal) = &mut self.signal {
+            if signal.recv().await.is_some() {
+                return;
+            }
+        }
+        std::future::pending::<()>().await;
     }
 }
 
 /// Request lines go to stderr with the start line; `RUST_LOG` may change
-/// what is shown.
+/// what is shown, such as `info,mesonero::connections=debug` for each
+/// connection's opening, timeouts and close.
 fn init_log() {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     // A subscriber set before (by a test harness, say) stays in place.
@@ -124,6 +206,33 @@ fn percent(rate: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_stop_line_counts_requests_and_connections_cut_off() {
+        let grace = Duration::from_secs(5);
+        let clean = Stopped {
+            cut_off: 0,
+            hurried: false,
+        };
+        assert_eq!(stop_line(1, clean, grace), "stopped after 1 request");
+        assert_eq!(stop_line(0, clean, grace), "stopped after 0 requests");
+        let cut = Stopped {
+            cut_off: 2,
+            hurried: false,
+        };
+        assert_eq!(
+            stop_line(7, cut, grace),
+            "stopped after 7 requests; cut off 2 connections still open after the 5s grace period"
+        );
+        let hurried = Stopped {
+            cut_off: 1,
+            hurried: true,
+        };
+        assert_eq!(
+            stop_line(3, hurried, grace),
+            "stopped after 3 requests; cut off 1 connection still open at the second SIGTERM"
+        );
+    }
 
     #[test]
     fn rates_print_as_short_percentages() {
