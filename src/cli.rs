@@ -3,14 +3,12 @@
 //! `mesonero` alone runs `compare` on the article's workload, so that
 //! `cargo run --release` shows the article's point in one table.
 
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::latency::{Lang, Scale};
-use crate::people::server::{parse_delay, parse_fail_rate, RequestLog};
 use crate::restaurant::Model;
 
 mod event_loop;
@@ -19,6 +17,7 @@ mod models;
 mod outputs;
 mod race;
 mod report;
+mod serve;
 
 pub use event_loop::{LoopArgs, SlowCallback, MAX_BLOCKING_THREADS, MAX_WORKERS};
 pub use fetch::FetchArgs;
@@ -26,6 +25,7 @@ pub use models::{parse_model_choice, ModelChoice};
 pub use outputs::{ExportArgs, PictureArgs};
 pub use race::{RaceArgs, RaceStrategy};
 pub use report::ReportArgs;
+pub use serve::ServeArgs;
 
 /// See and measure the difference between blocking, threaded and
 /// asynchronous I/O, with the restaurant of the article "Una introducción
@@ -193,36 +193,6 @@ pub struct WorkloadArgs {
     // lines; the command refuses a seed without --random in one.
     #[arg(long, value_name = "S")]
     pub seed: Option<u64>,
-}
-
-/// Options of `mesonero serve`.
-#[derive(Debug, Args)]
-pub struct ServeArgs {
-    /// Address to listen on; port 0 lets the system choose a free one.
-    #[arg(long, default_value = "127.0.0.1:8000")]
-    pub addr: SocketAddr,
-    /// How long every API response waits: seconds (1, 0.25) or with a
-    /// unit (1s, 250ms).
-    #[arg(long, default_value = "0", value_parser = parse_delay, allow_hyphen_values = true)]
-    pub delay: Duration,
-    /// The most random extra wait added to each response's delay.
-    #[arg(long, default_value = "0", value_parser = parse_delay, allow_hyphen_values = true)]
-    pub jitter: Duration,
-    /// Fraction of API responses that fail with 500 or 503, from 0 to 1
-    /// (0.1) or as a percentage (10%).
-    #[arg(long, default_value = "0", value_parser = parse_fail_rate, allow_negative_numbers = true)]
-    pub fail_rate: f64,
-    /// Seed of the jitter and the failures: the same seed gives the same
-    /// sequence.
-    #[arg(long, default_value = "1", value_name = "S")]
-    pub seed: u64,
-    /// A swapi fixture file (people.json, planets.json) to serve instead of
-    /// the built-in people; give it once per file.
-    #[arg(long = "data", value_name = "FILE")]
-    pub data: Vec<PathBuf>,
-    /// Request log on stderr: off, all, or sample=N for one request in N.
-    #[arg(long, default_value = "all", value_name = "WHICH")]
-    pub log: RequestLog,
 }
 
 /// `--clock`.

@@ -4,70 +4,13 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read};
-use std::path::PathBuf;
-use std::process::{Child, ChildStderr, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use futures::stream::{self, StreamExt};
 use mesonero::people::{Person, Server, ServerConfig};
 
-use common::{assert_bad_input, assert_no_panic, mesonero, run, wait_bounded};
-
-/// A `mesonero serve` process and the address it said it serves on.
-struct Serving {
-    child: Child,
-    stderr: BufReader<ChildStderr>,
-    base: String,
-    start_line: String,
-}
-
-/// Starts `mesonero serve --addr 127.0.0.1:0` with `args` and reads its
-/// start line to learn the port.
-fn serve(args: &[&str]) -> Serving {
-    let mut child = mesonero(["serve", "--addr", "127.0.0.1:0"].iter().chain(args))
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary runs");
-    let mut stderr = BufReader::new(child.stderr.take().unwrap());
-    // The start line comes at once; if the process dies first, read_line
-    // returns what there was and the assertion shows it.
-    let mut start_line = String::new();
-    stderr.read_line(&mut start_line).unwrap();
-    let base = start_line
-        .split_once(" on ")
-        .and_then(|(_, rest)| rest.split_whitespace().next())
-        .filter(|url| url.starts_with("http://127.0.0.1:"))
-        .map(str::to_string);
-    let Some(base) = base else {
-        let _ = child.kill();
-        panic!("no address in the start line: {start_line:?}");
-    };
-    Serving {
-        child,
-        stderr,
-        base,
-        start_line,
-    }
-}
-
-impl Serving {
-    /// Sends `signal` (`INT`, `TERM`), waits at most a few seconds for the
-    /// end, and returns the exit code and the rest of stderr.
-    fn stop_with(mut self, signal: &str) -> (Option<i32>, String) {
-        let sent = Command::new("kill")
-            .args([format!("-{signal}"), self.child.id().to_string()])
-            .status()
-            .expect("kill runs");
-        assert!(sent.success(), "kill -{signal} failed");
-        let status = wait_bounded(&mut self.child, Duration::from_secs(10));
-        let mut rest = String::new();
-        self.stderr.read_to_string(&mut rest).unwrap();
-        assert_no_panic(&rest);
-        (status.code(), rest)
-    }
-}
+use common::serving::Serving;
+use common::{assert_bad_input, assert_no_panic, run};
 
 fn blocking_client() -> reqwest::blocking::Client {
     // reqwest is built without a default TLS provider.
@@ -80,7 +23,7 @@ fn blocking_client() -> reqwest::blocking::Client {
 
 #[test]
 fn serve_answers_and_stops_on_sigint() {
-    let server = serve(&["--delay", "250ms", "--jitter", "0", "--fail-rate", "10%"]);
+    let server = Serving::start(&["--delay", "250ms", "--jitter", "0", "--fail-rate", "10%"]);
     assert!(
         server
             .start_line
@@ -110,14 +53,8 @@ fn serve_answers_and_stops_on_sigint() {
 }
 
 fn swapi(file: &str) -> Option<String> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/data/swapi")
-        .join(file);
-    let found = path.exists().then(|| path.display().to_string());
-    if found.is_none() {
-        eprintln!("skipped: no swapi fixtures at {}", path.display());
-    }
-    found
+    common::fixture(common::shared(&format!("data/swapi/{file}")))
+        .map(|path| path.display().to_string())
 }
 
 #[test]
@@ -125,7 +62,7 @@ fn serve_loads_swapis_fixtures_and_stops_on_sigterm() {
     let (Some(people), Some(planets)) = (swapi("people.json"), swapi("planets.json")) else {
         return;
     };
-    let server = serve(&["--data", &people, "--data", &planets, "--log", "off"]);
+    let server = Serving::start(&["--data", &people, "--data", &planets, "--log", "off"]);
     assert!(
         server.start_line.starts_with("serving 82 people"),
         "{}",
@@ -141,7 +78,9 @@ fn serve_loads_swapis_fixtures_and_stops_on_sigterm() {
     let (code, rest) = server.stop_with("TERM");
     assert_eq!(code, Some(0), "{rest}");
     assert_eq!(
-        rest, "stopped after 1 request\n",
+        rest,
+        "stopping: requests in flight have 5s to finish; Ctrl-C to stop at once\n\
+         stopped after 1 request\n",
         "no request log with --log off"
     );
 }
@@ -161,7 +100,7 @@ fn a_port_in_use_is_a_runtime_error_naming_it() {
 
 #[test]
 fn bad_flags_are_one_line_and_exit_2() {
-    let cases: [(&[&str], &[&str]); 8] = [
+    let cases: [(&[&str], &[&str]); 13] = [
         (&["--fail-rate", "2"], &["--fail-rate", "'2'"]),
         (&["--fail-rate", "-0.5"], &["--fail-rate", "'-0.5'"]),
         (&["--delay", "soon"], &["--delay", "'soon'"]),
@@ -170,6 +109,11 @@ fn bad_flags_are_one_line_and_exit_2() {
         (&["--log", "sometimes"], &["--log", "sample=N"]),
         (&["--seed", "x"], &["--seed"]),
         (&["--data", "/nonexistent.json"], &["/nonexistent.json"]),
+        (&["--header-timeout", "0"], &["--header-timeout", "'0'"]),
+        (&["--idle-timeout", "2h"], &["--idle-timeout", "'2h'"]),
+        (&["--max-connections", "0"], &["--max-connections", "'0'"]),
+        (&["--max-connections", "1000001"], &["--max-connections"]),
+        (&["--grace", "-1s"], &["--grace", "'-1s'"]),
     ];
     for (args, needles) in cases {
         let output = run(["serve"].iter().chain(args));
@@ -188,6 +132,14 @@ fn a_malformed_data_file_names_its_line() {
     let path = file.path().display().to_string();
     let output = run(["serve", "--data", &path]);
     assert_bad_input(&output, &[&format!("{path}:3: ")]);
+}
+
+/// A data file that never ends is read only to the limit, then refused.
+#[cfg(unix)]
+#[test]
+fn a_data_file_past_the_limit_is_refused_naming_it_and_the_limit() {
+    let output = run(["serve", "--data", "/dev/zero"]);
+    assert_bad_input(&output, &["'/dev/zero'", "64 MiB"]);
 }
 
 /// 2,000 requests, 100 at a time, all answered: the server keeps up on

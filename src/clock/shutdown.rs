@@ -5,6 +5,7 @@
 //! so that a stop request wakes everyone at once instead of after the
 //! longest burger.
 
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Instant;
 
@@ -27,6 +28,13 @@ struct Inner {
     stopped: Mutex<bool>,
     wake_threads: Condvar,
     wake_tasks: Notify,
+    /// A second stop request, for work that stops gracefully (a server
+    /// letting requests finish): stop now.
+    hurried: std::sync::atomic::AtomicBool,
+    hurry: Notify,
+    /// Whether anything listens for the second request; if not, a second
+    /// request ends the process instead.
+    hurry_heard: std::sync::atomic::AtomicBool,
 }
 
 impl Shutdown {
@@ -45,6 +53,31 @@ impl Shutdown {
     /// Whether a stop was asked for.
     pub fn is_triggered(&self) -> bool {
         *self.lock()
+    }
+
+    /// Says that this run stops gracefully, and listens for a second
+    /// request to hurry ([`Shutdown::hurried`]).
+    pub fn listen_for_hurry(&self) {
+        self.inner.hurry_heard.store(true, Ordering::SeqCst);
+    }
+
+    /// A second stop request: asks a graceful stop to end now. Returns
+    /// false when nothing listens, so the caller may end the process.
+    pub fn hurry(&self) -> bool {
+        self.inner.hurried.store(true, Ordering::SeqCst);
+        self.inner.hurry.notify_waiters();
+        self.inner.hurry_heard.load(Ordering::SeqCst)
+    }
+
+    /// Completes when a second stop request asks a graceful stop to end.
+    pub async fn hurried(&self) {
+        let notified = self.inner.hurry.notified();
+        tokio::pin!(notified);
+        notified.as_mut().enable();
+        if self.inner.hurried.load(Ordering::SeqCst) {
+            return;
+        }
+        notified.await;
     }
 
     /// Blocks the thread until `deadline`, or fails as soon as a stop is

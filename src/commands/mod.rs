@@ -189,19 +189,23 @@ pub fn run(cli: Cli) -> Result<(), CommandError> {
     }
 }
 
-/// The first Ctrl-C asks the run to stop and report; a second one ends
-/// the process at once, in case a run cannot stop by itself. SIGTERM and
-/// SIGHUP do the same (the `termination` feature of `ctrlc`), so that a
-/// service manager or a closed terminal stops a run as Ctrl-C does.
+/// The first Ctrl-C (or SIGTERM, or SIGHUP) asks the run to stop and
+/// report; a second one ends the process at once, in case a run cannot
+/// stop by itself, unless the run stops gracefully and listens for it
+/// (`serve`, whose grace period it cuts short); a third ends it then.
 fn stop_on_ctrl_c(shutdown: &Shutdown) {
     let shutdown = shutdown.clone();
+    let mut hurried = false;
     // If a handler cannot be installed, Ctrl-C keeps its default effect of
     // ending the process, which is an acceptable fallback.
     let _ = ctrlc::set_handler(move || {
-        if shutdown.is_triggered() {
+        if !shutdown.is_triggered() {
+            shutdown.trigger();
+        } else if hurried || !shutdown.hurry() {
             std::process::exit(130);
+        } else {
+            hurried = true;
         }
-        shutdown.trigger();
     });
 }
 

@@ -24,6 +24,12 @@ use thiserror::Error;
 /// People on a page of `GET /api/people/`, as swapi pages them.
 pub const PAGE_SIZE: usize = 10;
 
+/// The largest data file read: 64 MiB, two thousand times swapi's
+/// fixtures (tens of KB), and a bound on what `--data /dev/zero` or a
+/// never-ending pipe can make the server hold in memory (twice this,
+/// briefly, as the text's buffer grows).
+pub const MAX_DATA_FILE: u64 = 64 * 1024 * 1024;
+
 /// A person, as swapi returns it for `GET /api/people/{id}/`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Person {
@@ -132,6 +138,14 @@ pub enum DataError {
         /// Why it could not be read.
         source: io::Error,
     },
+    /// The file is larger than the limit ([`MAX_DATA_FILE`]).
+    #[error("cannot read data file '{}': it is larger than {} MiB, the most a data file may be", path.display(), limit / (1024 * 1024))]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// The limit, in bytes.
+        limit: u64,
+    },
     /// The file is not JSON, or not in swapi's fixture shape.
     #[error("{}:{line}: {message}", path.display())]
     Syntax {
@@ -208,7 +222,8 @@ impl Dataset {
     /// The people and planets of swapi fixture files (a JSON array of
     /// `{"model", "pk", "fields"}` objects, as in swapi's `people.json` and
     /// `planets.json`). A file may hold people, planets or both; other
-    /// models are skipped. A person's `homeworld` is a planet's `pk`.
+    /// models are skipped. A person's `homeworld` is a planet's `pk`. A
+    /// file over [`MAX_DATA_FILE`] is refused.
     pub fn from_fixture_files(paths: &[PathBuf]) -> Result<Dataset, DataError> {
         let mut dataset = Dataset {
             people: BTreeMap::new(),
@@ -216,7 +231,8 @@ impl Dataset {
             generated_up_to: 0,
         };
         for path in paths {
-            fixture::load(path, &mut dataset.people, &mut dataset.planets)?;
+            let text = fixture::read(path, MAX_DATA_FILE)?;
+            fixture::load(path, &text, &mut dataset.people, &mut dataset.planets)?;
         }
         Ok(dataset)
     }

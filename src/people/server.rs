@@ -10,14 +10,20 @@
 //! [`Server::bind`] then [`Server::run`] serve until a shutdown future
 //! completes; [`spawn_background`] does the same on a thread of its own,
 //! for a client in the same process. The routes are in `routes`, the
-//! delay, failures and request log in `middleware`.
+//! delay, failures and request log in `middleware`; the accept loop and
+//! its graceful stop in `accept`, one connection in `connection`, and its
+//! timeouts in `watchdog`, under the [`Limits`] of `limits`.
 
+mod accept;
 mod background;
+mod connection;
+mod limits;
 mod middleware;
 mod options;
 mod routes;
 #[cfg(test)]
 mod tests;
+mod watchdog;
 
 use std::future::Future;
 use std::io;
@@ -32,7 +38,10 @@ use tokio::net::TcpListener;
 use super::data::Dataset;
 
 pub use background::{spawn_background, BackgroundServer};
-pub use options::{parse_delay, parse_fail_rate, OptionError, RequestLog, MAX_DELAY};
+pub use limits::Limits;
+pub use options::{
+    parse_delay, parse_fail_rate, parse_timeout, OptionError, RequestLog, MAX_DELAY,
+};
 
 /// What a server serves, where, and how slowly.
 #[derive(Debug, Clone)]
@@ -53,11 +62,16 @@ pub struct ServerConfig {
     pub dataset: Arc<Dataset>,
     /// Which requests are logged through `tracing`.
     pub request_log: RequestLog,
+    /// Timeouts, the cap on connections and the grace period of a stop.
+    pub limits: Limits,
 }
 
 impl ServerConfig {
     /// The built-in data on `addr`, answering at once, never failing,
-    /// logging nothing.
+    /// logging nothing; with the default [`Limits`] but no cap on
+    /// connections. That suits a server for a client in the same process,
+    /// whose own `--concurrency` bounds its connections: under a cap, the
+    /// connections past it would wait for kept-alive ones that never close.
     pub fn new(addr: SocketAddr) -> ServerConfig {
         ServerConfig {
             addr,
@@ -67,6 +81,10 @@ impl ServerConfig {
             seed: 1,
             dataset: Arc::new(Dataset::builtin()),
             request_log: RequestLog::Off,
+            limits: Limits {
+                max_connections: None,
+                ..Limits::default()
+            },
         }
     }
 }
@@ -112,10 +130,21 @@ impl RequestCount {
     }
 }
 
+/// How a server's run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stopped {
+    /// Connections still open when the grace period ended, or was cut
+    /// short: closed with their requests unanswered.
+    pub cut_off: usize,
+    /// Whether the grace period was cut short (see [`Server::run_until`]).
+    pub hurried: bool,
+}
+
 /// A server listening on its port, not yet answering.
 pub struct Server {
     listener: TcpListener,
     local_addr: SocketAddr,
+    limits: Limits,
     state: Arc<routes::AppState>,
 }
 
@@ -132,10 +161,12 @@ impl Server {
         };
         let listener = TcpListener::bind(config.addr).await.map_err(bind_error)?;
         let local_addr = listener.local_addr().map_err(bind_error)?;
+        let limits = config.limits;
         let state = Arc::new(routes::AppState::new(config, local_addr));
         Ok(Server {
             listener,
             local_addr,
+            limits,
             state,
         })
     }
@@ -152,19 +183,22 @@ impl Server {
     }
 
     /// Answers requests until `shutdown` completes; then stops accepting
-    /// connections, lets the requests in flight finish, delays included,
-    /// and returns.
-    pub async fn run(
+    /// connections, closes the idle ones, and gives the requests in flight
+    /// (delays included) and those half received the grace period of its
+    /// [`Limits`] to finish. Connections still open after it are cut off.
+    pub async fn run(self, shutdown: impl Future<Output = ()>) -> Result<Stopped, ServeError> {
+        self.run_until(shutdown, std::future::pending()).await
+    }
+
+    /// As [`Server::run`]; and if `hurry` completes during the grace
+    /// period, the grace period ends there: a second Ctrl-C or SIGTERM, say, from a
+    /// user who will not wait.
+    pub async fn run_until(
         self,
-        shutdown: impl Future<Output = ()> + Send + 'static,
-    ) -> Result<(), ServeError> {
+        shutdown: impl Future<Output = ()>,
+        hurry: impl Future<Output = ()>,
+    ) -> Result<Stopped, ServeError> {
         let app = routes::router(self.state);
-        // axum's graceful shutdown: once `shutdown` is ready it closes the
-        // listener and idle connections, and waits for every connection
-        // with a request in flight to finish its response.
-        axum::serve(self.listener, app)
-            .with_graceful_shutdown(shutdown)
-            .await
-            .map_err(ServeError::Serve)
+        Ok(accept::serve(self.listener, app, self.limits, shutdown, hurry).await)
     }
 }

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod export;
+pub mod serving;
 
 use std::path::PathBuf;
 use std::process::{Child, Command, ExitStatus, Output, Stdio};

@@ -6,6 +6,8 @@
 //! database loads too. Errors name the file and, for bad JSON, the line.
 
 use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::Read;
 use std::path::Path;
 
 use serde::Deserialize;
@@ -24,17 +26,44 @@ enum Record {
     Other,
 }
 
-/// Adds the people and planets of the file at `path`.
+/// The text of the file at `path`, if it is at most `limit` bytes.
+pub(super) fn read(path: &Path, limit: u64) -> Result<String, DataError> {
+    let unreadable = |source| DataError::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    let too_large = || DataError::TooLarge {
+        path: path.to_path_buf(),
+        limit,
+    };
+    let file = File::open(path).map_err(unreadable)?;
+    // A regular file says its size: refuse it before reading anything.
+    if file
+        .metadata()
+        .is_ok_and(|m| m.is_file() && m.len() > limit)
+    {
+        return Err(too_large());
+    }
+    // Devices and pipes do not, and may never end (`/dev/zero`): read at
+    // most one byte past the limit, enough to know it is past.
+    let mut text = String::new();
+    file.take(limit.saturating_add(1))
+        .read_to_string(&mut text)
+        .map_err(unreadable)?;
+    if text.len() as u64 > limit {
+        return Err(too_large());
+    }
+    Ok(text)
+}
+
+/// Adds the people and planets of `text`, read from the file at `path`.
 pub(super) fn load(
     path: &Path,
+    text: &str,
     people: &mut BTreeMap<u64, PersonRecord>,
     planets: &mut BTreeMap<u64, PlanetRecord>,
 ) -> Result<(), DataError> {
-    let text = std::fs::read_to_string(path).map_err(|source| DataError::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let records: Vec<Record> = serde_json::from_str(&text).map_err(|e| syntax(path, &e))?;
+    let records: Vec<Record> = serde_json::from_str(text).map_err(|e| syntax(path, &e))?;
     let mut kept = 0;
     for record in records {
         match record {

@@ -223,3 +223,54 @@ fn a_missing_file_is_named() {
         "{error}"
     );
 }
+
+#[test]
+fn a_file_past_the_limit_is_refused_naming_it_and_the_limit() {
+    let limit = 1024;
+    let at_limit = file_with(&" ".repeat(1024));
+    assert_eq!(fixture::read(at_limit.path(), limit).unwrap().len(), 1024);
+    let over = file_with(&" ".repeat(1025));
+    let error = fixture::read(over.path(), limit).unwrap_err();
+    assert!(
+        matches!(error, DataError::TooLarge { limit: 1024, .. }),
+        "{error:?}"
+    );
+    let big = DataError::TooLarge {
+        path: over.path().to_path_buf(),
+        limit: MAX_DATA_FILE,
+    };
+    assert_eq!(
+        big.to_string(),
+        format!(
+            "cannot read data file '{}': it is larger than 64 MiB, the most a data file may be",
+            over.path().display()
+        )
+    );
+}
+
+/// Files that do not say their size are read up to the limit and no
+/// further: a device that never ends, and a pipe.
+#[cfg(unix)]
+#[test]
+fn endless_files_are_read_only_to_the_limit() {
+    let error = fixture::read(Path::new("/dev/zero"), 4096).unwrap_err();
+    assert!(matches!(error, DataError::TooLarge { .. }), "{error:?}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("people.json");
+    let name = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: `name` is a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(name.as_ptr(), 0o600) }, 0);
+    let writer = std::thread::spawn({
+        let fifo = fifo.clone();
+        move || {
+            let mut pipe = std::fs::OpenOptions::new().write(true).open(fifo).unwrap();
+            // The reader stops at the limit and closes its end: the write
+            // then fails, which is the point.
+            let _ = pipe.write_all(&[b' '; 64 * 1024]);
+        }
+    });
+    let error = fixture::read(&fifo, 4096).unwrap_err();
+    assert!(matches!(error, DataError::TooLarge { .. }), "{error:?}");
+    writer.join().unwrap();
+}

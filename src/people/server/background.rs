@@ -19,7 +19,8 @@ use super::{RequestCount, ServeError, Server, ServerConfig};
 pub struct BackgroundServer {
     addr: SocketAddr,
     requests: RequestCount,
-    /// Sending (or dropping) this starts the graceful shutdown.
+    /// Sending (or dropping) this starts the graceful shutdown, bounded by
+    /// the grace period of the server's limits.
     stop: Option<oneshot::Sender<()>>,
     thread: Option<JoinHandle<Result<(), ServeError>>>,
 }
@@ -57,11 +58,18 @@ pub fn spawn_background(config: ServerConfig) -> Result<BackgroundServer, ServeE
                 let _ = ready_tx.send(Ok((server.local_addr(), server.requests())));
                 // Ends on stop() and also when the sender is dropped, so a
                 // forgotten server cannot outlive its handle.
-                server
+                let stopped = server
                     .run(async move {
                         let _ = stop_rx.await;
                     })
-                    .await
+                    .await?;
+                if stopped.cut_off > 0 {
+                    tracing::debug!(
+                        "background server: cut off {} connections at the end of its grace period",
+                        stopped.cut_off
+                    );
+                }
+                Ok(())
             })
         })
         .map_err(ServeError::Start)?;
@@ -110,8 +118,9 @@ impl BackgroundServer {
         self.requests.get()
     }
 
-    /// Stops accepting, lets requests in flight finish, and joins the
-    /// server's thread. Dropping the server does the same.
+    /// Stops accepting, lets requests in flight finish (for at most the
+    /// grace period of the server's limits), and joins the server's
+    /// thread. Dropping the server does the same.
     pub fn stop(mut self) {
         self.shut_down();
     }

@@ -1,6 +1,7 @@
 //! The server's settings as people write them on a command line: delays
-//! (`1s`, `250ms`, or bare seconds as the article writes them), failure
-//! rates (`0.1` or `10%`) and the request log (`off`, `all`, `sample=N`).
+//! and timeouts (`1s`, `250ms`, or bare seconds as the article writes
+//! them), failure rates (`0.1` or `10%`) and the request log (`off`,
+//! `all`, `sample=N`).
 
 use std::fmt;
 use std::str::FromStr;
@@ -22,6 +23,9 @@ pub enum OptionError {
     /// A negative duration, or one over [`MAX_DELAY`].
     #[error("'{0}' is out of range: a delay is from 0 to 1h")]
     DurationRange(String),
+    /// A timeout of zero, or over [`MAX_DELAY`].
+    #[error("'{0}' is out of range: a timeout is more than 0 and at most 1h")]
+    TimeoutRange(String),
     /// Not a fraction from 0 to 1.
     #[error(
         "'{0}' is not a failure rate: give a fraction from 0 to 1 (0.1) or a percentage (10%)"
@@ -116,6 +120,18 @@ pub fn parse_delay(text: &str) -> Result<Duration, OptionError> {
     Ok(Duration::from_secs_f64(seconds))
 }
 
+/// Reads a timeout as [`parse_delay`] reads a delay, refusing zero, which
+/// would close every connection before its first byte.
+pub fn parse_timeout(text: &str) -> Result<Duration, OptionError> {
+    match parse_delay(text) {
+        Ok(timeout) if !timeout.is_zero() => Ok(timeout),
+        Ok(_) | Err(OptionError::DurationRange(_)) => {
+            Err(OptionError::TimeoutRange(text.to_string()))
+        }
+        Err(e) => Err(e),
+    }
+}
+
 /// Reads a failure rate: a fraction (`0.1`) or a percentage (`10%`), from
 /// 0 to 1.
 pub fn parse_fail_rate(text: &str) -> Result<f64, OptionError> {
@@ -152,6 +168,23 @@ mod tests {
         for bad in ["", "fast", "-1", "1 week", "2h", "nan", "inf", "1xs"] {
             assert!(parse_delay(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn timeouts_are_delays_but_never_zero() {
+        assert_eq!(parse_timeout("250ms"), Ok(Duration::from_millis(250)));
+        assert_eq!(parse_timeout("1h"), Ok(Duration::from_secs(3600)));
+        for bad in ["0", "0s", "-1", "2h"] {
+            assert_eq!(
+                parse_timeout(bad),
+                Err(OptionError::TimeoutRange(bad.to_string())),
+                "{bad}"
+            );
+        }
+        assert!(matches!(
+            parse_timeout("soon"),
+            Err(OptionError::Duration(_))
+        ));
     }
 
     #[test]
