@@ -31,6 +31,28 @@ impl Kitchen {
     pub fn ready_at(&self, now: Duration, preparation: Duration) -> Duration {
         self.cooks.take(now, preparation)
     }
+
+    /// Takes a product that needs `preparation`, asked for at `now`, and
+    /// says how long the waiter will wait for it.
+    pub fn ask(&self, now: Duration, preparation: Duration) -> Wait {
+        let until = self.ready_at(now, preparation);
+        Wait {
+            until,
+            length: until - now,
+        }
+    }
+}
+
+/// How long a waiter waits for a product: the article's `time_sleep`, and
+/// the moment it ends. Clocks sleep until the moment, so that no time is
+/// lost between asking and sleeping; a thread that takes the wait over
+/// later (a pool's) sleeps its length.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Wait {
+    /// When the product is ready, in restaurant time.
+    pub until: Duration,
+    /// How long from the request until then.
+    pub length: Duration,
 }
 
 #[cfg(test)]

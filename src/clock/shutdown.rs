@@ -139,6 +139,20 @@ mod tests {
     }
 
     #[test]
+    fn a_second_request_hurries_only_a_run_that_listens() {
+        let shutdown = Shutdown::new();
+        assert!(!shutdown.hurry(), "nobody listens: the caller ends it");
+        let graceful = Shutdown::new();
+        graceful.listen_for_hurry();
+        assert!(graceful.hurry());
+        // Heard even by a waiter that comes after the request.
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        runtime.block_on(graceful.hurried());
+    }
+
+    #[test]
     fn an_untriggered_sleep_reaches_its_deadline() {
         let shutdown = Shutdown::new();
         assert_eq!(

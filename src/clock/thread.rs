@@ -12,6 +12,7 @@ use thiserror::Error;
 
 use super::virtual_threads::Participant;
 use super::{thread_budget, ClockKind, Interrupted, Now, RealClock, Shutdown, VirtualClock};
+use crate::kitchen::Wait;
 
 /// Stack size of the threads the models start. Their work is shallow, and a
 /// small stack lets thousands of threads start quickly.
@@ -122,9 +123,9 @@ impl ThreadClock {
         }
     }
 
-    /// Blocks the calling thread for restaurant time `wait`.
-    pub fn sleep(&self, wait: Duration) -> Result<(), Interrupted> {
-        self.sleep_until(self.now() + wait)
+    /// Blocks the calling thread until `wait` is over.
+    pub fn sleep(&self, wait: Wait) -> Result<(), Interrupted> {
+        self.sleep_until(wait.until)
     }
 
     /// Starts `work` on a new OS thread within `scope`.

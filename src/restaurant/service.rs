@@ -13,7 +13,7 @@ use std::time::Duration;
 use super::watch::Watch;
 use super::{OrderQueue, Shift};
 use crate::clock::{LoopClock, Now, ThreadClock};
-use crate::kitchen::Kitchen;
+use crate::kitchen::{Kitchen, Wait};
 use crate::trace::{EventKind, Recorder, WaiterId};
 use crate::workload::{OrderId, Workload};
 
@@ -141,11 +141,11 @@ impl<C: ShiftClock> Waiter<C> {
     /// Asks the kitchen for one product of an order (`Request burger. Wait
     /// 7.5 seg...`) and learns how long until it is ready: the article's
     /// `time_sleep`, which the waiter then waits for, in the model's way.
-    pub fn ask_kitchen(&self, order: OrderId, item: u16) -> Duration {
+    pub fn ask_kitchen(&self, order: OrderId, item: u16) -> Wait {
         let service = &self.service;
         let now = self.log(order, EventKind::RequestProduct { item });
         let preparation = service.workload.preparation(order, item as usize);
-        service.kitchen.ready_at(now, preparation) - now
+        service.kitchen.ask(now, preparation)
     }
 
     /// Takes every product of a ready order to its table.

@@ -21,6 +21,7 @@ use tokio::time::Instant;
 
 use super::pool::SimulatedPool;
 use crate::clock::{to_restaurant, to_wall, ClockKind, Interrupted, Now, Shutdown};
+use crate::kitchen::Wait;
 
 /// The event loop's time, seen from the loop's threads or from a thread of
 /// its blocking pool. Cloning is cheap and shares the pool.
@@ -72,24 +73,28 @@ impl LoopClock {
         }
     }
 
-    /// A future that completes after restaurant time `wait`, leaving the
-    /// thread to the loop meanwhile: `await asyncio.sleep(wait)`.
-    pub fn sleep(&self, wait: Duration) -> tokio::time::Sleep {
+    /// A future that completes when `wait` is over, leaving the thread to
+    /// the loop meanwhile: `await asyncio.sleep(wait)`.
+    pub fn sleep(&self, wait: Wait) -> tokio::time::Sleep {
         // A plain `Sleep` rather than an `async fn`, to keep each of a
         // million waiting products small.
-        tokio::time::sleep(to_wall(wait, self.speed))
+        tokio::time::sleep_until(self.instant(wait.until))
     }
 
-    /// Blocks the calling thread for restaurant time `wait`: `time.sleep`.
-    /// On the loop's thread nothing else runs meanwhile, not even a timer
-    /// that falls due. Fails at once when the run is asked to stop.
-    pub fn thread_sleep(&self, wait: Duration) -> Result<(), Interrupted> {
+    /// Blocks the calling thread until `wait` is over: `time.sleep`. On the
+    /// loop's thread nothing else runs meanwhile, not even a timer that
+    /// falls due. On a pool thread, which may take the wait over later than
+    /// it was asked, it blocks for the wait's length. Fails at once when the
+    /// run is asked to stop.
+    pub fn thread_sleep(&self, wait: Wait) -> Result<(), Interrupted> {
         if self.shutdown.is_triggered() {
             return Err(Interrupted);
         }
         match &self.time {
             Time::Real => {
-                let wall = to_wall(wait, self.speed);
+                // On the loop's thread the wait starts now: its length from
+                // now is its end.
+                let wall = to_wall(wait.length, self.speed);
                 // A wait too long for the system's clock is as good as
                 // forever: only a stop ends it.
                 let deadline = StdInstant::now()
@@ -98,11 +103,11 @@ impl LoopClock {
                 self.shutdown.sleep_until(deadline)
             }
             Time::Paused { .. } => {
-                advance_paused_time(wait);
+                advance_paused_time(wait.until.saturating_sub(self.now()));
                 Ok(())
             }
             Time::PoolThread { slept, .. } => {
-                let nanos = u64::try_from(wait.as_nanos()).unwrap_or(u64::MAX);
+                let nanos = u64::try_from(wait.length.as_nanos()).unwrap_or(u64::MAX);
                 slept.fetch_add(nanos, Ordering::Relaxed);
                 Ok(())
             }
@@ -138,7 +143,7 @@ impl LoopClock {
                 let answer = job(&thread);
                 let busy = Duration::from_nanos(slept.load(Ordering::Relaxed));
                 let done = pool.take(self.now(), busy);
-                let ready = self.sleep(done.saturating_sub(self.now()));
+                let ready = tokio::time::sleep_until(self.instant(done));
                 Answer::Simulated(Box::pin(async move {
                     ready.await;
                     answer
@@ -153,6 +158,11 @@ impl LoopClock {
             }
         };
         answer.get()
+    }
+
+    /// Restaurant time `at` as an instant of the loop's time.
+    fn instant(&self, at: Duration) -> Instant {
+        self.start + to_wall(at, self.speed)
     }
 
     /// Threads the simulated pool started: 0 on the real clock, where the

@@ -5,9 +5,18 @@ use futures::future::join;
 
 use super::*;
 use crate::clock::Now;
+use crate::kitchen::Wait;
 
 fn ms(millis: u64) -> Duration {
     Duration::from_millis(millis)
+}
+
+/// A wait of `millis` asked for at time 0.
+fn wait(millis: u64) -> Wait {
+    Wait {
+        until: ms(millis),
+        length: ms(millis),
+    }
 }
 
 fn virtual_loop(blocking_threads: usize) -> EventLoop {
@@ -24,11 +33,11 @@ fn virtual_loop(blocking_threads: usize) -> EventLoop {
 fn a_blocking_sleep_moves_virtual_time_on_and_a_timer_due_meanwhile_fires_late() {
     let (seen, _) = virtual_loop(1).run(&Shutdown::new(), |clock| async move {
         let timer = async {
-            clock.sleep(ms(1_000)).await;
+            clock.sleep(wait(1_000)).await;
             clock.now()
         };
         let blocker = async {
-            clock.thread_sleep(ms(5_000))?;
+            clock.thread_sleep(wait(5_000))?;
             Ok::<_, Interrupted>(clock.now())
         };
         // The timer is registered first, then the blocker holds the thread.
@@ -47,7 +56,7 @@ fn an_awaited_sleep_lets_other_timers_fire_on_time() {
         let nap = |at: u64| {
             let (clock, log) = (&clock, &log);
             async move {
-                clock.sleep(ms(at)).await;
+                clock.sleep(wait(at)).await;
                 log.lock().unwrap().push(clock.now());
             }
         };
@@ -64,7 +73,7 @@ fn the_simulated_pool_is_a_list_schedule_onto_its_threads() {
             let clock = clock.clone();
             async move {
                 clock
-                    .spawn_blocking(move |thread| thread.thread_sleep(ms(millis)))
+                    .spawn_blocking(move |thread| thread.thread_sleep(wait(millis)))
                     .await?;
                 Ok::<_, Interrupted>(clock.now())
             }
@@ -86,7 +95,7 @@ fn a_blocking_job_sees_its_own_threads_time() {
         clock
             .spawn_blocking(|thread| {
                 let before = thread.now();
-                thread.thread_sleep(ms(300))?;
+                thread.thread_sleep(wait(300))?;
                 Ok((before, thread.now()))
             })
             .await
@@ -112,7 +121,7 @@ fn a_stop_interrupts_a_blocking_sleep_on_the_real_clock() {
             std::thread::sleep(ms(50));
             trigger.trigger();
         });
-        clock.thread_sleep(Duration::from_secs(60))
+        clock.thread_sleep(wait(60_000))
     });
     assert_eq!(result, Err(Interrupted));
     assert!(started.elapsed() < Duration::from_secs(30));
@@ -139,7 +148,7 @@ fn turns_begin_and_end_around_each_wake_up() {
     let event_loop =
         EventLoop::new(Flavor::CurrentThread, ClockKind::Virtual, 1, Some(observer)).unwrap();
     let (result, _) = event_loop.run(&Shutdown::new(), |clock| async move {
-        clock.sleep(ms(2_000)).await;
+        clock.sleep(wait(2_000)).await;
         Ok::<_, Interrupted>(())
     });
     result.unwrap();
