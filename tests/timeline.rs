@@ -605,14 +605,23 @@ fn the_text_timeline_marks_the_blocked_loop_of_async_blocking_only() {
     );
 }
 
-/// The README's picture is the tool's own output, and stays so: on the
+/// The README's pictures are the tool's own output, and stay so: on the
 /// virtual clock the timeline is the same on every machine.
 #[test]
-fn the_readme_picture_is_what_the_tool_draws() {
-    let (_dir, svg, _) = compare_writing("--timeline", "article.svg");
-    let committed = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/article-timeline.svg");
-    assert!(
-        svg_of(&svg) == svg_of(&committed),
-        "docs/article-timeline.svg is out of date: run `mesonero compare --clock virtual --timeline docs/article-timeline.svg`"
-    );
+fn the_readme_pictures_are_what_the_tool_draws() {
+    let pictures: [(&[&str], &str); 2] = [
+        (&[], "docs/article-timeline.svg"),
+        (&["--models", "lesson-blocking"], "docs/lesson-timeline.svg"),
+    ];
+    for (models, name) in pictures {
+        let (_dir, svg, _) = compare_models_writing(models, "--timeline", "drawn.svg");
+        let committed = Path::new(env!("CARGO_MANIFEST_DIR")).join(name);
+        let mut command = vec!["mesonero compare --clock virtual"];
+        command.extend(models);
+        assert!(
+            svg_of(&svg) == svg_of(&committed),
+            "{name} is out of date: run `{} --timeline {name}`",
+            command.join(" ")
+        );
+    }
 }
