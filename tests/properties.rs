@@ -339,12 +339,15 @@ proptest! {
 
     /// The timeline's lanes hold every product once, never overlap, use no
     /// more tracks per waiter than it had products in flight at once, and
-    /// mark every order's dispatch once.
+    /// mark every order's dispatch once; every stretch the event loop was
+    /// blocked is kept, and drawn once in a view of any size, which never
+    /// has more rows than asked for.
     #[test]
     fn timeline_lanes_are_tight_and_complete(
         workload in workload(),
         (waiters, cooks) in staff(),
         model in prop::sample::select(virtual_models()),
+        max_rows in 3usize..30,
     ) {
         let workload = Arc::new(workload);
         let run = serve(&workload, &setup(model, waiters, cooks));
@@ -367,6 +370,16 @@ proptest! {
                 .collect();
             prop_assert_eq!(lanes.len(), most_at_once(&spans).max(1), "{}: waiter {}", model, waiter);
         }
+        prop_assert_eq!(chart.blocked.len(), run.trace.blocked().len());
+        let held: Duration = chart.blocked.iter().map(|s| s.end - s.start).sum();
+        prop_assert_eq!(held, run.trace.time_blocked());
+        prop_assert!(chart.blocked.iter().all(|s| s.waiter as usize <= waiters));
+        let view = chart.view(max_rows);
+        prop_assert!(view.rows.len() <= max_rows, "{}: {} rows", model, view.rows.len());
+        let drawn: usize = view.rows.iter().map(|r| r.blocked.len()).sum();
+        prop_assert_eq!(drawn, chart.blocked.len(), "{}", model);
+        let bars: usize = view.rows.iter().map(|r| r.bars.len()).sum();
+        prop_assert_eq!(bars, workload.products_total());
     }
 }
 

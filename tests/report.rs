@@ -53,10 +53,18 @@ fn the_page_holds_every_section_and_asks_for_nothing() {
     let path = dir.path().join("r.html");
     let (html, stderr) = report(&path, &[]);
     assert!(html.starts_with("<!DOCTYPE html>"), "{html}");
-    for id in ["compare", "timelines", "fetch", "race", "latency"] {
+    for id in ["compare", "timelines", "lesson", "fetch", "race", "latency"] {
         assert!(html.contains(&format!("<section id=\"{id}\">")), "{id}");
     }
-    for model in ["sync", "threads", "thread-per-product", "async"] {
+    for model in [
+        "sync",
+        "threads",
+        "thread-per-product",
+        "async",
+        "async-blocking",
+        "async-sequential",
+        "async-offload",
+    ] {
         assert!(html.contains(&format!("<tr><td>{model}</td>")), "{model}");
     }
     for model in ["sequential", "threads", "async"] {
@@ -72,15 +80,32 @@ fn the_page_holds_every_section_and_asks_for_nothing() {
         );
     }
     assert!(html.contains("<td>L1 cache reference</td>"));
-    // The timelines, inline: eleven bars per model on the article's orders.
-    for model in ["sync", "threads", "thread-per-product", "async"] {
+    // The timelines, inline: eleven bars per model on the article's orders,
+    // async's twice (the restaurant's picture and the warning's), and a
+    // strip for each product async-blocking's waiter held the loop.
+    for (model, pictures) in [
+        ("sync", 1),
+        ("threads", 1),
+        ("thread-per-product", 1),
+        ("async", 2),
+        ("async-blocking", 1),
+        ("async-sequential", 1),
+        ("async-offload", 1),
+    ] {
         let bar = format!("<rect class=\"bar\" data-model=\"{model}\"");
-        assert_eq!(html.matches(&bar).count(), 11, "{model}");
+        assert_eq!(html.matches(&bar).count(), 11 * pictures, "{model}");
     }
+    assert_eq!(html.matches("<rect class=\"blocked\"").count(), 11);
+    assert_eq!(
+        html.matches("<rect class=\"blocked\" data-model=\"async-blocking\"")
+            .count(),
+        11
+    );
     // The exact virtual figures, and each section's command.
     assert!(html.contains("<td class=\"num\">43.8 s</td>"), "{html}");
     for command in [
         "mesonero compare --clock virtual",
+        "mesonero compare --models lesson-blocking --clock virtual",
         "mesonero fetch --compare --server-delay 20ms",
         "mesonero race --iterations 10000 --runs 2",
         "mesonero latency",
@@ -110,7 +135,16 @@ fn workload_options_reach_the_page() {
     let dir = tempfile::tempdir().unwrap();
     let (html, _) = report(
         &dir.path().join("r.html"),
-        &["--repeat", "2", "--waiters", "3"],
+        &[
+            "--repeat",
+            "2",
+            "--waiters",
+            "3",
+            "--slow-callback",
+            "2s",
+            "--blocking-threads",
+            "2",
+        ],
     );
     assert!(
         html.contains("the article&#39;s, 2 times over: 8 orders, 22 products"),
@@ -120,7 +154,17 @@ fn workload_options_reach_the_page() {
         html.contains("<dd>3 waiters; unlimited cooks</dd>"),
         "{html}"
     );
-    assert!(html.contains("<code>mesonero compare --clock virtual --waiters 3 --repeat 2</code>"));
+    assert!(html.contains(
+        "<code>mesonero compare --clock virtual --waiters 3 --repeat 2 --slow-callback 2s</code>"
+    ));
+    assert!(html.contains(
+        "<code>mesonero compare --models lesson-blocking --clock virtual --waiters 3 --repeat 2 \
+         --slow-callback 2s --blocking-threads 2</code>"
+    ));
+    // The threshold reaches the runs: of async-blocking's 22 products, the
+    // 8 burgers and 4 frites held the loop for 2 s or more, 76 s in all.
+    assert_eq!(html.matches("<rect class=\"blocked\"").count(), 12);
+    assert!(html.contains("<td class=\"num\">1.00x</td><td class=\"num\">76 s</td>"));
 }
 
 #[test]
@@ -145,11 +189,15 @@ fn bad_options_are_refused() {
         &["report", "--race-iterations", "0"],
         &["report", "--server-delay", "soon"],
         &["report", "--seed", "3"],
+        // No model of the page has a multi-thread runtime.
+        &["report", "--workers", "2"],
+        &["report", "--slow-callback", "0"],
     ] {
         let dir = tempfile::tempdir().unwrap();
         let output = mesonero(args).current_dir(dir.path()).output().unwrap();
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(args[1]), "{args:?}: {stderr}");
         assert_eq!(files_in(dir.path()), Vec::<String>::new(), "{args:?}");
     }
 }

@@ -24,7 +24,7 @@ use crate::race::{self, Strategy, Summary};
 use crate::report::compare;
 use crate::report::html::{write_page, Page};
 use crate::report::latency::LatencyReport;
-use crate::restaurant::{self, Model, Run};
+use crate::restaurant::{self, Model, ModelSet, Run};
 use crate::workload::Workload;
 
 use super::CommandError;
@@ -39,6 +39,12 @@ const RACE_THREADS: usize = 2;
 
 pub(super) fn run(args: &ReportArgs, shutdown: &Shutdown) -> Result<(), CommandError> {
     let workload = super::workload(&args.workload)?;
+    let lesson = ModelSet::LessonBlocking.models();
+    // An event loop option no model of the page uses is refused, as
+    // compare refuses it.
+    let mut models = Model::ARTICLE.to_vec();
+    models.extend(lesson.iter().filter(|m| !Model::ARTICLE.contains(m)));
+    super::check_options(&models, &args.service)?;
     // Before any work, so that a bad path fails at once.
     let output = Pending::create(&args.output)?;
     let progress = Progress::new(io::stderr().is_terminal());
@@ -50,16 +56,23 @@ pub(super) fn run(args: &ReportArgs, shutdown: &Shutdown) -> Result<(), CommandE
         }
     };
 
-    let runs =
-        serve(args, &workload, &progress, shutdown).map_err(interrupted("the restaurant"))?;
+    let served = |models: &[Model], section: &'static str, what: &str| {
+        let runs = serve(args, &workload, models, what, &progress, shutdown)
+            .map_err(interrupted(section))?;
+        if shutdown.is_triggered() {
+            return Err(CommandError::ReportInterrupted {
+                section,
+                path: args.output.clone(),
+            });
+        }
+        Ok(runs)
+    };
+    let runs = served(&Model::ARTICLE, "the restaurant", "restaurant")?;
+    let lesson = served(lesson, "the article's warning", "lesson")?;
+    // Speed-ups are sync's, in both tables, as compare gives them.
     let sync_ideal = ideal::makespan(&workload, &super::setup(Model::Sync, &args.service));
     let compare = compare::rows(&runs, sync_ideal);
-    if shutdown.is_triggered() {
-        return Err(CommandError::ReportInterrupted {
-            section: "the restaurant",
-            path: args.output.clone(),
-        });
-    }
+    let lesson_compare = compare::rows(&lesson, sync_ideal);
     let fetch = fetch(args, &progress, shutdown).map_err(interrupted("the fetches"))?;
     let race = race(args, &progress, shutdown).map_err(interrupted("the race"))?;
     drop(progress);
@@ -71,6 +84,8 @@ pub(super) fn run(args: &ReportArgs, shutdown: &Shutdown) -> Result<(), CommandE
         staff: describe::staff(&args.service),
         runs,
         compare,
+        lesson,
+        lesson_compare,
         fetch,
         fetch_setup: format!(
             "people {} to {} from the built-in swapi-like server on 127.0.0.1, which waits {} \
@@ -92,19 +107,22 @@ pub(super) fn run(args: &ReportArgs, shutdown: &Shutdown) -> Result<(), CommandE
     Ok(())
 }
 
-/// Each model in turn on the workload, as `compare` serves them.
+/// Each of `models` in turn on the workload, as `compare` serves them,
+/// the progress line starting with `what`.
 fn serve(
     args: &ReportArgs,
     workload: &Arc<Workload>,
+    models: &[Model],
+    what: &str,
     progress: &Progress,
     shutdown: &Shutdown,
 ) -> Result<Vec<Run>, CommandError> {
-    let mut runs = Vec::with_capacity(Model::ARTICLE.len());
-    for (i, &model) in Model::ARTICLE.iter().enumerate() {
+    let mut runs = Vec::with_capacity(models.len());
+    for (i, &model) in models.iter().enumerate() {
         progress.show(&format!(
-            "restaurant: serving with {model} ({} of {})",
+            "{what}: serving with {model} ({} of {})",
             i + 1,
-            Model::ARTICLE.len()
+            models.len()
         ));
         let setup = super::setup(model, &args.service);
         runs.push(restaurant::run(workload, &setup, None, shutdown)?);

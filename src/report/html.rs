@@ -39,6 +39,11 @@ pub struct Page {
     pub runs: Vec<Run>,
     /// Their figures.
     pub compare: Vec<Row>,
+    /// The runs of the article's warning, one per model of
+    /// `--models lesson-blocking`, in table order.
+    pub lesson: Vec<Run>,
+    /// Their figures.
+    pub lesson_compare: Vec<Row>,
     /// One row per fetch model.
     pub fetch: Vec<FetchStats>,
     /// What the fetches asked for, and from where.
@@ -55,6 +60,8 @@ pub struct Page {
 pub struct Commands {
     /// `mesonero compare ...`.
     pub compare: String,
+    /// `mesonero compare --models lesson-blocking ...`.
+    pub lesson: String,
     /// `mesonero fetch --compare ...`.
     pub fetch: String,
     /// `mesonero race ...`.
@@ -64,9 +71,13 @@ pub struct Commands {
 }
 
 /// The sections, in page order: id and title.
-const SECTIONS: [(&str, &str); 5] = [
+const SECTIONS: [(&str, &str); 6] = [
     ("compare", "The restaurant, served four ways"),
     ("timelines", "Timelines"),
+    (
+        "lesson",
+        "The article's warning: one blocking call undoes it all",
+    ),
     ("fetch", "Fetching people"),
     ("race", "The race on the balance"),
     ("latency", "Latencies at human scale"),
@@ -110,12 +121,30 @@ pub fn write_page(out: &mut impl Write, page: &Page) -> io::Result<()> {
         "Who did what, and when: one lane per waiter, for each model.",
         &format!("{} --timeline", page.commands.compare),
     )?;
-    writeln!(out, "{}", timelines_section(&page.runs))?;
+    writeln!(out, "{}", timeline_picture(&page.runs))?;
     end_section(out)?;
 
     section(
         out,
         2,
+        "The article warns that asyncio.sleep waits without blocking but time.sleep \
+         blocks, and that every change it made to the restaurant would have been for nothing \
+         had it kept time.sleep: the event loop runs one piece of code at a time, so while \
+         one sits in a blocking call, nothing else runs. Here is the warning, run: async is \
+         asinc.py; async-blocking keeps the blocking sleep in the coroutine; \
+         async-sequential forgets gather and awaits each order in turn; async-offload hands \
+         the blocking call to a thread pool, as asyncio's run_in_executor does. Loop blocked \
+         is how long a waiter's code held the event loop; in the timeline, a strip under the \
+         waiter shows when.",
+        &page.commands.lesson,
+    )?;
+    super::compare::table(&page.lesson_compare).write_html(out)?;
+    writeln!(out, "{}", timeline_picture(&page.lesson))?;
+    end_section(out)?;
+
+    section(
+        out,
+        3,
         &format!(
             "The article's asinc2.py: {}, one model after the other. Sequential waits for \
              each answer before asking for the next; threads and async keep many requests in \
@@ -132,7 +161,7 @@ pub fn write_page(out: &mut impl Write, page: &Page) -> io::Result<()> {
 
     section(
         out,
-        3,
+        4,
         "The article's race: threads adding and subtracting 1 on one balance, which should \
          end at 0. With no lock, updates are lost; a mutex or an atomic loses none.",
         &page.commands.race,
@@ -146,7 +175,7 @@ pub fn write_page(out: &mut impl Write, page: &Page) -> io::Result<()> {
 
     section(
         out,
-        4,
+        5,
         &format!(
             "The article's table of latencies, each time multiplied by {} so that a \
              nanosecond lasts a second, beside something that takes about as long. These are \
@@ -168,9 +197,9 @@ pub fn write_page(out: &mut impl Write, page: &Page) -> io::Result<()> {
     writeln!(out, "</body>\n</html>")
 }
 
-/// The section with the timelines of the restaurant's runs: the picture
-/// `compare --timeline` draws, inline.
-fn timelines_section(runs: &[Run]) -> String {
+/// The picture `compare --timeline` draws of `runs`, inline: the
+/// restaurant's timelines, and the warning's.
+fn timeline_picture(runs: &[Run]) -> String {
     let timeline = timeline::Timeline::of(runs);
     let picture = timeline::svg::render(&timeline, timeline::svg::Embedding::Html);
     format!("<div class=\"timeline-picture\">\n{picture}</div>")

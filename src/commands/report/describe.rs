@@ -2,6 +2,7 @@
 //! each section, from the options it was given.
 
 use crate::cli::{ClockArg, ReportArgs, ServiceArgs, WorkloadArgs};
+use crate::restaurant::ModelSet;
 use crate::workload::Workload;
 
 /// Where the orders came from and how many there are, such as "the
@@ -52,7 +53,8 @@ pub(super) fn staff(args: &ServiceArgs) -> String {
 
 /// The terminal command that shows each section with the same options.
 pub(super) fn commands(args: &ReportArgs) -> crate::report::html::Commands {
-    let mut compare = vec!["mesonero compare".to_string()];
+    // The options both restaurant sections share.
+    let mut compare = Vec::new();
     let service = &args.service;
     if service.clock == ClockArg::Virtual {
         compare.push("--clock virtual".into());
@@ -78,6 +80,22 @@ pub(super) fn commands(args: &ReportArgs) -> crate::report::html::Commands {
     if let Some(n) = workload.seed {
         compare.push(format!("--seed {n}"));
     }
+    let event_loop = &service.event_loop;
+    // async has an event loop too, so the threshold changes both tables.
+    if let Some(threshold) = event_loop.slow_callback {
+        compare.push(format!("--slow-callback {threshold}"));
+    }
+    let mut lesson = compare.clone();
+    if let Some(n) = event_loop.blocking_threads {
+        lesson.push(format!("--blocking-threads {n}"));
+    }
+    let command = |head: String, options: Vec<String>| {
+        std::iter::once(head)
+            .chain(options)
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let lesson_set = ModelSet::LessonBlocking.name();
     let mut fetch = "mesonero fetch --compare".to_string();
     if args.server_delay != std::time::Duration::from_secs(1) {
         fetch.push_str(&format!(
@@ -93,7 +111,8 @@ pub(super) fn commands(args: &ReportArgs) -> crate::report::html::Commands {
         race.push_str(&format!(" --runs {}", args.race_runs));
     }
     crate::report::html::Commands {
-        compare: compare.join(" "),
+        compare: command("mesonero compare".into(), compare),
+        lesson: command(format!("mesonero compare --models {lesson_set}"), lesson),
         fetch,
         race,
         latency: "mesonero latency".to_string(),
@@ -136,6 +155,7 @@ mod tests {
     fn defaults_name_the_plain_commands() {
         let commands = commands(&report_args(&[]));
         assert_eq!(commands.compare, "mesonero compare");
+        assert_eq!(commands.lesson, "mesonero compare --models lesson-blocking");
         assert_eq!(commands.fetch, "mesonero fetch --compare");
         assert_eq!(commands.race, "mesonero race");
         assert_eq!(commands.latency, "mesonero latency");
@@ -171,8 +191,29 @@ mod tests {
             "mesonero fetch --compare --server-delay 20ms"
         );
         assert_eq!(commands.race, "mesonero race --iterations 1000 --runs 2");
+        assert_eq!(
+            commands.lesson,
+            "mesonero compare --models lesson-blocking --clock virtual --waiters 3 --workload 'my orders.toml' --random 5 --seed 2"
+        );
         assert_eq!(staff(&args.service), "3 waiters; unlimited cooks");
         assert_eq!(commands_for_speed("2.5"), "mesonero compare --speed 2.5");
+    }
+
+    #[test]
+    fn event_loop_options_go_where_a_model_uses_them() {
+        let args = report_args(&["--slow-callback", "1s", "--blocking-threads", "2"]);
+        let given = commands(&args);
+        // async, in the first table, has an event loop but no blocking pool.
+        assert_eq!(given.compare, "mesonero compare --slow-callback 1s");
+        assert_eq!(
+            given.lesson,
+            "mesonero compare --models lesson-blocking --slow-callback 1s --blocking-threads 2"
+        );
+        let off = commands(&report_args(&["--slow-callback", "off"]));
+        assert_eq!(
+            off.lesson,
+            "mesonero compare --models lesson-blocking --slow-callback off"
+        );
     }
 
     fn commands_for_speed(speed: &str) -> String {

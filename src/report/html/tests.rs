@@ -38,17 +38,25 @@ fn fetched(model: &'static str, failed: usize) -> FetchStats {
     }
 }
 
-/// A page from real virtual runs and a tiny race, with made-up fetches.
-fn page() -> Page {
+/// The article's orders served by each of `models` on the virtual clock.
+fn serve(models: &[Model]) -> Vec<Run> {
     let workload = Arc::new(Workload::article());
-    let runs: Vec<Run> = Model::ARTICLE
+    models
         .iter()
         .map(|&model| {
             let setup = Setup::new(model, ClockKind::Virtual);
             restaurant::run(&workload, &setup, None, &Shutdown::new()).unwrap()
         })
-        .collect();
-    let compare = super::super::compare::rows(&runs, Duration::from_millis(43_800));
+        .collect()
+}
+
+/// A page from real virtual runs and a tiny race, with made-up fetches.
+fn page() -> Page {
+    let sync_ideal = Duration::from_millis(43_800);
+    let runs = serve(&Model::ARTICLE);
+    let compare = super::super::compare::rows(&runs, sync_ideal);
+    let lesson = serve(&Model::LESSON_BLOCKING);
+    let lesson_compare = super::super::compare::rows(&lesson, sync_ideal);
     let race = Strategy::ALL
         .iter()
         .map(|&s| race::measure(s, 2, 100, 2, &Shutdown::new()).unwrap())
@@ -60,6 +68,8 @@ fn page() -> Page {
         staff: "default waiters, unlimited cooks".into(),
         runs,
         compare,
+        lesson,
+        lesson_compare,
         fetch: vec![
             fetched("sequential", 0),
             fetched("threads", 0),
@@ -70,6 +80,7 @@ fn page() -> Page {
         latency: LatencyReport::new(Scale::ARTICLE, Lang::En, None),
         commands: Commands {
             compare: "mesonero compare --clock virtual".into(),
+            lesson: "mesonero compare --models lesson-blocking --clock virtual".into(),
             fetch: "mesonero fetch --compare".into(),
             race: "mesonero race --runs 2".into(),
             latency: "mesonero latency".into(),
@@ -101,15 +112,18 @@ fn the_page_has_every_section_in_order() {
     }
     assert_eq!(html.matches("<section ").count(), SECTIONS.len());
     assert_eq!(html.matches("</section>").count(), SECTIONS.len());
-    // compare, fetch, race and latency.
-    assert_eq!(html.matches("<table>").count(), 4);
-    assert_eq!(html.matches("</table>").count(), 4);
+    // compare, the lesson, fetch, race and latency.
+    assert_eq!(html.matches("<table>").count(), 5);
+    assert_eq!(html.matches("</table>").count(), 5);
     assert_eq!(html.matches("class=\"command\"").count(), SECTIONS.len());
     for model in [
         "sync",
         "threads",
         "thread-per-product",
         "async",
+        "async-blocking",
+        "async-sequential",
+        "async-offload",
         "sequential",
     ] {
         assert!(html.contains(&format!("<tr><td>{model}</td>")), "{model}");
@@ -148,7 +162,7 @@ fn what_users_give_is_escaped() {
 fn the_timelines_have_their_place() {
     let page = page();
     let html = written(&page);
-    let section = timelines_section(&page.runs);
+    let section = timeline_picture(&page.runs);
     // The picture `compare --timeline` draws, inline: a bar per product.
     let bars = section.matches("<rect class=\"bar\"").count();
     let products: usize = page
@@ -159,4 +173,50 @@ fn the_timelines_have_their_place() {
     assert_eq!(bars, products, "{section}");
     assert!(html.contains(&section));
     assert!(html.contains("<section id=\"timelines\">"));
+}
+
+/// The text of section `id`, from its opening tag to its end.
+fn section_of<'a>(html: &'a str, id: &str) -> &'a str {
+    let start = html
+        .find(&format!("<section id=\"{id}\">"))
+        .unwrap_or_else(|| panic!("no section {id}"));
+    let end = start + html[start..].find("</section>").expect("the section ends");
+    &html[start..end]
+}
+
+#[test]
+fn the_lesson_has_its_table_timeline_and_command() {
+    let page = page();
+    let html = written(&page);
+    let lesson = section_of(&html, "lesson");
+    // After the restaurant's timelines, before the fetches.
+    assert!(html.find("<section id=\"timelines\">") < html.find("<section id=\"lesson\">"));
+    assert!(html.find("<section id=\"lesson\">") < html.find("<section id=\"fetch\">"));
+    assert!(lesson.contains("time.sleep"), "{lesson}");
+    assert!(
+        lesson.contains("<code>mesonero compare --models lesson-blocking --clock virtual</code>")
+    );
+    // The table: each model of the warning, and how long async-blocking's
+    // loop was held, 43.8 s on the virtual clock.
+    assert_eq!(lesson.matches("<table>").count(), 1);
+    for model in Model::LESSON_BLOCKING {
+        assert!(lesson.contains(&format!("<tr><td>{model}</td>")), "{model}");
+    }
+    assert!(
+        lesson.contains("<th class=\"num\">loop blocked</th>"),
+        "{lesson}"
+    );
+    let blocking = "<tr><td>async-blocking</td><td class=\"num\">1</td><td class=\"num\">1</td>\
+                    <td class=\"num\">43.8 s</td>";
+    assert!(lesson.contains(blocking), "{lesson}");
+    assert!(lesson.contains("<td class=\"num\">1.00x</td><td class=\"num\">43.8 s</td>"));
+    // The timeline, inline: a bar per product of every model, a strip per
+    // stretch async-blocking's waiter held the loop, and none for the rest.
+    assert_eq!(lesson.matches("<svg class=\"timeline\"").count(), 1);
+    assert_eq!(lesson.matches("<rect class=\"bar\"").count(), 44);
+    let strip = "<rect class=\"blocked\" data-model=\"async-blocking\"";
+    assert_eq!(lesson.matches(strip).count(), 11);
+    assert_eq!(lesson.matches("<rect class=\"blocked\"").count(), 11);
+    // The restaurant's timelines have no strips: no loop there was blocked.
+    assert!(!section_of(&html, "timelines").contains("class=\"blocked\""));
 }

@@ -8,6 +8,12 @@
 //! once. Orders, which do overlap, are async begin/end events, each with an
 //! id of its own so that concurrent orders stay apart. Times are restaurant
 //! microseconds.
+//!
+//! The stretches a waiter's code held the event loop are complete events
+//! too, named `event loop blocked`, on a thread of their own after the
+//! waiter's (`waiter 1 · event loop`), so that they never overlap its
+//! products; on a multi-thread runtime they may overlap each other, and
+//! are packed on overlap-free threads as the products are.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -16,7 +22,8 @@ use std::time::Duration;
 use serde::Serialize;
 use serde_json::json;
 
-use super::{Chart, Timeline};
+use super::{lanes, Chart, Stretch, Timeline, BLOCKED};
+use crate::trace::WaiterId;
 use crate::workload::OrderId;
 
 /// One trace event; fields a phase does not use are left out.
@@ -95,6 +102,17 @@ fn write_chart(
     sort.args = json!({ "sort_index": pid });
     emit(out, &sort)?;
 
+    // Threads are numbered lanes first, then the loop's, and sorted so
+    // that a waiter's loop comes right after its lanes.
+    let mut threads = Threads {
+        pid,
+        next_tid: chart.lanes.len() + 1,
+        sorted: 0,
+    };
+    let unnamed = chart.blocked.partition_point(|s| s.waiter == 0);
+    threads.write_loop(out, emit, 0, &chart.blocked[..unnamed], products)?;
+    let mut from = unnamed;
+
     // When each order's first product was asked for, and when it was
     // dispatched: the order's span.
     let mut orders: BTreeMap<OrderId, (Duration, Option<Duration>)> = BTreeMap::new();
@@ -105,12 +123,7 @@ fn write_chart(
         } else {
             format!("waiter {} · {}", lane.waiter, lane.track + 1)
         };
-        let mut name = Event::new("thread_name", "M", pid, tid);
-        name.args = json!({ "name": label });
-        emit(out, &name)?;
-        let mut sort = Event::new("thread_sort_index", "M", pid, tid);
-        sort.args = json!({ "sort_index": tid });
-        emit(out, &sort)?;
+        threads.name(out, emit, tid, label)?;
 
         for bar in &lane.bars {
             let product = products
@@ -134,6 +147,16 @@ fn write_chart(
             emit(out, &event)?;
             orders.entry(order).or_insert((at, None)).1 = Some(at);
         }
+        let last_of_waiter = chart
+            .lanes
+            .get(j + 1)
+            .is_none_or(|next| next.waiter != lane.waiter);
+        if last_of_waiter {
+            let rest = &chart.blocked[from..];
+            let to = from + rest.partition_point(|s| s.waiter <= lane.waiter);
+            threads.write_loop(out, emit, lane.waiter, &chart.blocked[from..to], products)?;
+            from = to;
+        }
     }
     for (order, (start, end)) in orders {
         let Some(end) = end else { continue };
@@ -149,4 +172,185 @@ fn write_chart(
         }
     }
     Ok(())
+}
+
+/// The threads of one model's process, named and sorted as they come.
+struct Threads {
+    pid: usize,
+    /// The id of the next thread of the loop.
+    next_tid: usize,
+    /// Threads sorted so far.
+    sorted: usize,
+}
+
+impl Threads {
+    /// Names thread `tid` and puts it after those named before.
+    fn name(
+        &mut self,
+        out: &mut dyn Write,
+        emit: &mut Emit,
+        tid: usize,
+        label: String,
+    ) -> io::Result<()> {
+        let mut name = Event::new("thread_name", "M", self.pid, tid);
+        name.args = json!({ "name": label });
+        emit(out, &name)?;
+        self.sorted += 1;
+        let mut sort = Event::new("thread_sort_index", "M", self.pid, tid);
+        sort.args = json!({ "sort_index": self.sorted });
+        emit(out, &sort)
+    }
+
+    /// Writes the stretches `waiter`'s code held the event loop (sorted by
+    /// start) on threads of their own, as many as they need not to
+    /// overlap.
+    fn write_loop(
+        &mut self,
+        out: &mut dyn Write,
+        emit: &mut Emit,
+        waiter: WaiterId,
+        stretches: &[Stretch],
+        products: &[String],
+    ) -> io::Result<()> {
+        let tracks = lanes::tracks(stretches, |s| (s.start, s.end));
+        let count = tracks.len();
+        for (track, stretches) in tracks.into_iter().enumerate() {
+            let tid = self.next_tid;
+            self.next_tid += 1;
+            let mut label = match waiter {
+                0 => "event loop".to_string(),
+                w => format!("waiter {w} · event loop"),
+            };
+            if count > 1 {
+                label.push_str(&format!(" · {}", track + 1));
+            }
+            self.name(out, emit, tid, label)?;
+            for s in stretches {
+                let mut event = Event::new(BLOCKED, "X", self.pid, tid);
+                event.cat = Some("blocked");
+                event.ts = Some(micros(s.start));
+                event.dur = Some(micros(s.length()));
+                event.args = args(&s, products);
+                emit(out, &event)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// What a stretch's slice says: whose code, and how long.
+fn args(stretch: &Stretch, products: &[String]) -> serde_json::Value {
+    let mut args = serde_json::Map::new();
+    if stretch.waiter != 0 {
+        args.insert("waiter".into(), json!(stretch.waiter));
+    }
+    if let Some(order) = stretch.order() {
+        args.insert("order".into(), json!(order));
+    }
+    if let Some(item) = stretch.by.item() {
+        args.insert("item".into(), json!(item));
+    }
+    if let Some(name) = stretch.product.and_then(|p| products.get(p as usize)) {
+        args.insert("product".into(), json!(name));
+    }
+    args.insert("length_s".into(), json!(stretch.length().as_secs_f64()));
+    serde_json::Value::Object(args)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use serde_json::Value;
+
+    use super::*;
+    use crate::report::timeline::Lane;
+    use crate::trace::Culprit;
+
+    fn stretch(waiter: WaiterId, start_ms: u64, end_ms: u64) -> Stretch {
+        Stretch {
+            waiter,
+            start: Duration::from_millis(start_ms),
+            end: Duration::from_millis(end_ms),
+            by: Culprit::Order(0),
+            product: None,
+        }
+    }
+
+    /// On a multi-thread runtime a waiter's stretches may overlap: they go
+    /// on as many threads as they need, each after the waiter's lanes.
+    #[test]
+    fn overlapping_stretches_are_packed_on_threads_of_their_own() {
+        let lane = |waiter| Lane {
+            waiter,
+            track: 0,
+            tracks: 1,
+            bars: Vec::new(),
+            dispatches: Vec::new(),
+        };
+        let chart = Chart {
+            model: "async-multi",
+            waiters: 2,
+            lanes: vec![lane(1), lane(2)],
+            blocked: vec![
+                stretch(0, 0, 300),
+                stretch(1, 0, 500),
+                stretch(1, 200, 700),
+                stretch(1, 500, 900),
+                stretch(2, 100, 400),
+            ],
+            makespan: Duration::from_secs(1),
+        };
+        let timeline = Timeline {
+            charts: vec![chart],
+            products: Vec::new(),
+        };
+        let mut out = Vec::new();
+        write(&mut out, &timeline).unwrap();
+        let trace: Value = serde_json::from_slice(&out).unwrap();
+        let events = trace["traceEvents"].as_array().unwrap();
+        let mut threads: BTreeMap<u64, (String, u64)> = BTreeMap::new();
+        for e in events {
+            let tid = e["tid"].as_u64().unwrap();
+            match e["name"].as_str() {
+                Some("thread_name") => {
+                    let name = e["args"]["name"].as_str().unwrap().to_string();
+                    threads.entry(tid).or_default().0 = name;
+                }
+                Some("thread_sort_index") => {
+                    threads.entry(tid).or_default().1 = e["args"]["sort_index"].as_u64().unwrap();
+                }
+                _ => {}
+            }
+        }
+        let mut sorted: Vec<&(String, u64)> = threads.values().collect();
+        sorted.sort_by_key(|(_, index)| *index);
+        let names: Vec<&str> = sorted.iter().map(|(name, _)| name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "event loop",
+                "waiter 1",
+                "waiter 1 · event loop · 1",
+                "waiter 1 · event loop · 2",
+                "waiter 2",
+                "waiter 2 · event loop",
+            ]
+        );
+        let mut spans: BTreeMap<u64, Vec<(u64, u64)>> = BTreeMap::new();
+        for e in events.iter().filter(|e| e["cat"] == "blocked") {
+            let ts = e["ts"].as_u64().unwrap();
+            let span = (ts, ts + e["dur"].as_u64().unwrap());
+            spans
+                .entry(e["tid"].as_u64().unwrap())
+                .or_default()
+                .push(span);
+        }
+        assert_eq!(spans.values().map(Vec::len).sum::<usize>(), 5);
+        for spans in spans.values() {
+            for pair in spans.windows(2) {
+                assert!(pair[0].1 <= pair[1].0, "overlap {pair:?}");
+            }
+        }
+    }
 }

@@ -3,6 +3,8 @@
 //!
 //! Overlap-free tracks are what make a Gantt chart readable, and what
 //! Perfetto needs: it rejects complete events that overlap on one thread.
+//! The same packing ([`tracks`]) puts the stretches the event loop was
+//! blocked on threads of their own in the Chrome trace.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -52,30 +54,11 @@ fn idle(waiter: WaiterId) -> Lane {
     }
 }
 
-/// One waiter's bars, sorted by start, greedily put on the lowest track
-/// free at their start: the fewest tracks that can hold them.
+/// One waiter's bars, sorted by start, on the fewest tracks that hold
+/// them.
 fn tracks_of(waiter: WaiterId, bars: &[(WaiterId, Bar)]) -> Vec<Lane> {
-    let mut tracks: Vec<Vec<Bar>> = Vec::new();
-    let mut busy: BinaryHeap<Reverse<(Duration, usize)>> = BinaryHeap::new();
-    let mut free: BinaryHeap<Reverse<usize>> = BinaryHeap::new();
-    for &(_, bar) in bars {
-        while let Some(&Reverse((end, track))) = busy.peek() {
-            if end > bar.start {
-                break;
-            }
-            busy.pop();
-            free.push(Reverse(track));
-        }
-        let track = match free.pop() {
-            Some(Reverse(track)) => track,
-            None => {
-                tracks.push(Vec::new());
-                tracks.len() - 1
-            }
-        };
-        tracks[track].push(bar);
-        busy.push(Reverse((bar.end, track)));
-    }
+    let bars: Vec<Bar> = bars.iter().map(|&(_, bar)| bar).collect();
+    let tracks = tracks(&bars, |b| (b.start, b.end));
     let count = tracks.len();
     tracks
         .into_iter()
@@ -88,6 +71,38 @@ fn tracks_of(waiter: WaiterId, bars: &[(WaiterId, Bar)]) -> Vec<Lane> {
             dispatches: Vec::new(),
         })
         .collect()
+}
+
+/// Spans sorted by start, each greedily put on the lowest track free at
+/// its start: the fewest tracks on which none overlaps another. A span
+/// ending when another starts leaves its track free for it.
+pub(super) fn tracks<T: Copy>(
+    items: &[T],
+    span: impl Fn(&T) -> (Duration, Duration),
+) -> Vec<Vec<T>> {
+    let mut tracks: Vec<Vec<T>> = Vec::new();
+    let mut busy: BinaryHeap<Reverse<(Duration, usize)>> = BinaryHeap::new();
+    let mut free: BinaryHeap<Reverse<usize>> = BinaryHeap::new();
+    for item in items {
+        let (start, end) = span(item);
+        while let Some(&Reverse((until, track))) = busy.peek() {
+            if until > start {
+                break;
+            }
+            busy.pop();
+            free.push(Reverse(track));
+        }
+        let track = match free.pop() {
+            Some(Reverse(track)) => track,
+            None => {
+                tracks.push(Vec::new());
+                tracks.len() - 1
+            }
+        };
+        tracks[track].push(*item);
+        busy.push(Reverse((end, track)));
+    }
+    tracks
 }
 
 /// Puts each dispatched order's mark on the lane where its last product

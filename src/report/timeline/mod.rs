@@ -3,21 +3,28 @@
 //! A [`Chart`] lays one run out in lanes: one lane per waiter, split into
 //! as many tracks as the waiter had products in flight at once (one for a
 //! sync or threaded waiter, one per product for the async one), and one
-//! [`Bar`] per product, from the request to the kitchen's answer. A
-//! [`Timeline`] stacks the charts of several runs on one time axis.
+//! [`Bar`] per product, from the request to the kitchen's answer. Beside
+//! them, the stretches each waiter's code held the event loop
+//! ([`Stretch`], `blocked.rs`). A [`Timeline`] stacks the charts of
+//! several runs on one time axis.
 //!
 //! Three renderers draw it: [`svg`] (a Gantt chart), [`text`] (the same in
 //! a terminal) and [`chrome`] (Chrome's trace event format, for Perfetto
-//! and `chrome://tracing`). The first two show a [`View`]: at thousands of
-//! lanes, several share a row, and the view says so; the picture also
-//! merges bars thinner than a pixel (`density.rs`).
+//! and `chrome://tracing`). The first two show a [`View`] (`view.rs`): at
+//! thousands of lanes, several share a row, and the view says so; the
+//! picture also merges bars thinner than a pixel (`density.rs`).
 
 mod axis;
+mod blocked;
 pub mod chrome;
 mod density;
 mod lanes;
 pub mod svg;
 pub mod text;
+mod view;
+
+pub use blocked::{Stretch, BLOCKED};
+pub use view::{Row, View};
 
 use std::time::Duration;
 
@@ -66,6 +73,9 @@ pub struct Chart {
     pub waiters: usize,
     /// The lanes, by waiter then track.
     pub lanes: Vec<Lane>,
+    /// The stretches a waiter's code held the event loop, by waiter then
+    /// start; empty for a model without one, or one never blocked.
+    pub blocked: Vec<Stretch>,
     /// When the last order was dispatched.
     pub makespan: Duration,
 }
@@ -109,8 +119,9 @@ impl Timeline {
 }
 
 impl Chart {
-    /// Lays out a trace: pairs each product's request with its answer and
-    /// packs the bars of each waiter into tracks.
+    /// Lays out a trace: pairs each product's request with its answer,
+    /// packs the bars of each waiter into tracks, and keeps the stretches
+    /// the event loop was blocked.
     pub fn of(model: &'static str, waiters: usize, trace: &Trace) -> Chart {
         let workload = trace.workload();
         // Where each order's products start in one flat list: the pairs
@@ -157,10 +168,17 @@ impl Chart {
                 _ => {}
             }
         }
+        let mut blocked: Vec<Stretch> = trace
+            .blocked()
+            .iter()
+            .map(|b| Stretch::of(b, workload))
+            .collect();
+        blocked.sort_by_key(|s| (s.waiter, s.start, s.end));
         Chart {
             model,
             waiters,
             lanes: lanes::pack(bars, waiters, &dispatched),
+            blocked,
             makespan: trace.makespan(),
         }
     }
@@ -168,78 +186,5 @@ impl Chart {
     /// Products drawn, in all lanes.
     pub fn bars(&self) -> usize {
         self.lanes.iter().map(|l| l.bars.len()).sum()
-    }
-
-    /// What to draw with at most `max_rows` rows: lanes grouped when
-    /// there are more.
-    pub fn view(&self, max_rows: usize) -> View<'_> {
-        let group = self.lanes.len().div_ceil(max_rows.max(1)).max(1);
-        let rows = self
-            .lanes
-            .chunks(group)
-            .map(|lanes| Row {
-                label: row_label(lanes),
-                bars: lanes.iter().flat_map(|l| &l.bars).collect(),
-                dispatches: lanes
-                    .iter()
-                    .flat_map(|l| &l.dispatches)
-                    .map(|&(_, at)| at)
-                    .collect(),
-            })
-            .collect();
-        View {
-            rows,
-            lanes_per_row: group,
-        }
-    }
-}
-
-/// A chart as drawn: rows of bars, and how many lanes each row holds.
-#[derive(Debug)]
-pub struct View<'a> {
-    /// The rows, top to bottom.
-    pub rows: Vec<Row<'a>>,
-    /// Lanes drawn in one row; 1 when every lane has its own.
-    pub lanes_per_row: usize,
-}
-
-/// One row of a view: one lane, or several grouped.
-#[derive(Debug)]
-pub struct Row<'a> {
-    /// `waiter 1`, `waiter 1 · 3`, or `waiter 1 · 1-40` when grouped.
-    pub label: String,
-    /// The bars to draw.
-    pub bars: Vec<&'a Bar>,
-    /// When orders were dispatched from this row.
-    pub dispatches: Vec<Duration>,
-}
-
-impl View<'_> {
-    /// What a reader must know about the grouping, if anything.
-    pub fn note(&self, chart: &Chart) -> Option<String> {
-        (self.lanes_per_row > 1).then(|| {
-            format!(
-                "{} lanes grouped {} to a row",
-                chart.lanes.len(),
-                self.lanes_per_row
-            )
-        })
-    }
-}
-
-/// The label of a row of lanes, all of one waiter or spanning several.
-fn row_label(lanes: &[Lane]) -> String {
-    let (Some(first), Some(last)) = (lanes.first(), lanes.last()) else {
-        return String::new();
-    };
-    if first.waiter != last.waiter {
-        format!("waiters {}-{}", first.waiter, last.waiter)
-    } else if lanes.len() > 1 {
-        let (a, b) = (first.track + 1, last.track + 1);
-        format!("waiter {} · {a}-{b}", first.waiter)
-    } else if first.tracks == 1 {
-        format!("waiter {}", first.waiter)
-    } else {
-        format!("waiter {} · {}", first.waiter, first.track + 1)
     }
 }

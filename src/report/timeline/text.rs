@@ -7,17 +7,25 @@
 //! ```
 //!
 //! Each product is a letter, named in the legend; `.` is a waiter not
-//! waiting for the kitchen.
+//! waiting for the kitchen. Under a waiter whose code blocked the event
+//! loop, a `loop blocked` row has `#` where it did:
+//!
+//! ```text
+//!       waiter 1  bbbbbbbbbbssbbbbbbbbbbbbbbbbbbbbeefffffeeeeebbbbbbbbbbbfffff
+//!   loop blocked  ############################################################
+//! ```
 
 use std::io::{self, Write};
 use std::time::Duration;
 
-use super::{axis, Chart, Timeline};
+use super::{axis, Chart, Timeline, BLOCKED};
 
 /// Columns of the time axis.
 const COLUMNS: usize = 60;
 /// The most rows per model; more lanes are grouped.
 const MAX_ROWS: usize = 12;
+/// Where the event loop was blocked, in a `loop blocked` row.
+const BLOCKED_CELL: char = '#';
 
 /// Writes the timeline, one block per model on a shared axis, then the
 /// legend.
@@ -60,15 +68,18 @@ pub fn write(out: &mut impl Write, timeline: &Timeline) -> io::Result<()> {
         writeln!(out, "  {:label_width$}  {scale}", "")?;
         for row in &view.rows {
             let mut cells = vec!['.'; COLUMNS];
+            // Every product and stretch shows, however short.
+            let mut fill = |start: Duration, end: Duration, cell: char| {
+                let from = column(start).min(COLUMNS - 1);
+                let to = column(end).max(from + 1);
+                cells[from..to].fill(cell);
+            };
             for bar in &row.bars {
-                let (from, mut to) = (column(bar.start), column(bar.end));
-                // Every product shows, however short.
-                if to <= from {
-                    to = (from + 1).min(COLUMNS);
-                }
-                let from = from.min(COLUMNS - 1);
                 let letter = letters.get(bar.product as usize).copied().unwrap_or('*');
-                cells[from..to.max(from + 1)].fill(letter);
+                fill(bar.start, bar.end, letter);
+            }
+            for stretch in row.blocked {
+                fill(stretch.start, stretch.end, BLOCKED_CELL);
             }
             let cells: String = cells.into_iter().collect();
             writeln!(out, "  {:>label_width$}  {cells}", row.label)?;
@@ -80,11 +91,15 @@ pub fn write(out: &mut impl Write, timeline: &Timeline) -> io::Result<()> {
         .zip(&letters)
         .map(|(name, letter)| format!("{letter} {name}"))
         .collect();
-    writeln!(
+    write!(
         out,
         "products: {}; . not waiting for the kitchen",
         legend.join(", ")
-    )
+    )?;
+    if timeline.charts.iter().any(|c| !c.blocked.is_empty()) {
+        write!(out, "; {BLOCKED_CELL} {BLOCKED}")?;
+    }
+    writeln!(out)
 }
 
 /// `sync: 2 waiters, 11 products, makespan 43.8 s`

@@ -1,23 +1,28 @@
 //! The timeline as an SVG Gantt chart: one block of lanes per model, on one
 //! shared axis of restaurant seconds, one bar per product coloured by
-//! product, a mark where each order was dispatched.
+//! product, a mark where each order was dispatched, and under a waiter
+//! whose code blocked the event loop, a dark red strip where it did.
 //!
 //! Written by hand, not with a plotting crate: the picture is rectangles,
-//! lines and text, and each bar carries `class="bar"` and the model's name
-//! so tests (and curious users) can find them.
+//! lines and text, and each bar carries `class="bar"` (each strip
+//! `class="blocked"`) and the model's name so tests (and curious users)
+//! can find them.
 
 use std::fmt::Write as _;
 use std::io::{self, Write};
 use std::time::Duration;
 
+mod blocked;
+
 use super::density::{self, Band};
-use super::{axis, Chart, Row, Timeline};
+use super::{axis, Chart, Row, Timeline, BLOCKED};
 use crate::report::html::escape;
 
 /// The most rows drawn per model; more lanes are grouped.
 pub const MAX_ROWS: usize = 24;
-/// The most bars drawn one by one in a row; denser rows are drawn as
-/// bands, a pixel column at a time (see `density.rs`).
+/// The most bars (or stretches of a blocked loop) drawn one by one in a
+/// row; denser rows are drawn as bands, a pixel column at a time (see
+/// `density.rs`), or stretches less than a pixel apart merged.
 const MAX_BARS_PER_ROW: usize = 400;
 /// The most dispatch marks drawn per model; past this they would only
 /// blacken the picture.
@@ -29,6 +34,8 @@ const PALETTE: [&str; 10] = [
     "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
     "#9c755f", "#bab0ac",
 ];
+/// The colour of the event loop blocked: darker than any product's red.
+const BLOCKED_COLOUR: &str = "#8b0000";
 /// The most products named in the legend.
 const MAX_LEGEND: usize = 20;
 
@@ -37,6 +44,9 @@ const PLOT_X: f64 = 175.0;
 const PLOT_W: f64 = WIDTH - PLOT_X - 40.0;
 const ROW_H: f64 = 16.0;
 const BAR_H: f64 = 11.0;
+/// A row of stretches of a blocked loop, and its strip.
+const LOOP_ROW_H: f64 = 10.0;
+const STRIP_H: f64 = 6.0;
 const HEADING_H: f64 = 24.0;
 const NOTE_H: f64 = 15.0;
 const GAP: f64 = 12.0;
@@ -168,9 +178,13 @@ fn draw_chart(
     }
     let rows_top = y;
     let opacity = if view.lanes_per_row > 1 { 0.45 } else { 1.0 };
-    let mut dense = false;
-
+    let (mut dense, mut merged) = (false, false);
     for row in &view.rows {
+        if row.is_loop() {
+            merged |= blocked::draw_row(out, &model, row, y, end, &x, timeline);
+            y += LOOP_ROW_H;
+            continue;
+        }
         let _ = writeln!(
             out,
             r#"<text x="{:.1}" y="{:.1}" text-anchor="end" class="label">{}</text>"#,
@@ -209,6 +223,14 @@ fn draw_chart(
         );
         y += NOTE_H;
     }
+    if merged {
+        let _ = writeln!(
+            out,
+            r#"<text x="{PLOT_X}" y="{:.1}" class="note">Where the event loop was blocked too many times to draw each, stretches less than a pixel apart are drawn as one.</text>"#,
+            y + 10.0
+        );
+        y += NOTE_H;
+    }
     // The makespan: where this model's last order reached its table.
     let mx = x(chart.makespan);
     let _ = writeln!(
@@ -232,13 +254,7 @@ fn draw_bars(
     for bar in &row.bars {
         let (x0, x1) = (x(bar.start), x(bar.end));
         let width = (x1 - x0).max(1.0);
-        // A white edge tells apart two bars of one product back to back,
-        // but would hide a bar a pixel or two wide.
-        let stroke = if width >= 4.0 {
-            r##" stroke="#fff" stroke-width="0.6""##
-        } else {
-            ""
-        };
+        let stroke = edge(width);
         let name = timeline
             .products
             .get(bar.product as usize)
@@ -253,6 +269,16 @@ fn draw_bars(
             axis::label(bar.start),
             axis::label(bar.end),
         );
+    }
+}
+
+/// The white edge of a bar or strip `width` pixels wide: it tells apart
+/// two back to back, but would hide one a pixel or two wide.
+fn edge(width: f64) -> &'static str {
+    if width >= 4.0 {
+        r##" stroke="#fff" stroke-width="0.6""##
+    } else {
+        ""
     }
 }
 
@@ -292,10 +318,24 @@ fn legend(out: &mut String, timeline: &Timeline, top: f64) -> f64 {
         lx += width;
     }
     if timeline.products.len() > MAX_LEGEND {
+        let more = format!("and {} more products", timeline.products.len() - MAX_LEGEND);
         let _ = writeln!(
             out,
-            r#"<text x="{lx:.1}" y="{y:.1}" class="note">and {} more products</text>"#,
-            timeline.products.len() - MAX_LEGEND
+            r#"<text x="{lx:.1}" y="{y:.1}" class="note">{more}</text>"#
+        );
+        lx += 12.0 + 6.5 * more.len() as f64;
+    }
+    if timeline.charts.iter().any(|c| !c.blocked.is_empty()) {
+        let text = format!("{BLOCKED}: no other task runs");
+        if lx + 26.0 + 7.0 * text.len() as f64 > WIDTH - 10.0 && lx > PLOT_X {
+            lx = PLOT_X;
+            y += 18.0;
+        }
+        let _ = writeln!(
+            out,
+            r#"<rect x="{lx:.1}" y="{:.1}" width="12" height="{STRIP_H}" fill="{BLOCKED_COLOUR}"/><text x="{:.1}" y="{y:.1}" class="label">{text}</text>"#,
+            y - 7.0,
+            lx + 16.0,
         );
     }
     y + 6.0

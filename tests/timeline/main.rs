@@ -1,9 +1,14 @@
 //! `--timeline` and `--trace` of `compare` and `restaurant`, end to end: the
 //! SVG parses and holds a bar per product for each model, the Chrome trace's
-//! complete events are the trace's products, the text chart is pinned, and
-//! bad names are refused before anything runs.
+//! complete events are the trace's products, the text chart is pinned, bad
+//! names are refused before anything runs, and the README's pictures are
+//! what the tool draws. The stretches the event loop was blocked are
+//! checked in `blocked.rs`.
 
+#[path = "../common/mod.rs"]
 mod common;
+
+mod blocked;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs;
@@ -36,15 +41,21 @@ fn count_by_model(svg: &str, class: &str) -> BTreeMap<String, usize> {
 /// `option FILE`, FILE named `name` in a fresh directory; returns the
 /// directory (kept alive) and the file, and what was printed.
 fn compare_writing(option: &str, name: &str) -> (tempfile::TempDir, PathBuf, String) {
+    compare_models_writing(&[], option, name)
+}
+
+/// As [`compare_writing`], with `models` (such as `["--models",
+/// "lesson-blocking"]`) before the option.
+fn compare_models_writing(
+    models: &[&str],
+    option: &str,
+    name: &str,
+) -> (tempfile::TempDir, PathBuf, String) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join(name);
-    let args = [
-        "compare",
-        "--clock",
-        "virtual",
-        option,
-        path.to_str().unwrap(),
-    ];
+    let mut args = vec!["compare", "--clock", "virtual"];
+    args.extend(models);
+    args.extend([option, path.to_str().unwrap()]);
     let printed = stdout_of(&args);
     (dir, path, printed)
 }
@@ -65,6 +76,9 @@ fn the_svg_holds_a_bar_per_product_for_each_model() {
         .count();
     assert_eq!(marks, 4 * MODELS.len());
     assert!(count_by_model(&text, "band").is_empty());
+    // No event loop was blocked, so nothing says it was.
+    assert!(count_by_model(&text, "blocked").is_empty());
+    assert!(!text.contains("event loop blocked"));
     for heading in ["makespan 43.8 s", "makespan 23.6 s", "makespan 7.5 s"] {
         assert!(text.contains(heading), "no '{heading}' in the SVG");
     }
@@ -326,14 +340,23 @@ fn bad_timeline_names_are_refused_before_serving() {
     }
 }
 
-/// The README's picture is the tool's own output, and stays so: on the
+/// The README's pictures are the tool's own output, and stay so: on the
 /// virtual clock the timeline is the same on every machine.
 #[test]
-fn the_readme_picture_is_what_the_tool_draws() {
-    let (_dir, svg, _) = compare_writing("--timeline", "article.svg");
-    let committed = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/article-timeline.svg");
-    assert!(
-        svg_of(&svg) == svg_of(&committed),
-        "docs/article-timeline.svg is out of date: run `mesonero compare --clock virtual --timeline docs/article-timeline.svg`"
-    );
+fn the_readme_pictures_are_what_the_tool_draws() {
+    let pictures: [(&[&str], &str); 2] = [
+        (&[], "docs/article-timeline.svg"),
+        (&["--models", "lesson-blocking"], "docs/lesson-timeline.svg"),
+    ];
+    for (models, name) in pictures {
+        let (_dir, svg, _) = compare_models_writing(models, "--timeline", "drawn.svg");
+        let committed = Path::new(env!("CARGO_MANIFEST_DIR")).join(name);
+        let mut command = vec!["mesonero compare --clock virtual"];
+        command.extend(models);
+        assert!(
+            svg_of(&svg) == svg_of(&committed),
+            "{name} is out of date: run `{} --timeline {name}`",
+            command.join(" ")
+        );
+    }
 }

@@ -1,0 +1,66 @@
+//! The stretches a waiter's code held the event loop, in the picture: a
+//! row under the waiter with a dark red strip for each, merged where
+//! there are too many to draw one by one.
+
+use std::fmt::Write as _;
+use std::time::Duration;
+
+use super::{axis, edge, Row, Timeline, BLOCKED_COLOUR, MAX_BARS_PER_ROW, PLOT_W, PLOT_X, STRIP_H};
+use crate::report::html::escape;
+use crate::report::seconds;
+use crate::report::timeline::blocked::{merge, Merged};
+use crate::report::timeline::BLOCKED;
+
+/// Draws a row of stretches of a blocked loop, under the waiter whose code
+/// it was: each stretch, or when there are too many, stretches merged.
+/// Returns whether it merged.
+pub(super) fn draw_row(
+    out: &mut String,
+    model: &str,
+    row: &Row,
+    y: f64,
+    end: Duration,
+    x: &dyn Fn(Duration) -> f64,
+    timeline: &Timeline,
+) -> bool {
+    let _ = writeln!(
+        out,
+        r#"<text x="{:.1}" y="{:.1}" text-anchor="end" font-size="10" fill="{BLOCKED_COLOUR}">{}</text>"#,
+        PLOT_X - 8.0,
+        y + STRIP_H + 1.0,
+        escape(&row.label)
+    );
+    let strip = |out: &mut String, start: Duration, end: Duration, title: String| {
+        let (x0, x1) = (x(start), x(end));
+        let width = (x1 - x0).max(1.0);
+        let stroke = edge(width);
+        let _ = writeln!(
+            out,
+            r#"<rect class="blocked" data-model="{model}" x="{x0:.2}" y="{:.1}" width="{width:.2}" height="{STRIP_H}" fill="{BLOCKED_COLOUR}"{stroke}><title>{}: {} to {}</title></rect>"#,
+            y + 1.0,
+            escape(&title),
+            axis::label(start),
+            axis::label(end),
+        );
+    };
+    if row.blocked.len() <= MAX_BARS_PER_ROW {
+        for s in row.blocked {
+            strip(out, s.start, s.end, s.describe(&timeline.products));
+        }
+        return false;
+    }
+    // A pixel's worth of time: merged bands are at least a pixel apart.
+    let pixel = end.div_f64(PLOT_W);
+    for m in merge(row.blocked, pixel) {
+        strip(out, m.start, m.end, merged_title(&m));
+    }
+    true
+}
+
+/// `event loop blocked 12 times, 43.8 s in all`.
+fn merged_title(m: &Merged) -> String {
+    match m.count {
+        1 => format!("{BLOCKED} {} s", seconds(m.held)),
+        n => format!("{BLOCKED} {n} times, {} s in all", seconds(m.held)),
+    }
+}
