@@ -47,7 +47,7 @@ impl Stretch {
                 .get(order as usize)
                 .and_then(|o| o.products.get(item as usize))
                 .copied(),
-            Culprit::Order(_) | Culprit::Loop => None,
+            Culprit::Order(_) | Culprit::Waiter | Culprit::Loop => None,
         };
         Stretch {
             waiter: blocked.waiter,
@@ -68,11 +68,13 @@ impl Stretch {
         self.by.order()
     }
 
-    /// Whose code it was, in words: `order 0's burger`, `order 2`, or
-    /// `no waiter's code`. Product names come from `products`, unescaped.
+    /// Whose code it was, in words: `order 0's burger`, `order 2`,
+    /// `waiter 1 taking orders`, or `no waiter's code`. Product names come
+    /// from `products`, unescaped.
     pub fn culprit(&self, products: &[String]) -> String {
         match self.by {
             Culprit::Loop => "no waiter's code".to_string(),
+            Culprit::Waiter => format!("waiter {} taking orders", self.waiter),
             Culprit::Order(order) => format!("order {order}"),
             Culprit::Product { order, .. } => {
                 let name = self
