@@ -22,7 +22,7 @@ mod serve;
 pub use event_loop::{LoopArgs, SlowCallback, MAX_BLOCKING_THREADS, MAX_WORKERS};
 pub use fetch::FetchArgs;
 pub use models::{parse_model_choice, ModelChoice};
-pub use outputs::{ExportArgs, PictureArgs};
+pub use outputs::{parse_output_file, ExportArgs, PictureArgs};
 pub use race::{RaceArgs, RaceStrategy};
 pub use report::ReportArgs;
 pub use serve::ServeArgs;

@@ -76,8 +76,8 @@ pub struct FetchArgs {
     #[arg(long)]
     pub follow_other_hosts: bool,
     /// Also write one JSON line per id (the person, or the error) to FILE,
-    /// as each id ends.
-    #[arg(long, value_name = "FILE", conflicts_with = "compare")]
+    /// as each id ends; not `-` (--format json prints the lines there).
+    #[arg(long, value_name = "FILE", conflicts_with = "compare", value_parser = super::parse_output_file)]
     pub output: Option<PathBuf>,
     /// How to print: the article's log lines and a summary, one JSON object
     /// per id, or only the summary.

@@ -13,8 +13,9 @@ use crate::race;
 /// Options of `mesonero report`.
 #[derive(Debug, Args)]
 pub struct ReportArgs {
-    /// Where to write the page; it appears only once complete.
-    #[arg(long, value_name = "FILE", default_value = "report.html")]
+    /// Where to write the page; it appears only once complete. Not `-`
+    /// (/dev/stdout writes the page there).
+    #[arg(long, value_name = "FILE", default_value = "report.html", value_parser = super::parse_output_file)]
     pub output: PathBuf,
     /// The built-in people server's delay per request, in the fetch
     /// section.

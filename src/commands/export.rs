@@ -4,7 +4,7 @@
 //! and written with whatever rows there are at the end.
 
 use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
 
 use crate::cli::ExportArgs;
@@ -46,21 +46,25 @@ impl<R: ExportRow + 'static> Exports<R> {
             exporter
                 .write(&mut file, rows)
                 .and_then(|()| file.flush())
-                .map_err(|source| CommandError::Export { path, source })?;
+                .map_err(|source| CommandError::WriteFailed { path, source })?;
         }
         Ok(())
     }
 
-    /// Writes `rows` to every file, then returns how the work ended. When
-    /// the work failed or was interrupted, the rows that finished are
-    /// still written, and the work's error is the one reported: it says
-    /// more about the run than a file that could not be written.
-    pub(super) fn write_then<E: Into<CommandError>>(
+    /// Ends a command that made rows, whatever ended its work: writes the
+    /// rows to every file, prints them with `print` when there are any,
+    /// and then reports the work's error, if any, which says more about
+    /// the run than a file that could not be written.
+    pub(super) fn finish<E: Into<CommandError>>(
         self,
         rows: &[R],
+        print: impl FnOnce(&[R]) -> io::Result<()>,
         ended: Result<(), E>,
     ) -> Result<(), CommandError> {
         let written = self.write(rows);
+        if !rows.is_empty() {
+            print(rows)?;
+        }
         ended.map_err(Into::into)?;
         written
     }
@@ -103,7 +107,7 @@ mod tests {
         assert!(!dir.path().join("race.md").exists());
         // The work's error is the one returned, after the files are written.
         let err = exports
-            .write_then(&[], Err(CommandError::FetchInterrupted(3)))
+            .finish(&[], |_| Ok(()), Err(CommandError::FetchInterrupted(3)))
             .unwrap_err();
         assert!(matches!(err, CommandError::FetchInterrupted(3)), "{err}");
         let json = std::fs::read_to_string(dir.path().join("race.json")).unwrap();

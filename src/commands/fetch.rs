@@ -41,8 +41,9 @@ pub(super) fn run(args: &FetchArgs, shutdown: &Shutdown) -> Result<(), CommandEr
     }
     let given_api = args.api.as_deref().map(api_url).transpose()?;
     let output = match &args.output {
-        Some(path) => Some(File::create(path).map_err(|e| {
-            CommandError::Output(io::Error::new(e.kind(), format!("{}: {e}", path.display())))
+        Some(path) => Some(File::create(path).map_err(|source| CommandError::Export {
+            path: path.clone(),
+            source,
         })?),
         None => None,
     };
@@ -270,14 +271,19 @@ fn compare(
             break;
         }
     }
-    // Before the table and the verdict: ids that failed are figures too.
-    exports.write_then(&rows, ended)?;
-    let mut out = io::stdout().lock();
-    match args.format {
-        EventFormat::Json => Json.write(&mut out, &rows)?,
-        _ => write_table(&mut out, &rows)?,
-    }
-    out.flush()?;
+    // Before the verdict: ids that failed are figures too.
+    exports.finish(
+        &rows,
+        |rows| {
+            let mut out = io::stdout().lock();
+            match args.format {
+                EventFormat::Json => Json.write(&mut out, rows)?,
+                _ => write_table(&mut out, rows)?,
+            }
+            out.flush()
+        },
+        ended,
+    )?;
     rows.iter().try_for_each(verdict)
 }
 

@@ -88,9 +88,17 @@ pub enum CommandError {
     /// A race that could not run, or was interrupted.
     #[error(transparent)]
     Race(#[from] RaceError),
-    /// An export file that cannot be written.
+    /// An output file that cannot be created, found before any work.
     #[error("cannot write '{}': {source}", path.display())]
     Export {
+        /// The file.
+        path: std::path::PathBuf,
+        /// Why.
+        source: io::Error,
+    },
+    /// Writing an output file failed after the work began.
+    #[error("writing '{}' failed: {source}", path.display())]
+    WriteFailed {
         /// The file.
         path: std::path::PathBuf,
         /// Why.
@@ -148,6 +156,7 @@ impl CommandError {
             CommandError::Client(e) => fetch::exit_code(e),
             CommandError::Run(_)
             | CommandError::Output(_)
+            | CommandError::WriteFailed { .. }
             | CommandError::FetchFailed { .. }
             | CommandError::Serve(_) => 1,
         }

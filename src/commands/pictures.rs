@@ -120,5 +120,5 @@ fn write_file(
     let mut out = BufWriter::new(file);
     draw(&mut out)
         .and_then(|()| out.flush())
-        .map_err(|source| CommandError::Export { path, source })
+        .map_err(|source| CommandError::WriteFailed { path, source })
 }

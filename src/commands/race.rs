@@ -40,14 +40,18 @@ pub(super) fn run(args: &RaceArgs, shutdown: &Shutdown) -> Result<(), CommandErr
             }
         }
     }
-    exports.write_then(&summaries, ended)?;
-    let mut out = io::stdout().lock();
-    match args.format {
-        TableFormat::Table => write_table(&mut out, &summaries)?,
-        TableFormat::Json => write_json(&mut out, &summaries)?,
-    }
-    out.flush()?;
-    Ok(())
+    exports.finish(
+        &summaries,
+        |summaries| {
+            let mut out = io::stdout().lock();
+            match args.format {
+                TableFormat::Table => write_table(&mut out, summaries)?,
+                TableFormat::Json => write_json(&mut out, summaries)?,
+            }
+            out.flush()
+        },
+        ended,
+    )
 }
 
 /// 2 for values no race can use, 130 for Ctrl-C, 1 for the rest.
