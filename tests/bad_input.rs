@@ -156,6 +156,48 @@ fn a_negative_speed_is_refused() {
     assert_bad_args(&["--speed", "-1"], &["--speed", "'-1' is not a speed"]);
 }
 
+/// Speeds whose waits would not fit the clocks (a day at 1e-300 is longer
+/// than a `Duration`; at 1e-19 longer than an `Instant`) are refused where
+/// they are parsed, for every command and model that takes a speed.
+#[test]
+fn speeds_out_of_range_are_refused_with_the_range() {
+    let range = "give a number from 0.001 to 1000000";
+    for speed in ["1e-300", "1e-19", "0.0009", "1000001", "1e300"] {
+        let needles = ["--speed", &format!("'{speed}' is not a speed"), range];
+        assert_bad_args(&["--speed", speed], &needles);
+        for model in ["sync", "threads", "thread-per-product", "async"] {
+            let output = run(["restaurant", "--model", model, "--speed", speed]);
+            assert_bad_input(&output, &needles);
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let output = mesonero(["report", "--speed", speed])
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert_bad_input(&output, &needles);
+        assert!(!dir.path().join("report.html").exists());
+    }
+}
+
+/// The fastest speed allowed runs every model to the end on the real
+/// clock; the slowest is accepted (a run there lasts hours, so only the
+/// parse is checked, by the unit tests of `cli`).
+#[test]
+fn the_fastest_speed_runs_every_model() {
+    for model in ["sync", "threads", "thread-per-product", "async"] {
+        let args = [
+            "restaurant",
+            "--model",
+            model,
+            "--speed",
+            "1000000",
+            "--format",
+            "quiet",
+        ];
+        common::assert_success(&run(args), &args);
+    }
+}
+
 #[test]
 fn repeat_zero_is_refused() {
     assert_bad_args(&["--repeat", "0"], &["--repeat must be at least 1"]);

@@ -37,10 +37,13 @@ impl RealClock {
         self.start.wait();
     }
 
-    /// Blocks the calling thread until restaurant time `at`.
+    /// Blocks the calling thread until restaurant time `at`. A time past
+    /// what the system's clock can hold is as good as forever: only a stop
+    /// ends the wait.
     pub fn sleep_until(&self, at: Duration) -> Result<(), Interrupted> {
+        let wall = super::to_wall(at, self.speed);
         self.shutdown
-            .sleep_until(self.origin() + super::to_wall(at, self.speed))
+            .sleep_until(super::deadline(self.origin(), wall))
     }
 
     fn origin(&self) -> Instant {
