@@ -9,6 +9,7 @@
 pub mod duration;
 pub mod file;
 pub mod generate;
+pub mod memory;
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -21,7 +22,9 @@ use thiserror::Error;
 pub const MAX_PREPARATION: Duration = Duration::from_secs(24 * 60 * 60);
 
 /// The most orders a workload may hold, so a mistyped `--repeat` fails with a
-/// message instead of exhausting memory.
+/// message at once; trace events have room for this many. A workload must
+/// also fit in memory: see [`memory`], which refuses one that would need
+/// more than the machine has available.
 pub const MAX_ORDERS: usize = 20_000_000;
 
 /// Index of a product in the [`Menu`].
@@ -180,6 +183,7 @@ impl Workload {
                 products,
             });
         }
+        memory::check(built.len(), products_total as u64)?;
         Ok(Workload {
             menu,
             orders: built,
@@ -284,6 +288,21 @@ pub enum WorkloadError {
     /// More orders than the tool will hold in memory.
     #[error("{0} orders is more than the {MAX_ORDERS} a run may hold; use a smaller --repeat or --random")]
     TooManyOrders(u128),
+    /// A workload whose run would need more memory than there is.
+    #[error(
+        "{orders} orders would need about {} of memory; this machine has {} available: \
+         use a smaller --repeat or --random",
+        memory::size(*needed),
+        memory::size(*available)
+    )]
+    OutOfMemory {
+        /// Orders in the workload.
+        orders: usize,
+        /// Bytes a run would need, about.
+        needed: u64,
+        /// Bytes this machine has available.
+        available: u64,
+    },
     /// Orders repeated no times at all.
     #[error("--repeat must be at least 1: repeating the orders 0 times leaves none to serve")]
     ZeroRepeat,

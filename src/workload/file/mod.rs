@@ -214,7 +214,9 @@ fn build(
     Workload::new(menu, &orders).map_err(|e| {
         let place = match &e {
             WorkloadError::EmptyMenu => Place::Menu,
-            WorkloadError::NoOrders | WorkloadError::TooManyOrders(_) => Place::Orders,
+            WorkloadError::NoOrders
+            | WorkloadError::TooManyOrders(_)
+            | WorkloadError::OutOfMemory { .. } => Place::Orders,
             WorkloadError::EmptyOrder(i) | WorkloadError::OrderTooLong(i, _) => Place::Order(*i),
             // The first product of the order with that name is the one
             // refused: an earlier one would have been refused first.
