@@ -255,15 +255,28 @@ pub enum TableFormat {
     Json,
 }
 
+/// The longest duration an option takes: a day.
+const MAX_OPTION_DURATION: Duration = Duration::from_secs(86_400);
+
+/// Reads a duration option, from 0 to [`MAX_OPTION_DURATION`] whether
+/// written as seconds or with a unit: a year of `--budget` would hang.
 fn parse_duration(text: &str) -> Result<Duration, String> {
+    let too_long = || format!("'{text}' is not a duration between 0 and a day");
     if let Ok(seconds) = text.parse::<f64>() {
         return match seconds {
-            s if s.is_finite() && (0.0..=86_400.0).contains(&s) => Ok(Duration::from_secs_f64(s)),
-            _ => Err(format!("'{text}' is not a duration between 0 and a day")),
+            s if s.is_finite() && (0.0..=MAX_OPTION_DURATION.as_secs_f64()).contains(&s) => {
+                Ok(Duration::from_secs_f64(s))
+            }
+            _ => Err(too_long()),
         };
     }
-    humantime::parse_duration(text)
-        .map_err(|e| format!("'{text}' is not a duration ({e}); write it as 5s, 500ms or 1.5"))
+    match humantime::parse_duration(text) {
+        Ok(d) if d <= MAX_OPTION_DURATION => Ok(d),
+        Ok(_) => Err(too_long()),
+        Err(e) => Err(format!(
+            "'{text}' is not a duration ({e}); write it as 5s, 500ms or 1.5"
+        )),
+    }
 }
 
 /// Reads `--speed`, within [`MIN_SPEED`]..=[`MAX_SPEED`]: outside it a
@@ -297,6 +310,20 @@ mod tests {
             [ModelChoice::Set(crate::restaurant::ModelSet::Article)]
         );
         assert_eq!(cli.compare.service.speed, 10.0);
+    }
+
+    #[test]
+    fn durations_are_at_most_a_day_however_written() {
+        assert_eq!(parse_duration("1.5"), Ok(Duration::from_millis(1500)));
+        assert_eq!(parse_duration("24h"), Ok(MAX_OPTION_DURATION));
+        for long in ["86401", "1000y", "25h", "1e300"] {
+            assert_eq!(
+                parse_duration(long),
+                Err(format!("'{long}' is not a duration between 0 and a day"))
+            );
+        }
+        let err = Cli::try_parse_from(["mesonero", "latency", "--budget", "1000y"]).unwrap_err();
+        assert!(err.to_string().contains("between 0 and a day"), "{err}");
     }
 
     #[test]
