@@ -4,7 +4,7 @@
 //! This is the article's `PREPARATION_TIME` dictionary and its list of order
 //! tuples, made into types. [`Workload::article`] is the article's own
 //! workload; [`file`](mod@file) reads one from TOML or JSON; [`generate`] repeats or
-//! draws orders at random.
+//! draws orders at random; [`memory`] refuses one too big for the machine.
 
 pub mod duration;
 pub mod file;
