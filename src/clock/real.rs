@@ -59,3 +59,28 @@ impl Now for RealClock {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    /// At a speed of 1e-300 a restaurant second is past the end of any
+    /// clock: the wait is as good as forever, not an overflow, and a stop
+    /// still ends it.
+    #[test]
+    fn a_wait_past_the_end_of_the_clock_lasts_until_a_stop() {
+        for speed in [1e-300, 1e-19] {
+            let shutdown = Shutdown::new();
+            let clock = Arc::new(RealClock::new(speed, shutdown.clone()));
+            clock.start();
+            let sleeper = {
+                let clock = Arc::clone(&clock);
+                std::thread::spawn(move || clock.sleep_until(Duration::from_secs(1)))
+            };
+            assert_eq!(clock.now(), Duration::ZERO);
+            shutdown.trigger();
+            assert_eq!(sleeper.join().unwrap(), Err(Interrupted));
+        }
+    }
+}
