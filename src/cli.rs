@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::clock::{MAX_SPEED, MIN_SPEED};
 use crate::latency::{Lang, Scale};
 use crate::restaurant::Model;
 
@@ -119,7 +120,7 @@ pub struct LatencyArgs {
     #[arg(long)]
     pub measure: bool,
     /// Multiply every time by this for the human-scale column: at 1e9, as
-    /// in the article, a nanosecond lasts a second.
+    /// in the article, a nanosecond lasts a second. From 1e-3 to 1e12.
     #[arg(long, default_value = "1e9", allow_negative_numbers = true)]
     pub scale: Scale,
     /// The language of names, units and comparisons.
@@ -224,22 +225,37 @@ pub enum TableFormat {
     Json,
 }
 
+/// The longest duration an option takes: a day.
+const MAX_OPTION_DURATION: Duration = Duration::from_secs(86_400);
+
+/// Reads a duration option, from 0 to [`MAX_OPTION_DURATION`] whether
+/// written as seconds or with a unit: a year of `--budget` would hang.
 fn parse_duration(text: &str) -> Result<Duration, String> {
+    let too_long = || format!("'{text}' is not a duration between 0 and a day");
     if let Ok(seconds) = text.parse::<f64>() {
         return match seconds {
-            s if s.is_finite() && (0.0..=86_400.0).contains(&s) => Ok(Duration::from_secs_f64(s)),
-            _ => Err(format!("'{text}' is not a duration between 0 and a day")),
+            s if s.is_finite() && (0.0..=MAX_OPTION_DURATION.as_secs_f64()).contains(&s) => {
+                Ok(Duration::from_secs_f64(s))
+            }
+            _ => Err(too_long()),
         };
     }
-    humantime::parse_duration(text)
-        .map_err(|e| format!("'{text}' is not a duration ({e}); write it as 5s, 500ms or 1.5"))
+    match humantime::parse_duration(text) {
+        Ok(d) if d <= MAX_OPTION_DURATION => Ok(d),
+        Ok(_) => Err(too_long()),
+        Err(e) => Err(format!(
+            "'{text}' is not a duration ({e}); write it as 5s, 500ms or 1.5"
+        )),
+    }
 }
 
+/// Reads `--speed`, within [`MIN_SPEED`]..=[`MAX_SPEED`]: outside it a
+/// wait would be too long or too short for the clocks to measure.
 fn parse_speed(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
-        Ok(speed) if speed.is_finite() && speed > 0.0 && speed <= 1e9 => Ok(speed),
+        Ok(speed) if (MIN_SPEED..=MAX_SPEED).contains(&speed) => Ok(speed),
         Ok(_) => Err(format!(
-            "'{text}' is not a speed: give a positive number up to 1e9, such as 10"
+            "'{text}' is not a speed: give a number from {MIN_SPEED} to {MAX_SPEED}, such as 10"
         )),
         Err(_) => Err(format!("'{text}' is not a number")),
     }
@@ -267,8 +283,24 @@ mod tests {
     }
 
     #[test]
-    fn speeds_must_be_positive_numbers() {
-        for bad in ["0", "-1", "nan", "inf", "fast"] {
+    fn durations_are_at_most_a_day_however_written() {
+        assert_eq!(parse_duration("1.5"), Ok(Duration::from_millis(1500)));
+        assert_eq!(parse_duration("24h"), Ok(MAX_OPTION_DURATION));
+        for long in ["86401", "1000y", "25h", "1e300"] {
+            assert_eq!(
+                parse_duration(long),
+                Err(format!("'{long}' is not a duration between 0 and a day"))
+            );
+        }
+        let err = Cli::try_parse_from(["mesonero", "latency", "--budget", "1000y"]).unwrap_err();
+        assert!(err.to_string().contains("between 0 and a day"), "{err}");
+    }
+
+    #[test]
+    fn speeds_must_be_within_their_range() {
+        for bad in [
+            "0", "-1", "nan", "inf", "fast", "1e-300", "1e-19", "0.0009", "1000001",
+        ] {
             assert!(
                 Cli::try_parse_from(["mesonero", "compare", "--speed", bad]).is_err(),
                 "{bad}"
@@ -278,5 +310,15 @@ mod tests {
         let err = Cli::try_parse_from(["mesonero", "compare", "--speed", "-1"]).unwrap_err();
         assert_eq!(err.kind(), clap::error::ErrorKind::ValueValidation);
         assert!(err.to_string().contains("'-1' is not a speed"), "{err}");
+        let err = Cli::try_parse_from(["mesonero", "--speed", "1e-300"]).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("'1e-300' is not a speed: give a number from 0.001 to 1000000"),
+            "{err}"
+        );
+        for edge in ["0.001", "1e6"] {
+            let cli = Cli::try_parse_from(["mesonero", "--speed", edge]).unwrap();
+            assert_eq!(cli.compare.service.speed, edge.parse::<f64>().unwrap());
+        }
     }
 }

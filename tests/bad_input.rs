@@ -156,6 +156,48 @@ fn a_negative_speed_is_refused() {
     assert_bad_args(&["--speed", "-1"], &["--speed", "'-1' is not a speed"]);
 }
 
+/// Speeds whose waits would not fit the clocks (a day at 1e-300 is longer
+/// than a `Duration`; at 1e-19 longer than an `Instant`) are refused where
+/// they are parsed, for every command and model that takes a speed.
+#[test]
+fn speeds_out_of_range_are_refused_with_the_range() {
+    let range = "give a number from 0.001 to 1000000";
+    for speed in ["1e-300", "1e-19", "0.0009", "1000001", "1e300"] {
+        let needles = ["--speed", &format!("'{speed}' is not a speed"), range];
+        assert_bad_args(&["--speed", speed], &needles);
+        for model in ["sync", "threads", "thread-per-product", "async"] {
+            let output = run(["restaurant", "--model", model, "--speed", speed]);
+            assert_bad_input(&output, &needles);
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let output = mesonero(["report", "--speed", speed])
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert_bad_input(&output, &needles);
+        assert!(!dir.path().join("report.html").exists());
+    }
+}
+
+/// The fastest speed allowed runs every model to the end on the real
+/// clock; the slowest is accepted (a run there lasts hours, so only the
+/// parse is checked, by the unit tests of `cli`).
+#[test]
+fn the_fastest_speed_runs_every_model() {
+    for model in ["sync", "threads", "thread-per-product", "async"] {
+        let args = [
+            "restaurant",
+            "--model",
+            model,
+            "--speed",
+            "1000000",
+            "--format",
+            "quiet",
+        ];
+        common::assert_success(&run(args), &args);
+    }
+}
+
 #[test]
 fn repeat_zero_is_refused() {
     assert_bad_args(&["--repeat", "0"], &["--repeat must be at least 1"]);
@@ -209,5 +251,127 @@ fn too_many_orders_are_refused_quickly_without_allocating_them() {
             "400000000 orders is more than the 20000000 a run may hold",
             "--repeat",
         ],
+    );
+}
+
+/// Runs `restaurant` on the workload file `name` in `dir`.
+fn restaurant_on(dir: &std::path::Path, name: &str) -> std::process::Output {
+    mesonero(["restaurant", "--clock", "virtual", "--workload", name])
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
+/// A name with an escape sequence would clear the terminal, one with a
+/// newline forge a log line, and both break the SVG: refused, with the
+/// file, the line and the name escaped, in both formats; nothing raw
+/// reaches the terminal.
+#[test]
+fn control_characters_in_product_names_are_refused() {
+    let cases = [
+        (
+            "w.toml",
+            "# menu\nmenu = { soda = 1,\n  \"bad\\u001b[2J\" = 2 }\norders = [[\"soda\"]]\n",
+            r#"w.toml:3: product name "bad\u{1b}[2J" has a control character"#,
+        ),
+        (
+            "w.json",
+            "{\"menu\": {\"soda\": 1,\n  \"bad\\u001b[2J\": 2},\n \"orders\": [[\"soda\"]]}",
+            r#"w.json:2: product name "bad\u{1b}[2J" has a control character"#,
+        ),
+        (
+            "w.json",
+            "{\"menu\": {\"soda\": 1},\n \"orders\": [[\"soda\"],\n  [\"x\\nHH:MM:SS forged\"]]}",
+            r"w.json:3: order 1 asks for 'x\nHH:MM:SS forged', which is not on the menu",
+        ),
+    ];
+    for (name, text, needle) in cases {
+        assert_bad_file(name, text, &[needle]);
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(name), text).unwrap();
+        let stderr = String::from_utf8(restaurant_on(dir.path(), name).stderr).unwrap();
+        let raw = stderr.trim_end_matches('\n');
+        assert!(!raw.chars().any(char::is_control), "{stderr:?}");
+    }
+}
+
+/// Some editors start a UTF-8 file with a byte-order mark; both formats
+/// read it.
+#[test]
+fn a_byte_order_mark_is_read_in_both_formats() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = [
+        (
+            "w.toml",
+            "\u{feff}menu = { soda = 1 }\norders = [[\"soda\"]]\n",
+        ),
+        (
+            "w.json",
+            "\u{feff}{\"menu\": {\"soda\": 1}, \"orders\": [[\"soda\"]]}\n",
+        ),
+    ];
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).unwrap();
+        let output = restaurant_on(dir.path(), name);
+        common::assert_success(&output, &["restaurant", "--workload", name]);
+        let stdout = String::from_utf8(output.stdout).unwrap();
+        assert!(stdout.contains("1 order, 1 product"), "{name}: {stdout}");
+    }
+}
+
+/// `/dev/zero` never ends: read up to the limit and refused, not read
+/// until memory runs out.
+#[cfg(unix)]
+#[test]
+fn a_workload_file_that_never_ends_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["zero.toml", "zero.json"] {
+        std::os::unix::fs::symlink("/dev/zero", dir.path().join(name)).unwrap();
+        let started = Instant::now();
+        let output = restaurant_on(dir.path(), name);
+        assert_bad_input(
+            &output,
+            &[
+                &format!("workload file '{name}' is larger than 64 MiB"),
+                "--repeat or --random",
+            ],
+        );
+        assert!(started.elapsed() < Duration::from_secs(30));
+    }
+}
+
+/// A pipe that never ends is refused the same way: a writer fills it until
+/// the reader stops reading.
+#[cfg(unix)]
+#[test]
+fn a_workload_pipe_that_never_ends_is_refused() {
+    use std::io::Write;
+
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe.toml");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let path = fifo.clone();
+    let writer = std::thread::spawn(move || {
+        let mut pipe = std::fs::OpenOptions::new().write(true).open(path).unwrap();
+        let block = vec![b'#'; 1 << 16];
+        // Ends when the reader closes its end: EPIPE (Rust ignores SIGPIPE).
+        while pipe.write_all(&block).is_ok() {}
+    });
+    let output = restaurant_on(dir.path(), "pipe.toml");
+    // Had the binary never opened the pipe, the writer would wait for a
+    // reader for ever: open and close it here until the writer has ended.
+    while !writer.is_finished() {
+        use std::os::unix::fs::OpenOptionsExt;
+        let _reader = std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NONBLOCK)
+            .open(&fifo);
+        std::thread::yield_now();
+    }
+    writer.join().unwrap();
+    assert_bad_input(
+        &output,
+        &["workload file 'pipe.toml' is larger than 64 MiB"],
     );
 }

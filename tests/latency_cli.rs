@@ -164,16 +164,46 @@ fn ctrl_c_stops_measuring_and_removes_the_temporary_files() {
 
 #[test]
 fn bad_scales_are_refused() {
-    for bad in ["0", "-1", "abc", "inf"] {
+    for bad in [
+        "0",
+        "-1",
+        "abc",
+        "inf",
+        "1e300",
+        "1e-300",
+        "1.0001e12",
+        "0.000999",
+    ] {
         let output = run(["latency", "--scale", bad]);
         assert_bad_input(
             &output,
             &[
                 "--scale",
-                &format!("'{bad}' is not a scale: give a positive number"),
+                &format!("'{bad}' is not a scale: give a number from 1e-3 to 1e12"),
             ],
         );
     }
+}
+
+/// At both ends of `--scale`'s range every human figure is a short number
+/// with a unit: never `0 ns`, `inf years` or three hundred digits.
+#[test]
+fn the_edges_of_the_scale_give_readable_figures() {
+    for scale in ["1e-3", "1e12"] {
+        let rows = json_rows(&["latency", "--format", "json", "--scale", scale]);
+        assert_eq!(rows.len(), 14);
+        for row in &rows {
+            let human = row["human"].as_str().unwrap();
+            let (number, unit) = human.split_once(' ').unwrap();
+            let value: f64 = number.parse().unwrap();
+            assert!(value > 0.0 && number.len() <= 8, "{scale}: {human}");
+            assert!(!unit.is_empty() && !unit.contains("inf"), "{human}");
+        }
+    }
+    let largest = json_rows(&["latency", "--format", "json", "--scale", "1e12"]);
+    assert_eq!(largest[13]["human"], "4753 years");
+    let smallest = json_rows(&["latency", "--format", "json", "--scale", "1e-3"]);
+    assert_eq!(smallest[0]["human"], "0.0005 ns");
 }
 
 #[test]

@@ -51,3 +51,21 @@ fn a_million_waiter_threads_stop_cleanly() {
         "virtual",
     ]);
 }
+
+/// The kitchen hires cooks as products need them, so four billion cooks
+/// cost nothing up front (they used to take 16 bytes each, 64 GB).
+#[test]
+fn four_billion_cooks_serve_the_articles_orders() {
+    let args = ["--clock", "virtual", "--cooks", "4294967295"];
+    let started = std::time::Instant::now();
+    let output = run(args);
+    common::assert_success(&output, &args);
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    for model in ["sync", "threads", "thread-per-product", "async"] {
+        assert!(
+            stdout.lines().any(|line| line.starts_with(model)),
+            "{stdout}"
+        );
+    }
+    assert!(started.elapsed() < std::time::Duration::from_secs(60));
+}

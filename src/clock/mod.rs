@@ -23,7 +23,7 @@ mod shutdown;
 mod thread;
 mod virtual_threads;
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 pub use event_loop::{EventLoop, LoopClock};
 pub use limits::{thread_budget, ThreadBudget};
@@ -31,6 +31,14 @@ pub use real::RealClock;
 pub use shutdown::{Interrupted, Shutdown};
 pub use thread::{SpawnError, ThreadClock, Worker};
 pub use virtual_threads::VirtualClock;
+
+/// The slowest `--speed`: a restaurant second lasts 1,000 wall seconds, so
+/// the day-long preparation a workload may have takes under three years.
+pub const MIN_SPEED: f64 = 0.001;
+
+/// The fastest `--speed`: a restaurant millisecond, the workload's
+/// resolution, still lasts a wall nanosecond, the clocks' resolution.
+pub const MAX_SPEED: f64 = 1_000_000.0;
 
 /// Anything that tells the current restaurant time.
 pub trait Now {
@@ -47,22 +55,66 @@ impl<F: Fn() -> Duration> Now for F {
 /// Restaurant time `at` as wall time, at `speed` restaurant seconds per
 /// wall second. Exact at speed 1, where float rounding could otherwise turn
 /// 1.2 s into 1.199999999 s.
+///
+/// Never panics: a wait too long for a [`Duration`] (a day at a speed of
+/// 1e-300) is [`Duration::MAX`], as good as forever. The command line keeps
+/// the speed within [`MIN_SPEED`]..=[`MAX_SPEED`], where this never
+/// happens, but the clocks must not depend on that.
 pub(crate) fn to_wall(at: Duration, speed: f64) -> Duration {
     if speed == 1.0 {
-        at
-    } else {
-        at.div_f64(speed)
+        return at;
+    }
+    // `Duration::div_f64` panics when the result does not fit; this is the
+    // same division, saturating instead.
+    let seconds = at.as_secs_f64() / speed;
+    match Duration::try_from_secs_f64(seconds) {
+        Ok(wall) => wall,
+        // Negative, from a negative speed: no wait at all.
+        Err(_) if seconds < 0.0 => Duration::ZERO,
+        // Too long, or NaN from a speed of NaN: as good as forever.
+        Err(_) => Duration::MAX,
     }
 }
 
 /// Wall time `elapsed` as restaurant time; the inverse of [`to_wall`].
+/// Saturates at [`Duration::MAX`] rather than panicking, as it does.
 pub(crate) fn to_restaurant(elapsed: Duration, speed: f64) -> Duration {
     if speed == 1.0 {
-        elapsed
+        return elapsed;
+    }
+    // Nanoseconds through f64 rather than `Duration::mul_f64`, which is
+    // several times slower; this runs for every event of a run.
+    let nanos = elapsed.as_nanos() as f64 * speed;
+    if nanos >= u64::MAX as f64 {
+        // Past 584 years of nanoseconds: through seconds, saturating.
+        Duration::try_from_secs_f64(nanos / 1e9).unwrap_or(Duration::MAX)
     } else {
-        // Nanoseconds through f64 rather than `Duration::mul_f64`, which is
-        // several times slower; this runs for every event of a run.
-        Duration::from_nanos((elapsed.as_nanos() as f64 * speed) as u64)
+        // `as` saturates: a NaN or negative product gives 0.
+        Duration::from_nanos(nanos as u64)
+    }
+}
+
+/// `now + wait`, or, when that does not fit in the platform's clock, the
+/// farthest deadline after `now` it can hold (within a factor of two):
+/// `Instant + Duration` panics on overflow, and a wait that long is as good
+/// as forever anyway, since only a stop will end it.
+///
+/// The deadline leaves a second of room after it, because tokio adds to a
+/// deadline (rounding it up to its next millisecond) and would panic at the
+/// very end of the clock.
+pub(crate) fn deadline(now: Instant, wait: Duration) -> Instant {
+    const ROOM: Duration = Duration::from_secs(1);
+    let mut wait = wait;
+    loop {
+        match now
+            .checked_add(wait)
+            .filter(|d| d.checked_add(ROOM).is_some())
+        {
+            Some(deadline) => return deadline,
+            // `now` itself is at the end of the clock: nothing fits.
+            None if wait.is_zero() => return now,
+            None => wait /= 2,
+        }
     }
 }
 
@@ -85,5 +137,47 @@ impl ClockKind {
             ClockKind::Real { .. } => "real",
             ClockKind::Virtual => "virtual",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wall_and_restaurant_time_convert_both_ways() {
+        let burger = Duration::from_millis(7500);
+        assert_eq!(to_wall(burger, 1.0), burger);
+        assert_eq!(to_wall(burger, 10.0), Duration::from_millis(750));
+        assert_eq!(to_restaurant(Duration::from_millis(750), 10.0), burger);
+        assert_eq!(to_wall(burger, MAX_SPEED), Duration::from_nanos(7500));
+        assert_eq!(to_wall(burger, MIN_SPEED), Duration::from_secs(7500));
+    }
+
+    #[test]
+    fn conversions_saturate_instead_of_panicking() {
+        let day = Duration::from_secs(86_400);
+        assert_eq!(to_wall(day, 1e-300), Duration::MAX);
+        assert_eq!(to_wall(day, 1e-19), Duration::MAX);
+        assert_eq!(to_wall(Duration::MAX, 0.5), Duration::MAX);
+        assert_eq!(to_wall(day, f64::NAN), Duration::MAX);
+        assert_eq!(to_wall(day, -1.0), Duration::ZERO);
+        assert_eq!(to_wall(day, f64::INFINITY), Duration::ZERO);
+        assert_eq!(to_restaurant(day, 1e300), Duration::MAX);
+        assert_eq!(to_restaurant(Duration::MAX, 2.0), Duration::MAX);
+        assert_eq!(to_restaurant(day, f64::NAN), Duration::ZERO);
+    }
+
+    #[test]
+    fn a_deadline_past_the_clocks_end_is_the_farthest_it_holds() {
+        let now = Instant::now();
+        let second = Duration::from_secs(1);
+        assert_eq!(deadline(now, second), now + second);
+        let far = deadline(now, Duration::MAX);
+        assert!(far > now + Duration::from_secs(365 * 86_400));
+        assert!(far.checked_add(Duration::from_secs(1)).is_some());
+        // Within a factor of two of the end: four times as far does not fit.
+        let further = (far - now).checked_mul(4);
+        assert!(further.and_then(|d| now.checked_add(d)).is_none());
     }
 }

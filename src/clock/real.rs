@@ -37,10 +37,13 @@ impl RealClock {
         self.start.wait();
     }
 
-    /// Blocks the calling thread until restaurant time `at`.
+    /// Blocks the calling thread until restaurant time `at`. A time past
+    /// what the system's clock can hold is as good as forever: only a stop
+    /// ends the wait.
     pub fn sleep_until(&self, at: Duration) -> Result<(), Interrupted> {
+        let wall = super::to_wall(at, self.speed);
         self.shutdown
-            .sleep_until(self.origin() + super::to_wall(at, self.speed))
+            .sleep_until(super::deadline(self.origin(), wall))
     }
 
     fn origin(&self) -> Instant {
@@ -53,6 +56,31 @@ impl Now for RealClock {
         match self.start.get() {
             Some(start) => super::to_restaurant(start.elapsed(), self.speed),
             None => Duration::ZERO,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    /// At a speed of 1e-300 a restaurant second is past the end of any
+    /// clock: the wait is as good as forever, not an overflow, and a stop
+    /// still ends it.
+    #[test]
+    fn a_wait_past_the_end_of_the_clock_lasts_until_a_stop() {
+        for speed in [1e-300, 1e-19] {
+            let shutdown = Shutdown::new();
+            let clock = Arc::new(RealClock::new(speed, shutdown.clone()));
+            clock.start();
+            let sleeper = {
+                let clock = Arc::clone(&clock);
+                std::thread::spawn(move || clock.sleep_until(Duration::from_secs(1)))
+            };
+            assert_eq!(clock.now(), Duration::ZERO);
+            shutdown.trigger();
+            assert_eq!(sleeper.join().unwrap(), Err(Interrupted));
         }
     }
 }

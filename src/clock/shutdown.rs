@@ -153,6 +153,19 @@ mod tests {
     }
 
     #[test]
+    fn a_deadline_at_the_end_of_time_waits_for_a_stop() {
+        let shutdown = Shutdown::new();
+        let other = shutdown.clone();
+        // As far as the system's clock goes: the timed wait must take it
+        // without overflowing.
+        let end = crate::clock::deadline(Instant::now(), Duration::MAX);
+        let sleeper = std::thread::spawn(move || other.sleep_until(end));
+        std::thread::sleep(Duration::from_millis(20));
+        shutdown.trigger();
+        assert_eq!(sleeper.join().unwrap(), Err(Interrupted));
+    }
+
+    #[test]
     fn an_untriggered_sleep_reaches_its_deadline() {
         let shutdown = Shutdown::new();
         assert_eq!(

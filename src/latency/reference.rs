@@ -162,22 +162,35 @@ impl Operation {
     }
 }
 
-/// How many times longer the human-scale table makes every time.
+/// How many times longer the human-scale table makes every time, from
+/// [`Scale::MIN`] to [`Scale::MAX`].
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Scale(f64);
 
-/// A `--scale` that is not a positive, finite number.
+/// A `--scale` that is not a number from [`Scale::MIN`] to [`Scale::MAX`].
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("'{0}' is not a scale: give a positive number, such as 1e9 or 1000000")]
+#[error(
+    "'{0}' is not a scale: give a number from {min:e} to {max:e}, such as 1e9 or 1000000",
+    min = Scale::MIN.0,
+    max = Scale::MAX.0
+)]
 pub struct BadScale(pub String);
 
 impl Scale {
     /// The article's: a nanosecond becomes a second.
     pub const ARTICLE: Scale = Scale(1e9);
 
-    /// A scale of `factor`, if it is a positive, finite number.
+    /// The smallest scale: the table's shortest time, half a nanosecond,
+    /// still reads as a number (`0.0005 ns`) rather than as `0 ns`.
+    pub const MIN: Scale = Scale(1e-3);
+
+    /// The largest scale: the table's longest time, 150 ms, reads as
+    /// `4753 years`, not as a number of three hundred digits.
+    pub const MAX: Scale = Scale(1e12);
+
+    /// A scale of `factor`, if it is from [`Scale::MIN`] to [`Scale::MAX`].
     pub fn new(factor: f64) -> Result<Scale, BadScale> {
-        if factor.is_finite() && factor > 0.0 {
+        if (Scale::MIN.0..=Scale::MAX.0).contains(&factor) {
             Ok(Scale(factor))
         } else {
             Err(BadScale(factor.to_string()))
@@ -339,19 +352,42 @@ mod tests {
     }
 
     #[test]
-    fn scales_are_positive_finite_numbers() {
+    fn scales_are_numbers_within_their_range() {
         assert_eq!("1e9".parse::<Scale>().unwrap(), Scale::ARTICLE);
         assert_eq!("1000000000".parse::<Scale>().unwrap(), Scale::ARTICLE);
         assert_eq!("1_000_000_000".parse::<Scale>().unwrap(), Scale::ARTICLE);
         assert_eq!("0.5".parse::<Scale>().unwrap().factor(), 0.5);
-        for bad in ["0", "-1", "abc", "", "inf", "NaN", "1e400"] {
+        assert_eq!("1e-3".parse::<Scale>().unwrap(), Scale::MIN);
+        assert_eq!("1e12".parse::<Scale>().unwrap(), Scale::MAX);
+        for bad in [
+            "0", "-1", "abc", "", "inf", "NaN", "1e400", "1e300", "1e-300", "0.0009", "1.1e12",
+        ] {
             let err = bad.parse::<Scale>().unwrap_err();
             assert_eq!(
                 err.to_string(),
-                format!("'{bad}' is not a scale: give a positive number, such as 1e9 or 1000000")
+                format!("'{bad}' is not a scale: give a number from 1e-3 to 1e12, such as 1e9 or 1000000")
             );
         }
         assert_eq!(Scale::ARTICLE.to_string(), "1e9");
         assert_eq!(Scale::new(2.5e6).unwrap().to_string(), "2.5e6");
+    }
+
+    /// At both ends of the range every human figure is a short, finite
+    /// number, not zero: what the range is for.
+    #[test]
+    fn every_figure_reads_at_both_ends_of_the_range() {
+        for scale in [Scale::MIN, Scale::MAX] {
+            for row in human_table(scale) {
+                let text = row.human.human(Lang::En);
+                let number = text.split(' ').next().unwrap();
+                let value: f64 = number.parse().unwrap();
+                assert!(value > 0.0 && value.is_finite(), "{scale}: {text}");
+                assert!(number.len() <= 8, "{scale}: {text}");
+            }
+        }
+        let longest = human_table(Scale::MAX)[13].human.human(Lang::En);
+        assert_eq!(longest, "4753 years");
+        let shortest = human_table(Scale::MIN)[0].human.human(Lang::En);
+        assert_eq!(shortest, "0.0005 ns");
     }
 }

@@ -6,7 +6,7 @@
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use super::{Menu, ProductId, Workload, WorkloadError, MAX_ORDERS};
+use super::{memory, Menu, ProductId, Workload, WorkloadError, MAX_ORDERS};
 
 /// The most products a random order has; the fewest is one.
 pub const MAX_RANDOM_ORDER: u32 = 4;
@@ -24,6 +24,10 @@ pub fn repeat(workload: &Workload, times: usize) -> Result<Workload, WorkloadErr
         .ok_or(WorkloadError::TooManyOrders(
             per_round as u128 * times as u128,
         ))?;
+    // Refused before the orders are made, not after. Cannot overflow: at
+    // most MAX_ORDERS orders of at most 65,535 products.
+    let products = workload.products_total() as u64 * times as u64;
+    memory::check(count, products)?;
     let mut orders = Vec::with_capacity(count);
     for _ in 0..times {
         orders.extend(workload.orders().iter().map(|o| o.products.clone()));
@@ -47,6 +51,9 @@ pub fn random(menu: &Menu, count: usize, seed: u64) -> Result<Workload, Workload
     if count > MAX_ORDERS {
         return Err(WorkloadError::TooManyOrders(count as u128));
     }
+    // Refused before the orders are drawn, with as many products as they
+    // will have on average; the workload checks the exact number.
+    memory::check(count, count as u64 * u64::from(1 + MAX_RANDOM_ORDER) / 2)?;
     // Product ids are u32, so a menu cannot usefully hold more.
     let products = ProductId::try_from(menu.len()).unwrap_or(ProductId::MAX);
     let mut rng = ChaCha8Rng::seed_from_u64(seed);

@@ -4,11 +4,12 @@
 //! This is the article's `PREPARATION_TIME` dictionary and its list of order
 //! tuples, made into types. [`Workload::article`] is the article's own
 //! workload; [`file`](mod@file) reads one from TOML or JSON; [`generate`] repeats or
-//! draws orders at random.
+//! draws orders at random; [`memory`] refuses one too big for the machine.
 
 pub mod duration;
 pub mod file;
 pub mod generate;
+pub mod memory;
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -21,8 +22,13 @@ use thiserror::Error;
 pub const MAX_PREPARATION: Duration = Duration::from_secs(24 * 60 * 60);
 
 /// The most orders a workload may hold, so a mistyped `--repeat` fails with a
-/// message instead of exhausting memory.
+/// message at once; trace events have room for this many. A workload must
+/// also fit in memory: see [`memory`], which refuses one that would need
+/// more than the machine has available.
 pub const MAX_ORDERS: usize = 20_000_000;
+
+/// How many of the menu's names an error message lists.
+pub const NAMES_SHOWN: usize = 20;
 
 /// Index of a product in the [`Menu`].
 pub type ProductId = u32;
@@ -41,6 +47,10 @@ pub struct Product {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Menu {
     products: Vec<Product>,
+    /// Each product's id by name, so that finding one (and refusing a
+    /// name twice) does not search the list: a menu of a million products
+    /// is then read in a second, where searching made it take minutes.
+    index: HashMap<String, ProductId>,
 }
 
 impl Menu {
@@ -49,23 +59,28 @@ impl Menu {
         if name.trim().is_empty() {
             return Err(WorkloadError::EmptyProductName);
         }
+        // A name is printed in the log, on a terminal, and in SVG and HTML:
+        // an escape sequence would rewrite the screen, a newline forge a
+        // log line, and most control characters are not allowed in XML.
+        if name.chars().any(char::is_control) {
+            return Err(WorkloadError::ControlCharacter(name.to_string()));
+        }
         if self.find(name).is_some() {
             return Err(WorkloadError::DuplicateProduct(name.to_string()));
         }
         duration::check(name, preparation)?;
+        let id = self.products.len() as ProductId;
         self.products.push(Product {
             name: name.to_string(),
             preparation,
         });
-        Ok((self.products.len() - 1) as ProductId)
+        self.index.insert(name.to_string(), id);
+        Ok(id)
     }
 
     /// The product with this name, if the menu has it.
     pub fn find(&self, name: &str) -> Option<ProductId> {
-        self.products
-            .iter()
-            .position(|p| p.name == name)
-            .map(|i| i as ProductId)
+        self.index.get(name).copied()
     }
 
     /// The product with this id. Ids come from this menu, so it exists.
@@ -88,10 +103,21 @@ impl Menu {
         self.products.is_empty()
     }
 
-    /// The names, joined with commas, for error messages.
+    /// The names, joined with commas, for error messages: the first
+    /// [`NAMES_SHOWN`] of them, and how many more there are, so that a
+    /// message about a big menu stays one readable line.
     pub fn names(&self) -> String {
-        let names: Vec<&str> = self.products.iter().map(|p| p.name.as_str()).collect();
-        names.join(", ")
+        let shown: Vec<&str> = self
+            .products
+            .iter()
+            .take(NAMES_SHOWN)
+            .map(|p| p.name.as_str())
+            .collect();
+        let mut names = shown.join(", ");
+        if self.products.len() > NAMES_SHOWN {
+            names += &format!(" and {} more", self.products.len() - NAMES_SHOWN);
+        }
+        names
     }
 }
 
@@ -120,21 +146,13 @@ pub struct Workload {
 impl Workload {
     /// Builds a workload from a menu and orders written as product names.
     pub fn new<S: AsRef<str>>(menu: Menu, orders: &[Vec<S>]) -> Result<Workload, WorkloadError> {
-        // A workload file may hold millions of orders; look names up in a
-        // map rather than searching the menu for each one.
-        let index: HashMap<&str, ProductId> = menu
-            .products()
-            .iter()
-            .enumerate()
-            .map(|(id, p)| (p.name.as_str(), id as ProductId))
-            .collect();
         let mut ids = Vec::with_capacity(orders.len());
         for (i, names) in orders.iter().enumerate() {
             let mut products = Vec::with_capacity(names.len());
             for name in names {
                 let name = name.as_ref();
-                let id = *index
-                    .get(name)
+                let id = menu
+                    .find(name)
                     .ok_or_else(|| WorkloadError::UnknownProduct {
                         order: i,
                         product: name.to_string(),
@@ -180,6 +198,7 @@ impl Workload {
                 products,
             });
         }
+        memory::check(built.len(), products_total as u64)?;
         Ok(Workload {
             menu,
             orders: built,
@@ -258,7 +277,10 @@ pub enum WorkloadError {
     #[error("order {0} has {1} products; an order holds at most 65535")]
     OrderTooLong(usize, usize),
     /// An order names a product that is not on the menu.
-    #[error("order {order} asks for '{product}', which is not on the menu (the menu has: {menu})")]
+    #[error(
+        "order {order} asks for '{}', which is not on the menu (the menu has: {menu})",
+        product.escape_debug()
+    )]
     UnknownProduct {
         /// The order's number.
         order: usize,
@@ -270,11 +292,15 @@ pub enum WorkloadError {
     /// A product with an empty name.
     #[error("a product on the menu has an empty name")]
     EmptyProductName,
+    /// A product name with a control character, such as an escape or a
+    /// newline, shown escaped.
+    #[error("product name \"{}\" has a control character", .0.escape_debug())]
+    ControlCharacter(String),
     /// The same product twice on the menu.
-    #[error("'{0}' is on the menu twice")]
+    #[error("'{}' is on the menu twice", .0.escape_debug())]
     DuplicateProduct(String),
     /// A preparation time that cannot be a preparation time.
-    #[error("'{product}': {problem}")]
+    #[error("'{}': {problem}", product.escape_debug())]
     BadDuration {
         /// The product it belongs to.
         product: String,
@@ -284,6 +310,21 @@ pub enum WorkloadError {
     /// More orders than the tool will hold in memory.
     #[error("{0} orders is more than the {MAX_ORDERS} a run may hold; use a smaller --repeat or --random")]
     TooManyOrders(u128),
+    /// A workload whose run would need more memory than there is.
+    #[error(
+        "{orders} orders would need about {} of memory; this machine has {} available: \
+         use a smaller --repeat or --random",
+        memory::size(*needed),
+        memory::size(*available)
+    )]
+    OutOfMemory {
+        /// Orders in the workload.
+        orders: usize,
+        /// Bytes a run would need, about.
+        needed: u64,
+        /// Bytes this machine has available.
+        available: u64,
+    },
     /// Orders repeated no times at all.
     #[error("--repeat must be at least 1: repeating the orders 0 times leaves none to serve")]
     ZeroRepeat,
@@ -293,58 +334,4 @@ pub enum WorkloadError {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_articles_workload_has_four_orders_and_eleven_products() {
-        let w = Workload::article();
-        assert_eq!(w.orders().len(), 4);
-        assert_eq!(w.products_total(), 11);
-        assert_eq!(w.preparation(1, 3), Duration::from_secs(4));
-        assert_eq!(w.product_name(2, 0), "beer");
-    }
-
-    #[test]
-    fn unknown_products_name_the_order_and_the_menu() {
-        let mut menu = Menu::default();
-        menu.add("soda", Duration::from_secs(1)).unwrap();
-        let err = Workload::new(menu, &[vec!["soda"], vec!["pizza"]]).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "order 1 asks for 'pizza', which is not on the menu (the menu has: soda)"
-        );
-    }
-
-    #[test]
-    fn empty_menus_orders_and_duplicates_are_refused() {
-        let empty: &[Vec<&str>] = &[];
-        assert_eq!(
-            Workload::new(Menu::default(), &[vec!["x"]]).unwrap_err(),
-            WorkloadError::UnknownProduct {
-                order: 0,
-                product: "x".into(),
-                menu: String::new()
-            }
-        );
-        let mut menu = Menu::default();
-        menu.add("soda", Duration::from_secs(1)).unwrap();
-        assert_eq!(
-            menu.add("soda", Duration::from_secs(2)).unwrap_err(),
-            WorkloadError::DuplicateProduct("soda".into())
-        );
-        assert_eq!(
-            Workload::new(menu.clone(), empty).unwrap_err(),
-            WorkloadError::NoOrders
-        );
-        let no_products: &[Vec<&str>] = &[vec![]];
-        assert_eq!(
-            Workload::new(menu, no_products).unwrap_err(),
-            WorkloadError::EmptyOrder(0)
-        );
-        assert_eq!(
-            Workload::from_ids(Menu::default(), vec![vec![0]]).unwrap_err(),
-            WorkloadError::EmptyMenu
-        );
-    }
-}
+mod tests;

@@ -20,7 +20,7 @@ use futures::FutureExt;
 use tokio::time::Instant;
 
 use super::pool::SimulatedPool;
-use crate::clock::{to_restaurant, to_wall, ClockKind, Interrupted, Now, Shutdown};
+use crate::clock::{deadline, to_restaurant, to_wall, ClockKind, Interrupted, Now, Shutdown};
 use crate::kitchen::Wait;
 
 /// The event loop's time, seen from the loop's threads or from a thread of
@@ -97,10 +97,7 @@ impl LoopClock {
                 let wall = to_wall(wait.length, self.speed);
                 // A wait too long for the system's clock is as good as
                 // forever: only a stop ends it.
-                let deadline = StdInstant::now()
-                    .checked_add(wall)
-                    .unwrap_or_else(|| StdInstant::now() + Duration::from_secs(1 << 32));
-                self.shutdown.sleep_until(deadline)
+                self.shutdown.sleep_until(deadline(StdInstant::now(), wall))
             }
             Time::Paused { .. } => {
                 advance_paused_time(wait.until.saturating_sub(self.now()));
@@ -162,7 +159,9 @@ impl LoopClock {
 
     /// Restaurant time `at` as an instant of the loop's time.
     fn instant(&self, at: Duration) -> Instant {
-        self.start + to_wall(at, self.speed)
+        // A moment past the end of the clock (`Instant + Duration` panics)
+        // is the farthest one the clock can hold.
+        Instant::from_std(deadline(self.start.into_std(), to_wall(at, self.speed)))
     }
 
     /// Threads the simulated pool started: 0 on the real clock, where the
@@ -179,7 +178,7 @@ impl Now for LoopClock {
     fn now(&self) -> Duration {
         match &self.time {
             Time::PoolThread { since, slept } => {
-                *since + Duration::from_nanos(slept.load(Ordering::Relaxed))
+                since.saturating_add(Duration::from_nanos(slept.load(Ordering::Relaxed)))
             }
             _ => to_restaurant(self.start.elapsed(), self.speed),
         }
@@ -217,5 +216,58 @@ impl<T: Send + 'static> Answer<T> {
 /// caller keeps the thread, as a blocking call keeps it. (The yield leaves
 /// a waker with the scheduler, a no-op one, which it wakes for nothing.)
 fn advance_paused_time(wait: Duration) {
+    // `advance` panics when paused time would pass the end of the clock;
+    // stop at the farthest instant it can hold instead.
+    let now = Instant::now().into_std();
+    let wait = deadline(now, wait) - now;
     let _ = tokio::time::advance(wait).now_or_never();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{EventLoop, Flavor};
+    use super::*;
+
+    fn run_loop<T>(kind: ClockKind, work: impl FnOnce(LoopClock) -> T) -> T {
+        let event_loop = EventLoop::new(Flavor::CurrentThread, kind, 1, None).unwrap();
+        let (seen, _) = event_loop.run(&Shutdown::new(), |clock| async move {
+            Ok::<_, Interrupted>(work(clock))
+        });
+        seen.unwrap()
+    }
+
+    /// A wait of `length` that ends at `length`, as asked at time 0.
+    fn wait(length: Duration) -> Wait {
+        Wait {
+            until: length,
+            length,
+        }
+    }
+
+    /// A day at a speed of 1e-300 is longer than the clock can hold: the
+    /// wait is made, and is as good as forever, rather than a panic.
+    #[test]
+    fn a_wait_past_the_end_of_the_real_clock_is_forever() {
+        let pending = run_loop(ClockKind::Real { speed: 1e-300 }, |clock| {
+            let mut forever = Box::pin(clock.sleep(wait(Duration::from_secs(86_400))));
+            (&mut forever).now_or_never().is_none()
+        });
+        assert!(pending);
+    }
+
+    /// Paused time moved on past what the clock holds stops at its end,
+    /// and the loop's time and timers still work there.
+    #[test]
+    fn blocking_past_the_end_of_paused_time_stops_there() {
+        let (before, after) = run_loop(ClockKind::Virtual, |clock| {
+            clock.thread_sleep(wait(Duration::from_secs(1))).unwrap();
+            let before = clock.now();
+            clock.thread_sleep(wait(Duration::MAX)).unwrap();
+            clock.thread_sleep(wait(Duration::MAX)).unwrap();
+            let _timer = clock.sleep(wait(Duration::MAX));
+            (before, clock.now())
+        });
+        assert_eq!(before, Duration::from_secs(1));
+        assert!(after > Duration::from_secs(100 * 365 * 86_400), "{after:?}");
+    }
 }

@@ -26,13 +26,19 @@ mod value;
 #[cfg(test)]
 mod tests;
 
-use std::io;
+use std::fs::File;
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
 use thiserror::Error;
 
 use self::value::Value;
 use super::{Workload, WorkloadError};
+
+/// The largest workload file read, 64 MiB: room for millions of orders
+/// (reading one can take thirty times its size in memory). Bigger
+/// workloads are made with `--repeat` or `--random`.
+pub const MAX_FILE_BYTES: u64 = 64 << 20;
 
 /// What can go wrong reading a workload file.
 #[derive(Debug, Error)]
@@ -44,6 +50,17 @@ pub enum FileError {
         path: PathBuf,
         /// Why it could not be read.
         source: io::Error,
+    },
+    /// The file is larger than a workload file may be.
+    #[error(
+        "workload file '{}' is larger than {} MiB, the most a workload file may hold; \
+         use --repeat or --random for big workloads",
+        path.display(),
+        MAX_FILE_BYTES >> 20
+    )]
+    TooBig {
+        /// The file.
+        path: PathBuf,
     },
     /// The file name does not say which format the file is in.
     #[error("{}: cannot tell the format of a workload file from its name; it must end in .toml or .json", path.display())]
@@ -127,15 +144,45 @@ pub fn load(path: &Path) -> Result<Workload, FileError> {
             })
         }
     };
-    let text = std::fs::read_to_string(path).map_err(|source| FileError::Read {
+    let text = read_limited(path)?;
+    parse(&text, &path.display().to_string())
+}
+
+/// Reads the whole file, if it holds at most [`MAX_FILE_BYTES`]. One byte
+/// more is read than allowed, and no more, to tell a file of exactly the
+/// limit from a longer one; so `/dev/zero` or a pipe that never ends is
+/// refused too, instead of being read until memory runs out.
+fn read_limited(path: &Path) -> Result<String, FileError> {
+    let failed = |source| FileError::Read {
         path: path.to_path_buf(),
         source,
-    })?;
-    parse(&text, &path.display().to_string())
+    };
+    let mut bytes = Vec::new();
+    File::open(path)
+        .and_then(|file| file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(failed)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(FileError::TooBig {
+            path: path.to_path_buf(),
+        });
+    }
+    String::from_utf8(bytes).map_err(|_| {
+        failed(io::Error::new(
+            io::ErrorKind::InvalidData,
+            "it is not UTF-8 text",
+        ))
+    })
+}
+
+/// The text without a UTF-8 byte-order mark, which some editors write at
+/// the start of a file and neither format has a use for.
+fn without_bom(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
 }
 
 /// Reads a workload from TOML text; `origin` is the file name for messages.
 pub fn parse_toml(text: &str, origin: &str) -> Result<Workload, FileError> {
+    let text = without_bom(text);
     let (contents, spans) = toml::read(text, origin)?;
     build(contents, Format::Toml, origin, |place| {
         spans.line(text, place)
@@ -144,6 +191,7 @@ pub fn parse_toml(text: &str, origin: &str) -> Result<Workload, FileError> {
 
 /// Reads a workload from JSON text; `origin` is the file name for messages.
 pub fn parse_json(text: &str, origin: &str) -> Result<Workload, FileError> {
+    let text = without_bom(text);
     let contents = json::read(text, origin)?;
     build(contents, Format::Json, origin, |place| {
         json::line(text, place)
@@ -214,7 +262,9 @@ fn build(
     Workload::new(menu, &orders).map_err(|e| {
         let place = match &e {
             WorkloadError::EmptyMenu => Place::Menu,
-            WorkloadError::NoOrders | WorkloadError::TooManyOrders(_) => Place::Orders,
+            WorkloadError::NoOrders
+            | WorkloadError::TooManyOrders(_)
+            | WorkloadError::OutOfMemory { .. } => Place::Orders,
             WorkloadError::EmptyOrder(i) | WorkloadError::OrderTooLong(i, _) => Place::Order(*i),
             // The first product of the order with that name is the one
             // refused: an earlier one would have been refused first.

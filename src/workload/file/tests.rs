@@ -312,3 +312,37 @@ fn loads_files_by_extension_in_any_case() {
         )
     );
 }
+
+#[test]
+fn a_byte_order_mark_is_read_in_both_formats() {
+    let toml = format!("\u{feff}{ARTICLE_TOML}");
+    let json = format!("\u{feff}{ARTICLE_JSON}");
+    assert_eq!(parse_toml(&toml, "w.toml").unwrap(), Workload::article());
+    assert_eq!(parse_json(&json, "w.json").unwrap(), Workload::article());
+    // Lines are counted as before.
+    let bad = "\u{feff}{\"menu\": {\"soda\": 1},\n\"orders\": [[\"pizza\"]]}";
+    assert!(json_error(bad).starts_with("w.json:2: order 0 asks for 'pizza'"));
+}
+
+#[test]
+fn control_characters_in_names_are_refused_with_their_line() {
+    assert_eq!(
+        toml_error("# menu\nmenu = { soda = 1, \"bad\\u001b[2J\" = 2 }\norders = [[\"soda\"]]\n"),
+        r#"w.toml:2: product name "bad\u{1b}[2J" has a control character"#
+    );
+    assert_eq!(
+        json_error("{\"menu\": {\"soda\": 1,\n  \"a\\nb\": 2},\n \"orders\": [[\"soda\"]]}"),
+        r#"w.json:2: product name "a\nb" has a control character"#
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_file_that_never_ends_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("zero.json");
+    std::os::unix::fs::symlink("/dev/zero", &path).unwrap();
+    let err = load(&path).unwrap_err();
+    assert!(matches!(err, FileError::TooBig { .. }), "{err}");
+    assert!(err.to_string().contains("is larger than 64 MiB"), "{err}");
+}
