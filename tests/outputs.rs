@@ -84,3 +84,38 @@ fn a_write_that_fails_after_the_work_is_a_failure() {
         assert!(!output.stdout.is_empty(), "{args:?}");
     }
 }
+
+/// Whatever a command says on stderr (a note, the server it started, the
+/// page it wrote, its error), a full stderr loses the words, not the run.
+#[test]
+fn a_full_stderr_changes_nothing_but_the_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("r.html");
+    let page = page.to_str().unwrap();
+    for (args, code) in [
+        (&["compare", "--clock", "virtual", "--models", "all"][..], 0),
+        (&["fetch", "--ids", "1", "--server-delay", "0"], 0),
+        (
+            &[
+                "report",
+                "--clock",
+                "virtual",
+                "--server-delay",
+                "0",
+                "--race-iterations",
+                "100",
+                "--output",
+                page,
+            ],
+            0,
+        ),
+        (&["--workload", "missing.toml"], 2),
+    ] {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let output = common::mesonero(args).stderr(full).output().unwrap();
+        assert_eq!(output.status.code(), Some(code), "{args:?}");
+    }
+}

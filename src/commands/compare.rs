@@ -26,8 +26,7 @@ pub(super) fn run(args: &CompareArgs, shutdown: &Shutdown) -> Result<(), Command
     // two runs, not three.
     let (models, left_out) = super::models(&args.models, &args.service)?;
     for model in left_out {
-        let _ = writeln!(
-            io::stderr(),
+        noteln!(
             "{model} left out: it runs on the real clock only (tokio cannot pause time on a multi-thread runtime)"
         );
     }
@@ -37,7 +36,7 @@ pub(super) fn run(args: &CompareArgs, shutdown: &Shutdown) -> Result<(), Command
     for (i, &model) in models.iter().enumerate() {
         let setup = super::setup(model, &args.service);
         if progress {
-            eprint!(
+            note!(
                 "\r\x1b[Kserving with {model} ({} of {})...",
                 i + 1,
                 models.len()
@@ -45,7 +44,7 @@ pub(super) fn run(args: &CompareArgs, shutdown: &Shutdown) -> Result<(), Command
         }
         let run = restaurant::run(&workload, &setup, None, shutdown);
         if progress {
-            eprint!("\r\x1b[K");
+            note!("\r\x1b[K");
         }
         match run {
             Ok(run) => runs.push(run),

@@ -137,7 +137,7 @@ fn builtin_server(delay: Duration) -> Result<BackgroundServer, CommandError> {
     let mut config = ServerConfig::new(([127, 0, 0, 1], 0).into());
     config.delay = delay;
     let server = spawn_background(config)?;
-    eprintln!(
+    noteln!(
         "serving the built-in people API on {} ({} per request)",
         server.base_url(),
         humantime::format_duration(delay)

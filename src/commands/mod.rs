@@ -4,6 +4,23 @@
 //! message and an exit code: 2 for bad input, 1 for a failed run, 130 for
 //! a run stopped with Ctrl-C.
 
+/// Writes to standard error as `eprint!` does, but never panics: when
+/// stderr is closed or full, the message is lost, not the run.
+macro_rules! note {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+/// [`note!`] with a newline, as `eprintln!`.
+macro_rules! noteln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 mod compare;
 mod export;
 mod fetch;

@@ -20,7 +20,7 @@ pub(super) fn run(args: &RaceArgs, shutdown: &Shutdown) -> Result<(), CommandErr
     let mut ended = Ok(());
     for (i, &strategy) in strategies.iter().enumerate() {
         if progress {
-            eprint!(
+            note!(
                 "\r\x1b[Kracing with {strategy} ({} of {})...",
                 i + 1,
                 strategies.len()
@@ -28,7 +28,7 @@ pub(super) fn run(args: &RaceArgs, shutdown: &Shutdown) -> Result<(), CommandErr
         }
         let summary = race::measure(strategy, args.threads, args.iterations, args.runs, shutdown);
         if progress {
-            eprint!("\r\x1b[K");
+            note!("\r\x1b[K");
         }
         match summary {
             Ok(summary) => summaries.push(summary),

@@ -99,7 +99,7 @@ pub(super) fn run(args: &ReportArgs, shutdown: &Shutdown) -> Result<(), CommandE
         commands: describe::commands(args),
     };
     let bytes = output.finish(&page)?;
-    eprintln!(
+    noteln!(
         "wrote {} ({} KB)",
         args.output.display(),
         bytes.div_ceil(1024)
@@ -210,7 +210,7 @@ impl Progress {
 
     fn show(&self, what: &str) {
         if self.shown {
-            eprint!("\r\x1b[K{what}...");
+            note!("\r\x1b[K{what}...");
         }
     }
 }
@@ -220,7 +220,7 @@ impl Progress {
 impl Drop for Progress {
     fn drop(&mut self) {
         if self.shown {
-            eprint!("\r\x1b[K");
+            note!("\r\x1b[K");
         }
     }
 }

@@ -8,7 +8,7 @@
 //! `eprintln!`, which panics on them.
 
 use std::future::Future;
-use std::io::{self, IsTerminal, Write};
+use std::io::IsTerminal;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -109,7 +109,7 @@ fn plural(n: u64, word: &str) -> String {
 /// Writes a line to stderr. A closed or full stderr is not worth stopping
 /// the server for, nor can it be told about.
 fn say(line: &str) {
-    let _ = writeln!(io::stderr().lock(), "{line}");
+    noteln!("{line}");
 }
 
 /// Two futures: the first completes on the first Ctrl-C or SIGTERM, which
