@@ -34,13 +34,24 @@ pub fn write_log_line(out: &mut impl Write, progress: &Progress) -> io::Result<(
         } => {
             writeln!(
                 out,
-                "{stamp}Person number {id}: {failure} on attempt {attempt}, trying again in {}",
+                "{stamp}Person number {id}: {} on attempt {attempt}, trying again in {}",
+                super::printable(&failure.to_string()),
                 wall(*wait)
             )
         }
         Progress::Done(outcome) => match &outcome.result {
-            Ok(person) => writeln!(out, "{stamp}Person number {} = {}", outcome.id, person.name),
-            Err(failure) => writeln!(out, "{stamp}Person number {} failed: {failure}", outcome.id),
+            Ok(person) => writeln!(
+                out,
+                "{stamp}Person number {} = {}",
+                outcome.id,
+                super::printable(&person.name)
+            ),
+            Err(failure) => writeln!(
+                out,
+                "{stamp}Person number {} failed: {}",
+                outcome.id,
+                super::printable(&failure.to_string())
+            ),
         },
     }
 }
@@ -187,5 +198,29 @@ mod tests {
             ]
         );
         assert!(text.starts_with("[ 20"), "{text}");
+    }
+
+    /// A name from a server cannot clear the terminal or forge a line.
+    #[test]
+    fn control_characters_from_a_server_are_shown_escaped() {
+        let mut person = crate::people::Dataset::builtin()
+            .person(4, "http://127.0.0.1/api/")
+            .unwrap();
+        person.name = "Vader\u{1b}[2J\n[ forged ]".to_string();
+        let fetched = Outcome {
+            id: 4,
+            attempts: 1,
+            latency: Duration::ZERO,
+            answers: vec![],
+            result: Ok(person),
+        };
+        let mut out = Vec::new();
+        write_log_line(&mut out, &Progress::Done(&fetched)).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(text.lines().count(), 1, "{text}");
+        assert!(
+            text.ends_with("Person number 4 = Vader\\u{1b}[2J\\u{a}[ forged ]\n"),
+            "{text}"
+        );
     }
 }

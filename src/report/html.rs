@@ -94,6 +94,9 @@ pub fn escape(text: &str) -> String {
             '&' => escaped.push_str("&amp;"),
             '"' => escaped.push_str("&quot;"),
             '\'' => escaped.push_str("&#39;"),
+            // XML allows no control character, not even as a reference:
+            // shown as its escape, as a terminal shows it.
+            c if c.is_control() && !matches!(c, '\n' | '\t') => escaped.extend(c.escape_unicode()),
             c => escaped.push(c),
         }
     }

@@ -31,6 +31,24 @@ pub mod timeline;
 
 use std::time::Duration;
 
+/// Text from outside (a person's name from a server) made safe to print:
+/// each control character shown as its escape (`\u{1b}`), so that no
+/// escape sequence rewrites the terminal and no newline forges a line.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut shown = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() {
+            shown.extend(c.escape_unicode());
+        } else {
+            shown.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(shown)
+}
+
 /// Restaurant seconds as people read them: at most three decimals, no
 /// trailing zeros (`43.8`, `7.5`, `23.612`).
 pub fn seconds(d: Duration) -> String {
@@ -63,6 +81,13 @@ mod tests {
         assert_eq!(seconds(Duration::from_micros(23_612_400)), "23.612");
         assert_eq!(seconds(Duration::from_micros(999_600)), "1");
         assert_eq!(seconds(Duration::ZERO), "0");
+    }
+
+    #[test]
+    fn control_characters_are_shown_escaped() {
+        assert_eq!(printable("Luke Skywalker"), "Luke Skywalker");
+        assert_eq!(printable("bad\u{1b}[2J"), "bad\\u{1b}[2J");
+        assert_eq!(printable("two\nlines"), "two\\u{a}lines");
     }
 
     #[test]
