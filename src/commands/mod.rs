@@ -30,23 +30,25 @@ mod race;
 mod report;
 mod restaurant;
 mod serve;
+mod service;
 
 use std::io;
 use std::path::Path;
-use std::sync::Arc;
 
 use thiserror::Error;
 
-use crate::cli::{Cli, ClockArg, Command, ModelChoice, ServiceArgs, SlowCallback, WorkloadArgs};
-use crate::clock::{ClockKind, Shutdown};
+use crate::cli::{Cli, Command};
+use crate::clock::Shutdown;
 use crate::latency::measure::Interrupted as LatencyInterrupted;
 use crate::people::client::ids::IdsError;
 use crate::people::client::ClientError;
 use crate::people::{DataError, ServeError};
 use crate::race::RaceError;
-use crate::restaurant::{LoopSettings, Model, RunError, Setup};
+use crate::restaurant::{Model, RunError};
 use crate::workload::file::FileError;
-use crate::workload::{generate, OrderId, Workload, WorkloadError};
+use crate::workload::{OrderId, WorkloadError};
+
+pub use service::{check_options, models, setup, workload, DEFAULT_SEED};
 
 /// Why a command failed.
 #[derive(Debug, Error)]
@@ -249,151 +251,6 @@ fn distinct_files(named: &[(&'static str, &Path)]) -> Result<(), CommandError> {
     Ok(())
 }
 
-/// The seed of `--random` when `--seed` is not given.
-pub const DEFAULT_SEED: u64 = 1;
-
-/// The workload the options describe.
-pub fn workload(args: &WorkloadArgs) -> Result<Arc<Workload>, CommandError> {
-    if let (Some(seed), None) = (args.seed, args.random) {
-        return Err(CommandError::SeedWithoutRandom(seed));
-    }
-    let mut workload = match &args.workload {
-        Some(path) => crate::workload::file::load(path)?,
-        None => Workload::article(),
-    };
-    if let Some(count) = args.random {
-        workload = generate::random(
-            workload.menu(),
-            clamp(count),
-            args.seed.unwrap_or(DEFAULT_SEED),
-        )?;
-    }
-    if let Some(times) = args.repeat {
-        workload = generate::repeat(&workload, clamp(times))?;
-    }
-    Ok(Arc::new(workload))
-}
-
-/// A count from the command line as `usize`; counts too large for memory
-/// are refused later, with a message, by the workload's own limits.
-fn clamp(n: u64) -> usize {
-    usize::try_from(n).unwrap_or(usize::MAX)
-}
-
-/// The setup of `model` the options describe.
-pub fn setup(model: Model, args: &ServiceArgs) -> Setup {
-    let defaults = LoopSettings::default();
-    let options = &args.event_loop;
-    Setup {
-        model,
-        waiters: args.waiters.map_or(model.default_waiters(), |n| n as usize),
-        cooks: args.cooks.map(|n| n as usize),
-        clock: clock(args),
-        event_loop: LoopSettings {
-            workers: options.workers.map(|n| n as usize),
-            blocking_threads: options
-                .blocking_threads
-                .map_or(defaults.blocking_threads, |n| n as usize),
-            slow_callback: match options.slow_callback {
-                None => defaults.slow_callback,
-                Some(SlowCallback::After(threshold)) => Some(threshold),
-                Some(SlowCallback::Off) => None,
-            },
-        },
-    }
-}
-
-/// The clock the options ask for.
-fn clock(args: &ServiceArgs) -> ClockKind {
-    match args.clock {
-        ClockArg::Real => ClockKind::Real { speed: args.speed },
-        ClockArg::Virtual => ClockKind::Virtual,
-    }
-}
-
-/// The models `--models` names, each once, in the order first named, and
-/// those of a named set left out because they cannot run on the clock.
-/// A model named on its own that cannot run on the clock is refused.
-pub fn models(
-    choices: &[ModelChoice],
-    args: &ServiceArgs,
-) -> Result<(Vec<Model>, Vec<Model>), CommandError> {
-    let clock = clock(args);
-    let (mut models, mut left_out) = (Vec::new(), Vec::new());
-    for &choice in choices {
-        let named: &[Model] = match choice {
-            ModelChoice::One(model) => {
-                runs_on(model, clock)?;
-                &[model]
-            }
-            ModelChoice::Set(set) => set.models(),
-        };
-        for &model in named {
-            let list = if model.runs_on(clock) {
-                &mut models
-            } else {
-                &mut left_out
-            };
-            if !list.contains(&model) {
-                list.push(model);
-            }
-        }
-    }
-    check_options(&models, args)?;
-    Ok((models, left_out))
-}
-
-/// Refuses a model that cannot run on the clock, saying why.
-fn runs_on(model: Model, clock: ClockKind) -> Result<(), CommandError> {
-    if model.runs_on(clock) {
-        return Ok(());
-    }
-    Err(CommandError::Usage(format!(
-        "{model} cannot run on the virtual clock: {}",
-        crate::clock::event_loop::LoopError::NoVirtualMultiThread
-    )))
-}
-
-/// Refuses the event loop's options when none of `models` has what they
-/// set, and a model the clock cannot run.
-pub fn check_options(models: &[Model], args: &ServiceArgs) -> Result<(), CommandError> {
-    for &model in models {
-        runs_on(model, clock(args))?;
-    }
-    let options = &args.event_loop;
-    let none_has = || {
-        let names: Vec<&str> = models.iter().map(|m| m.name()).collect();
-        match names.as_slice() {
-            [one] => format!("{one} has none"),
-            _ => format!("none of {} has one", names.join(", ")),
-        }
-    };
-    let unused = |given: bool, has: fn(Model) -> bool, what: &str| {
-        if given && !models.iter().any(|&m| has(m)) {
-            return Err(CommandError::Usage(format!(
-                "{what}, and {}: leave the option out, or serve with a model that uses it",
-                none_has()
-            )));
-        }
-        Ok(())
-    };
-    unused(
-        options.workers.is_some(),
-        Model::has_workers,
-        "--workers sets the worker threads of async-multi's multi-thread runtime",
-    )?;
-    unused(
-        options.blocking_threads.is_some(),
-        Model::has_blocking_pool,
-        "--blocking-threads sets the size of async-offload's blocking pool",
-    )?;
-    unused(
-        options.slow_callback.is_some(),
-        Model::has_event_loop,
-        "--slow-callback times the event loop of the async models",
-    )
-}
-
 /// Order ids for a message: all of a few, the first of many.
 fn list_orders(orders: &[OrderId]) -> String {
     const SHOWN: usize = 20;
@@ -418,16 +275,5 @@ mod tests {
         let many: Vec<OrderId> = (0..25).collect();
         assert!(list_orders(&many).ends_with("19 and 5 more"));
         assert_eq!(list_orders(&[]), "none");
-    }
-
-    #[test]
-    fn a_seed_needs_random_orders() {
-        use clap::Parser;
-        let cli = Cli::try_parse_from(["mesonero", "--seed", "7"]).unwrap();
-        let err = workload(&cli.compare.workload).unwrap_err();
-        assert!(matches!(err, CommandError::SeedWithoutRandom(7)));
-        assert_eq!(err.exit_code(), 2);
-        let cli = Cli::try_parse_from(["mesonero", "--seed", "7", "--random", "3"]).unwrap();
-        assert_eq!(workload(&cli.compare.workload).unwrap().orders().len(), 3);
     }
 }
