@@ -122,7 +122,7 @@ pub fn write_page(out: &mut impl Write, page: &Page) -> io::Result<()> {
         out,
         1,
         "Who did what, and when: one lane per waiter, for each model.",
-        &format!("{} --timeline", page.commands.compare),
+        &format!("{} --timeline timeline.svg", page.commands.compare),
     )?;
     writeln!(out, "{}", timeline_picture(&page.runs))?;
     end_section(out)?;
