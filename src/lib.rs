@@ -28,8 +28,10 @@
 //!   client's three fetch models.
 //! - [`race`]: the article's race on `BALANCE`, with no lock, a mutex or
 //!   an atomic; model-checked with loom in `tests/loom_race.rs`.
-//! - [`cli`] and [`commands`]: the `mesonero` command line.
+//! - [`cli`] and [`commands`]: the `mesonero` command line; [`alloc`], its
+//!   allocator.
 
+pub mod alloc;
 pub mod cli;
 pub mod clock;
 pub mod commands;
