@@ -8,6 +8,7 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
+use common::ready::{wait_while_running, Captured};
 use common::{mesonero, outcome};
 
 /// The people the article prints, by id.
@@ -54,9 +55,12 @@ impl Served {
         }
     }
 
+    /// Stops the server with Ctrl-C, unless it has already ended.
     fn stop(&mut self) {
-        common::send_ctrl_c(&self.child);
-        let _ = common::wait_bounded(&mut self.child, Duration::from_secs(10));
+        if self.child.try_wait().expect("try_wait").is_none() {
+            common::send_ctrl_c(&self.child);
+            let _ = common::wait_bounded(&mut self.child, Duration::from_secs(10));
+        }
     }
 }
 
@@ -342,50 +346,62 @@ fn ten_thousand_requests_at_concurrency_500_are_all_accounted_for() {
     assert_eq!(code, Some(0), "{stderr}");
 }
 
+/// The ids of `stdout` that ended with `separator` after their number:
+/// `Person number N = NAME` for ` = `, `Person number N failed: ...` for
+/// ` failed: ` (retries say `Person number N: ...`).
+fn ended(stdout: &str, separator: &str) -> usize {
+    stdout
+        .lines()
+        .filter(|l| {
+            let rest = message(l)
+                .strip_prefix("Person number ")
+                .unwrap_or_default();
+            let digits = rest.trim_start_matches(|c: char| c.is_ascii_digit());
+            digits.len() < rest.len() && digits.starts_with(separator)
+        })
+        .count()
+}
+
 #[test]
 fn a_server_stopped_mid_run_is_reported_per_id_and_never_hangs() {
     let mut server = Served::start(&["--delay", "200ms"]);
-    let api = server.api.clone();
-    let fetcher = std::thread::spawn(move || {
-        outcome(&[
-            "fetch",
-            "--api",
-            &api,
-            "--ids",
-            "1-400",
-            "--concurrency",
-            "10",
-            "--retries",
-            "1",
-            "--timeout",
-            "2s",
-        ])
+    let mut fetcher = mesonero([
+        "fetch",
+        "--api",
+        &server.api,
+        "--ids",
+        "1-400",
+        "--concurrency",
+        "10",
+        "--retries",
+        "1",
+        "--timeout",
+        "2s",
+    ])
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped())
+    .spawn()
+    .unwrap();
+    let stdout = Captured::new(fetcher.stdout.take().unwrap());
+    let stderr = Captured::new(fetcher.stderr.take().unwrap());
+    // 400 ids, ten at a time, take 8 s: the server stops once the first
+    // person is fetched, long before the last.
+    wait_while_running(&mut fetcher, "a person fetched", || {
+        ended(&stdout.text(), " = ") > 0
     });
-    std::thread::sleep(Duration::from_millis(1500));
     let started = Instant::now();
     server.stop();
-    let (code, stdout, stderr) = fetcher.join().unwrap();
+    let status = common::wait_bounded(&mut fetcher, Duration::from_secs(60));
     assert!(
         started.elapsed() < Duration::from_secs(30),
         "{:?}",
         started.elapsed()
     );
-    assert_eq!(code, Some(1), "{stderr}");
-    // Each id ends in one line: `Person number N = NAME` or
-    // `Person number N failed: ...` (retries say `Person number N: ...`).
-    let ended = |separator: &str| {
-        stdout
-            .lines()
-            .filter(|l| {
-                let rest = message(l)
-                    .strip_prefix("Person number ")
-                    .unwrap_or_default();
-                let digits = rest.trim_start_matches(|c: char| c.is_ascii_digit());
-                digits.len() < rest.len() && digits.starts_with(separator)
-            })
-            .count()
-    };
-    let (fetched, failed) = (ended(" = "), ended(" failed: "));
+    let (stdout, stderr) = (stdout.finish(), stderr.finish());
+    common::assert_no_panic(&stderr);
+    assert_eq!(status.code(), Some(1), "{stderr}");
+    // Each id ends in one line.
+    let (fetched, failed) = (ended(&stdout, " = "), ended(&stdout, " failed: "));
     assert_eq!(fetched + failed, 400, "{stdout}");
     assert!(
         fetched > 0 && failed > 0,

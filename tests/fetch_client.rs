@@ -4,6 +4,8 @@
 //! server that goes away. Every model must end every id as a person or a
 //! clear error, never hang, never drop one.
 
+mod common;
+
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -17,6 +19,7 @@ use axum::routing::get;
 use axum::Router;
 use futures::StreamExt;
 
+use common::ready::wait_until;
 use mesonero::people::client::stats::FetchStats;
 use mesonero::people::client::{
     self, api_url, Failure, FetchModel, FetchRun, Outcome, Progress, Request, RetryPolicy,
@@ -36,6 +39,11 @@ impl Counters {
         let n = asked.entry(id).or_default();
         *n += 1;
         *n - 1
+    }
+
+    /// How many times `id` was asked for so far.
+    fn asked(&self, id: u64) -> u32 {
+        self.asked.lock().unwrap().get(&id).copied().unwrap_or(0)
     }
 }
 
@@ -80,6 +88,8 @@ async fn people(State(counters): State<Arc<Counters>>, Path(id): Path<u64>) -> R
         10 => (StatusCode::OK, "<html>hello</html>").into_response(),
         11 => axum::Json(serde_json::json!({"detail": "Not found"})).into_response(),
         12 => {
+            // Counted, so that a test can tell a stall has begun.
+            counters.before(12);
             tokio::time::sleep(Duration::from_secs(3)).await;
             axum::Json(person(id)).into_response()
         }
@@ -122,6 +132,12 @@ async fn people(State(counters): State<Arc<Counters>>, Path(id): Path<u64>) -> R
 /// Starts the misbehaving server on its own thread; returns its address
 /// and the signal that stops it.
 fn start_server() -> (SocketAddr, Shutdown) {
+    let (addr, stop, _) = start_counted_server();
+    (addr, stop)
+}
+
+/// As [`start_server`], with the server's counts of the ids asked for.
+fn start_counted_server() -> (SocketAddr, Shutdown, Arc<Counters>) {
     let shutdown = Shutdown::new();
     let stop = shutdown.clone();
     let (tx, rx) = std::sync::mpsc::channel();
@@ -133,14 +149,14 @@ fn start_server() -> (SocketAddr, Shutdown) {
         runtime.block_on(async move {
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
             let addr = listener.local_addr().unwrap();
-            let counters = Counters {
+            let counters = Arc::new(Counters {
                 addr,
                 asked: Mutex::default(),
-            };
+            });
             let app = Router::new()
                 .route("/api/people/{id}/", get(people))
-                .with_state(Arc::new(counters));
-            tx.send(addr).unwrap();
+                .with_state(counters.clone());
+            tx.send((addr, counters)).unwrap();
             let stopped = async move { stop.triggered().await };
             axum::serve(listener, app)
                 .with_graceful_shutdown(stopped)
@@ -148,7 +164,8 @@ fn start_server() -> (SocketAddr, Shutdown) {
                 .unwrap();
         });
     });
-    (rx.recv().unwrap(), shutdown)
+    let (addr, counters) = rx.recv().unwrap();
+    (addr, shutdown, counters)
 }
 
 fn request(addr: SocketAddr, retries: u32) -> Request {
@@ -279,11 +296,12 @@ fn a_server_that_is_gone_fails_every_id_quickly_with_the_reason() {
 
 #[test]
 fn a_server_stopped_mid_run_leaves_no_id_unaccounted_for() {
-    let (addr, stop) = start_server();
-    // Ids 12 stall for 3 s; the server stops after 300 ms.
+    let (addr, stop, counters) = start_counted_server();
+    // Ids 12 stall for 3 s; the server stops once the first of them has
+    // arrived, in the middle of the first run.
     let ids: Vec<u64> = vec![1, 12, 2, 12, 3, 12, 4];
     let stopper = std::thread::spawn(move || {
-        std::thread::sleep(Duration::from_millis(300));
+        wait_until("a request for id 12", || counters.asked(12) > 0);
         stop.trigger();
     });
     for model in [FetchModel::Async, FetchModel::Threads] {

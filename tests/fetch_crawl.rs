@@ -10,8 +10,9 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::ready::wait_while_running;
 use common::{mesonero, outcome, read_stderr, wait_bounded, BIN};
-use fetch_support::{wait_until, Config, TestApi};
+use fetch_support::{Config, TestApi};
 
 #[test]
 fn endless_next_links_stop_at_max_pages_having_fetched_what_was_listed() {
@@ -69,8 +70,9 @@ fn ctrl_c_while_listing_exits_130_and_says_how_far_it_got() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let listing = wait_until(Duration::from_secs(30), || api.page_requests() >= 3);
-    assert!(listing, "no page asked for within 30 s");
+    wait_while_running(&mut child, "three pages asked for", || {
+        api.page_requests() >= 3
+    });
     assert!(common::send_ctrl_c(&child), "kill -INT failed");
     let status = wait_bounded(&mut child, Duration::from_secs(30));
     let stderr = read_stderr(&mut child);

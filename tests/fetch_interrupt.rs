@@ -13,8 +13,9 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use common::ready::wait_while_running;
 use common::{mesonero, read_stderr, wait_bounded};
-use fetch_support::{wait_until, Config, TestApi};
+use fetch_support::{Config, TestApi};
 use serde_json::Value;
 
 const IDS: usize = 300;
@@ -102,10 +103,11 @@ fn stop_with(model: &str, signal: &str) {
     .unwrap();
     // Lines in the file while the run goes on: they are written as the
     // ids end, not at the end.
-    let ready = wait_until(Duration::from_secs(30), || {
-        api.people_requests() >= 5 && lines_of(&file).len() >= 3
-    });
-    assert!(ready, "{model}: no request or no line within 30 s");
+    wait_while_running(
+        &mut child,
+        &format!("{model}: five requests received and three lines written"),
+        || api.people_requests() >= 5 && lines_of(&file).len() >= 3,
+    );
     send(&child, signal);
     let status = wait_bounded(&mut child, Duration::from_secs(30));
     let stderr = read_stderr(&mut child);

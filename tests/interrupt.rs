@@ -5,11 +5,11 @@ mod common;
 
 use std::io::{BufRead, BufReader};
 use std::process::Stdio;
-use std::thread;
 use std::time::{Duration, Instant};
 
 use common::export::Exports;
-use common::{assert_no_panic, mesonero, read_stderr, wait_bounded, with};
+use common::ready::Captured;
+use common::{assert_no_panic, mesonero, pty, read_stderr, wait_bounded, with};
 
 // A reader that goes away.
 
@@ -99,64 +99,64 @@ fn a_closed_pipe_on_the_real_clock_ends_quietly() {
 struct Interrupted {
     code: Option<i32>,
     stdout: Vec<String>,
+    /// Stderr; on a terminal, what the terminal shows once the progress
+    /// line is cleared.
     stderr: String,
     /// From the signal to the end of the process.
     took: Duration,
 }
 
-/// Starts `args`, waits until a line of stdout satisfies `ready` (or, for
-/// `None`, a second), sleeps `delay`, sends SIGINT, and collects the rest.
-fn interrupt(args: &[&str], ready: Option<&str>, delay: Duration) -> Interrupted {
-    let mut child = mesonero(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let (lines, received) = std::sync::mpsc::channel();
-    let reader = thread::spawn(move || {
-        for line in BufReader::new(stdout).lines() {
-            if lines.send(line.unwrap()).is_err() {
-                break;
-            }
+/// What the run shows once it is where the test wants Ctrl-C.
+#[derive(Clone, Copy)]
+enum Ready<'a> {
+    /// A text of its log, on stdout.
+    Log(&'a str),
+    /// A text of its progress line, which it shows only on a terminal:
+    /// stderr is then a pseudo-terminal.
+    Progress(&'a str),
+}
+
+/// Once each model has asked for order 0's burger, nothing else happens
+/// for a second at least at `--speed 1`, and no order is dispatched for
+/// 7.5 s: the run is in the middle of a wait.
+const WAITING: Ready = Ready::Log("Request burger. Wait 7.5 seg...");
+
+/// Starts `args`, waits until the run shows `ready`, sends SIGINT, and
+/// collects the rest.
+fn interrupt(args: &[&str], ready: Ready) -> Interrupted {
+    let mut command = mesonero(args);
+    command.stdout(Stdio::piped());
+    let (mut child, stderr) = match ready {
+        Ready::Log(_) => {
+            let mut child = command.stderr(Stdio::piped()).spawn().unwrap();
+            let stderr = Captured::new(child.stderr.take().unwrap());
+            (child, stderr)
         }
-    });
-    let mut seen = Vec::new();
+        Ready::Progress(_) => pty::spawn_on_terminal(&mut command),
+    };
+    let stdout = Captured::new(child.stdout.take().unwrap());
     match ready {
-        Some(wanted) => {
-            let deadline = Instant::now() + Duration::from_secs(15);
-            while !seen.last().is_some_and(|l: &String| l.contains(wanted)) {
-                let left = deadline.saturating_duration_since(Instant::now());
-                match received.recv_timeout(left) {
-                    Ok(line) => seen.push(line),
-                    Err(_) => {
-                        let _ = child.kill();
-                        let _ = child.wait();
-                        panic!("no line with {wanted:?} within 15 s; got {seen:?}");
-                    }
-                }
-            }
-        }
-        None => thread::sleep(Duration::from_secs(1)),
+        Ready::Log(text) => stdout.wait_for(&mut child, text),
+        Ready::Progress(text) => stderr.wait_for(&mut child, text),
     }
-    thread::sleep(delay);
     assert!(common::send_ctrl_c(&child), "kill -INT failed");
     let signalled = Instant::now();
     let status = wait_bounded(&mut child, Duration::from_secs(15));
     let took = signalled.elapsed();
-    reader.join().unwrap();
-    seen.extend(received.try_iter());
-    let stderr = read_stderr(&mut child);
+    let stderr = match ready {
+        Ready::Log(_) => stderr.finish(),
+        Ready::Progress(_) => pty::visible(&stderr.finish()),
+    };
     Interrupted {
         code: status.code(),
-        stdout: seen,
+        stdout: stdout.finish().lines().map(str::to_string).collect(),
         stderr,
         took,
     }
 }
 
-fn assert_interrupted_at_the_start(args: &[&str], ready: Option<&str>) {
-    let run = interrupt(args, ready, Duration::from_secs(1));
+fn assert_interrupted_at_the_start(args: &[&str], ready: Ready) {
+    let run = interrupt(args, ready);
     assert_no_panic(&run.stderr);
     assert_eq!(run.code, Some(130), "{args:?}: {}", run.stderr);
     assert!(
@@ -187,25 +187,19 @@ fn assert_interrupted_at_the_start(args: &[&str], ready: Option<&str>) {
 fn ctrl_c_stops_the_threads_model_and_names_the_pending_orders() {
     assert_interrupted_at_the_start(
         &["restaurant", "--model", "threads", "--speed", "1"],
-        Some("Received orders"),
+        WAITING,
     );
 }
 
 #[test]
 fn ctrl_c_stops_the_async_model_and_names_the_pending_orders() {
-    assert_interrupted_at_the_start(
-        &["restaurant", "--model", "async", "--speed", "1"],
-        Some("Received orders"),
-    );
+    assert_interrupted_at_the_start(&["restaurant", "--model", "async", "--speed", "1"], WAITING);
 }
 
 #[test]
 fn ctrl_c_stops_the_sync_and_thread_per_product_models() {
     for model in ["sync", "thread-per-product"] {
-        assert_interrupted_at_the_start(
-            &["restaurant", "--model", model, "--speed", "1"],
-            Some("Received orders"),
-        );
+        assert_interrupted_at_the_start(&["restaurant", "--model", model, "--speed", "1"], WAITING);
     }
 }
 
@@ -220,29 +214,30 @@ fn ctrl_c_stops_the_lessons_models_even_mid_blocking_call() {
         "async-offload",
         "async-multi",
     ] {
-        assert_interrupted_at_the_start(
-            &["restaurant", "--model", model, "--speed", "1"],
-            Some("Received orders"),
-        );
+        assert_interrupted_at_the_start(&["restaurant", "--model", model, "--speed", "1"], WAITING);
     }
 }
 
 #[test]
 fn ctrl_c_stops_compare() {
-    assert_interrupted_at_the_start(&["compare", "--speed", "1"], None);
+    // compare prints nothing but its progress line until the end.
+    assert_interrupted_at_the_start(
+        &["compare", "--speed", "1"],
+        Ready::Progress("serving with sync (1 of 4)..."),
+    );
 }
 
 #[test]
 fn ctrl_c_exports_the_models_compare_served() {
     let exports = Exports::new();
     // At speed 10, async serves in 0.75 s and sync in 4.4 s: Ctrl-C comes
-    // 1.5 s in, while sync serves.
+    // once sync has begun serving, seconds before it can end.
     let dir = tempfile::tempdir().unwrap();
     let svg = dir.path().join("served.svg");
     let picture = ["--timeline", svg.to_str().unwrap()];
     let args = with(&["compare", "--models", "async,sync"], &exports.args());
     let args = with(&args, &picture);
-    let run = interrupt(&args, None, Duration::from_millis(500));
+    let run = interrupt(&args, Ready::Progress("serving with sync (2 of 2)..."));
     assert_no_panic(&run.stderr);
     assert_eq!(run.code, Some(130), "{}", run.stderr);
     assert!(
@@ -268,8 +263,7 @@ fn ctrl_c_lists_only_the_orders_not_yet_dispatched() {
     // the log did not dispatch.
     let run = interrupt(
         &["restaurant", "--model", "threads", "--speed", "10"],
-        Some("Done dispatch!"),
-        Duration::ZERO,
+        Ready::Log("Done dispatch!"),
     );
     assert_no_panic(&run.stderr);
     assert_eq!(run.code, Some(130), "{}", run.stderr);
@@ -313,7 +307,7 @@ fn ctrl_c_leaves_no_empty_pictures_behind() {
         "--trace",
         trace_arg,
     ];
-    let run = interrupt(&args, Some("Received orders"), Duration::from_millis(200));
+    let run = interrupt(&args, WAITING);
     assert_no_panic(&run.stderr);
     assert_eq!(run.code, Some(130), "{}", run.stderr);
     assert!(!svg.exists(), "an empty timeline was left behind");

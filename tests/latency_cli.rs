@@ -3,12 +3,14 @@
 
 mod common;
 
+use std::fs::{self, DirEntry};
+use std::path::Path;
 use std::process::Stdio;
-use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::Value;
 
+use common::ready::wait_while_running;
 use common::{
     assert_bad_input, assert_no_panic, mesonero, read_stderr, run, stdout_of, wait_bounded,
 };
@@ -130,8 +132,17 @@ fn a_quick_measure_fills_every_row_it_can() {
     }
 }
 
-/// Ctrl-C while measuring: exit 130, one line saying so, and the
-/// temporary directory gone.
+/// The files in the directories in `dir`.
+fn files_under(dir: &Path) -> usize {
+    let inside = |entry: std::io::Result<DirEntry>| fs::read_dir(entry.unwrap().path());
+    fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| inside(entry).map_or(0, |files| files.count()))
+        .sum()
+}
+
+/// Ctrl-C while measuring, with a file in the temporary directory: exit
+/// 130, one line saying so, and the directory gone with the file.
 #[test]
 fn ctrl_c_stops_measuring_and_removes_the_temporary_files() {
     let tmp = tempfile::tempdir().unwrap();
@@ -141,13 +152,12 @@ fn ctrl_c_stops_measuring_and_removes_the_temporary_files() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    // The temporary directory is made before the first measurement.
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while std::fs::read_dir(tmp.path()).unwrap().count() == 0 {
-        assert!(Instant::now() < deadline, "no temporary directory appeared");
-        thread::sleep(Duration::from_millis(10));
-    }
-    thread::sleep(Duration::from_millis(300));
+    // The temporary directory is made before the first measurement; the
+    // file the SSD rows read is written in it when the first of them
+    // begins, with four rows of 0.55 s each still to measure.
+    wait_while_running(&mut child, "a file in the temporary directory", || {
+        files_under(tmp.path()) > 0
+    });
     assert!(common::send_ctrl_c(&child), "kill -INT failed");
     let status = wait_bounded(&mut child, Duration::from_secs(10));
     let stderr = read_stderr(&mut child);
@@ -159,7 +169,7 @@ fn ctrl_c_stops_measuring_and_removes_the_temporary_files() {
         "{stderr}"
     );
     assert!(stderr.contains("temporary files removed"), "{stderr}");
-    assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0);
+    assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 0);
 }
 
 #[test]

@@ -6,9 +6,9 @@ mod common;
 use std::fs;
 use std::path::Path;
 use std::process::Stdio;
-use std::thread;
 use std::time::Duration;
 
+use common::ready::wait_while_running;
 use common::{assert_bad_input, assert_success, mesonero, read_stderr, run, wait_bounded};
 
 /// Options that make a report quick: the virtual clock, a fast server and
@@ -215,7 +215,11 @@ fn ctrl_c_leaves_no_page() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    thread::sleep(Duration::from_secs(1));
+    // The page is written to a temporary file beside it, made just before
+    // the restaurant is served.
+    wait_while_running(&mut child, "a temporary page beside r.html", || {
+        files_in(dir.path()).len() == 2
+    });
     assert!(common::send_ctrl_c(&child), "kill -INT failed");
     let status = wait_bounded(&mut child, Duration::from_secs(15));
     let stderr = read_stderr(&mut child);

@@ -6,9 +6,9 @@ mod common;
 
 use std::io::{BufRead, BufReader};
 use std::process::Stdio;
-use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use common::ready::wait_while_running;
 use common::{assert_no_panic, mesonero, read_stderr, send_signal, wait_bounded};
 
 #[test]
@@ -47,11 +47,9 @@ fn sigterm_stops_measuring_and_removes_the_temporary_files() {
         .unwrap();
     // Ready once the temporary directory is there, before the first
     // measurement.
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while std::fs::read_dir(tmp.path()).unwrap().count() == 0 {
-        assert!(Instant::now() < deadline, "no temporary directory appeared");
-        thread::sleep(Duration::from_millis(5));
-    }
+    wait_while_running(&mut child, "a temporary directory", || {
+        std::fs::read_dir(tmp.path()).unwrap().count() > 0
+    });
     assert!(send_signal(&child, "TERM"), "kill -TERM failed");
     let status = wait_bounded(&mut child, Duration::from_secs(15));
     let stderr = read_stderr(&mut child);

@@ -3,6 +3,8 @@
 #![allow(dead_code)]
 
 pub mod export;
+pub mod pty;
+pub mod ready;
 pub mod serving;
 
 use std::path::PathBuf;

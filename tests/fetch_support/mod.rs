@@ -15,7 +15,7 @@ use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, Query, State};
@@ -116,18 +116,6 @@ impl Drop for TestApi {
     fn drop(&mut self) {
         self.stop.trigger();
     }
-}
-
-/// Polls `ready` until it holds, for at most `limit`; whether it did.
-pub fn wait_until(limit: Duration, ready: impl Fn() -> bool) -> bool {
-    let deadline = Instant::now() + limit;
-    while Instant::now() < deadline {
-        if ready() {
-            return true;
-        }
-        thread::sleep(Duration::from_millis(10));
-    }
-    ready()
 }
 
 /// A person as swapi writes one.
