@@ -51,16 +51,14 @@ fn a_closed_stderr_costs_no_answer_and_no_panic() {
 
 #[test]
 fn a_full_stderr_costs_no_answer_and_no_panic() {
-    let full = std::path::Path::new("/dev/full");
-    if !full.exists() {
-        eprintln!("skipped: no /dev/full here");
+    let Some(full) = common::fixture(std::path::PathBuf::from("/dev/full")) else {
         return;
-    }
+    };
     let stderr = || {
         Stdio::from(
             std::fs::OpenOptions::new()
                 .write(true)
-                .open(full)
+                .open(&full)
                 .expect("/dev/full opens"),
         )
     };
