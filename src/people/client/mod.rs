@@ -21,6 +21,8 @@ pub mod collect;
 pub mod crawl;
 mod failure;
 pub mod ids;
+pub mod person;
+pub mod received;
 pub mod schedule;
 pub mod sequential;
 pub mod stats;
@@ -34,7 +36,8 @@ use url::Url;
 
 pub use address::api_url;
 pub use attempt::{Observer, Outcome, Progress, RetryPolicy};
-pub use failure::Failure;
+pub use failure::{At, Failure};
+pub use person::FetchedPerson;
 pub use schedule::Schedule;
 
 use crate::clock::Shutdown;
@@ -248,7 +251,7 @@ pub fn fetch(
     Ok(FetchRun {
         model,
         concurrency: request.concurrency,
-        tally: collector.finish(ids),
+        tally: collector.finish(request, ids),
         wall,
     })
 }
