@@ -236,8 +236,7 @@ mod tests {
     /// A name from a server cannot clear the terminal or forge a line.
     #[test]
     fn control_characters_from_a_server_are_shown_escaped() {
-        let person =
-            FetchedPerson::parse(br#"{"name": "Vader\u001b[2J\n[ forged ]"}"#).unwrap();
+        let person = FetchedPerson::parse(br#"{"name": "Vader\u001b[2J\n[ forged ]"}"#).unwrap();
         let fetched = outcome(4, Ok(person));
         assert_eq!(
             logged(&[Progress::Done(&fetched)]),

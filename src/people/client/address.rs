@@ -136,7 +136,9 @@ mod tests {
             );
         }
         assert_eq!(
-            api_url("https://example.com/v2/swapi/people/").unwrap().as_str(),
+            api_url("https://example.com/v2/swapi/people/")
+                .unwrap()
+                .as_str(),
             "https://example.com/v2/swapi/"
         );
         assert_eq!(

@@ -108,8 +108,14 @@ mod tests {
             other => panic!("{body}: {other:?}"),
         };
         assert_eq!(reason(r#"{"detail": "Not found"}"#), "no \"name\" field");
-        assert_eq!(reason(r#"{"name": 7}"#), "\"name\" is a number, not a string");
-        assert_eq!(reason(r#"{"name": null}"#), "\"name\" is null, not a string");
+        assert_eq!(
+            reason(r#"{"name": 7}"#),
+            "\"name\" is a number, not a string"
+        );
+        assert_eq!(
+            reason(r#"{"name": null}"#),
+            "\"name\" is null, not a string"
+        );
         assert_eq!(
             reason(r#"{"name": "a", "name": "b"}"#),
             "\"name\" is given twice"
@@ -126,9 +132,17 @@ mod tests {
 
     #[test]
     fn a_body_that_is_not_json_says_so() {
-        for body in ["<html>", "", r#"{"name": "Luke"} trailing"#, "{\"name\": \"\\ud800\"}"] {
+        for body in [
+            "<html>",
+            "",
+            r#"{"name": "Luke"} trailing"#,
+            "{\"name\": \"\\ud800\"}",
+        ] {
             assert!(
-                matches!(FetchedPerson::parse(body.as_bytes()), Err(Failure::NotJson(_))),
+                matches!(
+                    FetchedPerson::parse(body.as_bytes()),
+                    Err(Failure::NotJson(_))
+                ),
                 "{body}"
             );
         }
