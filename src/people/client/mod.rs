@@ -11,6 +11,11 @@
 //! host, [`address`]), and hands each finished id to one collector
 //! ([`collect`]), which reports it and counts it. Nothing is dropped: an
 //! id the run never got to is reported as interrupted.
+//!
+//! An answer is a person if it is a JSON object with a string `name`,
+//! the one field the article's client reads ([`person`]); every other
+//! field is kept as received ([`received`]). Every per-id failure is
+//! told with the URL asked ([`Failure::at`]).
 
 pub mod address;
 pub mod asyncio;
