@@ -249,7 +249,7 @@ fn a_refused_connection_fails_every_id_and_exits_1() {
         assert_eq!(
             stdout
                 .lines()
-                .filter(|l| message(l).contains("failed: connection failed"))
+                .filter(|l| message(l).contains("failed: connection to"))
                 .count(),
             3,
             "{stdout}"

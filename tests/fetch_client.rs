@@ -230,7 +230,7 @@ fn every_id_ends_as_a_person_or_a_clear_error() {
                     o.id,
                     o.result
                         .as_ref()
-                        .map(|p| p.name.clone())
+                        .map(|p| p.name().to_string())
                         .map_err(ToString::to_string),
                 )
             })
@@ -242,7 +242,7 @@ fn every_id_ends_as_a_person_or_a_clear_error() {
             outcomes[1]
         );
         assert!(
-            matches!(&outcomes[2].result, Err(Failure::NotAPerson(r)) if r.contains("missing field `name`")),
+            matches!(&outcomes[2].result, Err(Failure::NotAPerson(r)) if r == "no \"name\" field"),
             "{model}: {:?}",
             outcomes[2]
         );
@@ -257,6 +257,19 @@ fn every_id_ends_as_a_person_or_a_clear_error() {
         assert_eq!(outcomes[5].result, Err(Failure::Status(500)), "{model}");
         assert_eq!(outcomes[5].answers, ["500", "500"], "{model}");
         assert_eq!(results[4].1, Err("HTTP 404".to_string()));
+        for o in &outcomes {
+            let url = format!("http://{addr}/api/people/{}/", o.id);
+            assert_eq!(o.url.as_str(), url, "{model}");
+        }
+        assert_eq!(
+            outcomes[4]
+                .result
+                .as_ref()
+                .unwrap_err()
+                .at(&outcomes[4].url)
+                .to_string(),
+            format!("HTTP 404 from http://{addr}/api/people/14/")
+        );
     }
     stop.trigger();
 }
@@ -406,7 +419,7 @@ fn redirects_to_another_host_are_followed_only_when_allowed() {
         assert_eq!(outcomes[0].answers, ["redirect"], "{model}");
         // On the same host, a redirect is followed.
         assert_eq!(
-            outcomes[1].result.as_ref().map(|p| p.name.as_str()),
+            outcomes[1].result.as_ref().map(|p| p.name()),
             Ok("Person 2"),
             "{model}"
         );
@@ -414,7 +427,7 @@ fn redirects_to_another_host_are_followed_only_when_allowed() {
         allowed.follow_other_hosts = true;
         let outcomes = fetch(model, &allowed, &[21]);
         assert_eq!(
-            outcomes[0].result.as_ref().map(|p| p.name.as_str()),
+            outcomes[0].result.as_ref().map(|p| p.name()),
             Ok("Person 1"),
             "{model}"
         );

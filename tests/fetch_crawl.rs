@@ -45,18 +45,25 @@ fn a_list_that_ends_within_max_pages_is_fetched_whole() {
         last_page: Some(3),
         ..Config::default()
     });
-    let (code, stdout, stderr) = outcome(&[
-        "fetch",
-        "--api",
-        &api.api,
-        "--all",
-        "--max-pages",
-        "3",
-        "--format",
-        "quiet",
-    ]);
-    assert_eq!(code, Some(0), "{stderr}");
-    assert!(stdout.starts_with("async: 30 of 30 fetched"), "{stdout}");
+    // The API's root, or its people's address as a user may copy it.
+    for given in [api.api.clone(), format!("{}people", api.api)] {
+        let (code, stdout, stderr) = outcome(&[
+            "fetch",
+            "--api",
+            &given,
+            "--all",
+            "--max-pages",
+            "3",
+            "--format",
+            "quiet",
+        ]);
+        assert_eq!(code, Some(0), "{given}: {stderr}");
+        assert!(
+            stdout.starts_with("async: 30 of 30 fetched"),
+            "{given}: {stdout}"
+        );
+    }
+    assert_eq!(api.page_requests(), 6);
 }
 
 #[test]

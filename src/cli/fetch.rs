@@ -25,9 +25,11 @@ pub const MAX_TIMEOUT: Duration = Duration::from_secs(3600);
     mut_arg("export_csv", |a| a.requires("compare"))
 )]
 pub struct FetchArgs {
-    /// The API's base URL, such as http://127.0.0.1:8000/api/ [default: a
-    /// built-in server started on a free loopback port, with the
-    /// article's one-second delay].
+    /// The API's base URL, such as http://127.0.0.1:8000/api/ (its
+    /// people's address, .../api/people/, is read as that root); each
+    /// person is asked at {api}people/{id}/ [default: a built-in server
+    /// started on a free loopback port, with the article's one-second
+    /// delay].
     #[arg(long, value_name = "URL")]
     pub api: Option<String>,
     /// The people to fetch: a range (1-9), a list (1,4,7), or both (1-3,7).
@@ -75,8 +77,9 @@ pub struct FetchArgs {
     /// (refused by default).
     #[arg(long)]
     pub follow_other_hosts: bool,
-    /// Also write one JSON line per id (the person, or the error) to FILE,
-    /// as each id ends; not `-` (--format json prints the lines there).
+    /// Also write one JSON line per id (the URL asked, and the person as
+    /// received or the error) to FILE, as each id ends; not `-` (--format
+    /// json prints the lines there).
     #[arg(long, value_name = "FILE", conflicts_with = "compare", value_parser = super::parse_output_file)]
     pub output: Option<PathBuf>,
     /// How to print: the article's log lines and a summary, one JSON object

@@ -15,8 +15,7 @@ use serde::Serialize;
 use super::table::{Align, Table};
 use super::wall;
 use crate::people::client::stats::FetchStats;
-use crate::people::client::{Outcome, Progress};
-use crate::people::data::Person;
+use crate::people::client::{FetchedPerson, Outcome, Progress};
 
 /// Writes the log line for one piece of progress, if it has one, with the
 /// article's `[ date time,millis ]  ` prefix.
@@ -28,6 +27,7 @@ pub fn write_log_line(out: &mut impl Write, progress: &Progress) -> io::Result<(
         Progress::Answered { id, .. } => writeln!(out, "{stamp}Request person number {id}"),
         Progress::Retrying {
             id,
+            url,
             attempt,
             failure,
             wait,
@@ -35,7 +35,7 @@ pub fn write_log_line(out: &mut impl Write, progress: &Progress) -> io::Result<(
             writeln!(
                 out,
                 "{stamp}Person number {id}: {} on attempt {attempt}, trying again in {}",
-                super::printable(&failure.to_string()),
+                super::printable(&failure.at(url).to_string()),
                 wall(*wait)
             )
         }
@@ -44,25 +44,27 @@ pub fn write_log_line(out: &mut impl Write, progress: &Progress) -> io::Result<(
                 out,
                 "{stamp}Person number {} = {}",
                 outcome.id,
-                super::printable(&person.name)
+                super::printable(person.name())
             ),
             Err(failure) => writeln!(
                 out,
                 "{stamp}Person number {} failed: {}",
                 outcome.id,
-                super::printable(&failure.to_string())
+                super::printable(&failure.at(&outcome.url).to_string())
             ),
         },
     }
 }
 
 /// One id's outcome as a line of JSON: `--format json` and `--output`.
+/// The person is written as received; `url` is the address asked.
 #[derive(Serialize)]
 struct Line<'a> {
     id: u64,
+    url: &'a str,
     ok: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
-    person: Option<&'a Person>,
+    person: Option<&'a FetchedPerson>,
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<String>,
     attempts: u32,
@@ -74,6 +76,7 @@ struct Line<'a> {
 pub fn write_json_line(out: &mut impl Write, outcome: &Outcome) -> io::Result<()> {
     let line = Line {
         id: outcome.id,
+        url: outcome.url.as_str(),
         ok: outcome.result.is_ok(),
         person: outcome.result.as_ref().ok(),
         error: outcome.result.as_ref().err().map(ToString::to_string),
@@ -173,54 +176,94 @@ mod tests {
     use super::*;
     use crate::people::client::Failure;
 
-    #[test]
-    fn log_lines_have_the_articles_shape() {
-        let mut out = Vec::new();
-        write_log_line(&mut out, &Progress::Answered { id: 7, status: 200 }).unwrap();
-        let failed = Outcome {
-            id: 3,
-            attempts: 4,
+    fn url(id: u64) -> url::Url {
+        url::Url::parse(&format!("http://127.0.0.1:8000/api/people/{id}/")).unwrap()
+    }
+
+    fn outcome(id: u64, result: Result<FetchedPerson, Failure>) -> Outcome {
+        Outcome {
+            id,
+            url: url(id),
+            attempts: 1,
             latency: Duration::ZERO,
             answers: vec![],
-            result: Err(Failure::Status(503)),
-        };
-        write_log_line(&mut out, &Progress::Done(&failed)).unwrap();
+            result,
+        }
+    }
+
+    /// The log lines of `progress`, without their time stamps.
+    fn logged(progress: &[Progress]) -> Vec<String> {
+        let mut out = Vec::new();
+        for p in progress {
+            write_log_line(&mut out, p).unwrap();
+        }
         let text = String::from_utf8(out).unwrap();
-        let lines: Vec<&str> = text
-            .lines()
-            .map(|l| l.split_once(" ]  ").unwrap().1)
-            .collect();
+        assert!(text.starts_with("[ 20"), "{text}");
+        text.lines()
+            .map(|l| l.split_once(" ]  ").unwrap().1.to_string())
+            .collect()
+    }
+
+    #[test]
+    fn log_lines_have_the_articles_shape_and_errors_name_the_url() {
+        let failed = outcome(3, Err(Failure::Status(503)));
+        let interrupted = Outcome::not_asked(5, url(5));
+        let retrying = Progress::Retrying {
+            id: 3,
+            url: &failed.url,
+            attempt: 1,
+            failure: &Failure::Status(503),
+            wait: Duration::from_millis(100),
+        };
         assert_eq!(
-            lines,
+            logged(&[
+                Progress::Answered { id: 7, status: 200 },
+                retrying,
+                Progress::Done(&failed),
+                Progress::Done(&interrupted),
+            ]),
             [
                 "Request person number 7",
-                "Person number 3 failed: HTTP 503"
+                "Person number 3: HTTP 503 from http://127.0.0.1:8000/api/people/3/ on attempt \
+                 1, trying again in 100.00 ms",
+                "Person number 3 failed: HTTP 503 from http://127.0.0.1:8000/api/people/3/",
+                "Person number 5 failed: interrupted before an answer from \
+                 http://127.0.0.1:8000/api/people/5/",
             ]
         );
-        assert!(text.starts_with("[ 20"), "{text}");
     }
 
     /// A name from a server cannot clear the terminal or forge a line.
     #[test]
     fn control_characters_from_a_server_are_shown_escaped() {
-        let mut person = crate::people::Dataset::builtin()
-            .person(4, "http://127.0.0.1/api/")
-            .unwrap();
-        person.name = "Vader\u{1b}[2J\n[ forged ]".to_string();
-        let fetched = Outcome {
-            id: 4,
-            attempts: 1,
-            latency: Duration::ZERO,
-            answers: vec![],
-            result: Ok(person),
-        };
-        let mut out = Vec::new();
-        write_log_line(&mut out, &Progress::Done(&fetched)).unwrap();
-        let text = String::from_utf8(out).unwrap();
-        assert_eq!(text.lines().count(), 1, "{text}");
-        assert!(
-            text.ends_with("Person number 4 = Vader\\u{1b}[2J\\u{a}[ forged ]\n"),
-            "{text}"
+        let person = FetchedPerson::parse(br#"{"name": "Vader\u001b[2J\n[ forged ]"}"#).unwrap();
+        let fetched = outcome(4, Ok(person));
+        assert_eq!(
+            logged(&[Progress::Done(&fetched)]),
+            ["Person number 4 = Vader\\u{1b}[2J\\u{a}[ forged ]"]
         );
+    }
+
+    #[test]
+    fn json_lines_hold_the_url_and_the_person_as_received() {
+        let body = r#"{"url":"http://elsewhere/","name":"Luke","height":172,"x":[null]}"#;
+        let fetched = outcome(1, Ok(FetchedPerson::parse(body.as_bytes()).unwrap()));
+        let failed = outcome(2, Err(Failure::NotJson("expected value".into())));
+        let mut out = Vec::new();
+        write_json_line(&mut out, &fetched).unwrap();
+        write_json_line(&mut out, &failed).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines[0],
+            format!(
+                r#"{{"id":1,"url":"http://127.0.0.1:8000/api/people/1/","ok":true,"person":{body},"attempts":1,"latency_ms":0.0,"answers":[]}}"#
+            )
+        );
+        let error: serde_json::Value = serde_json::from_str(lines[1]).unwrap();
+        assert_eq!(error["url"], "http://127.0.0.1:8000/api/people/2/");
+        assert_eq!(error["ok"], false);
+        assert_eq!(error["error"], "the answer is not JSON (expected value)");
+        assert!(error.get("person").is_none());
     }
 }

@@ -2,7 +2,8 @@
 //! 127.0.0.1 port 0, so that a test can count the requests it received
 //! and act once enough have arrived, and can misbehave on purpose.
 //!
-//! - `GET /api/people/{id}/`: a person after the configured delay; id
+//! - `GET /api/people/{id}/`: a person after the configured delay, of
+//!   the configured [`Shape`]; id
 //!   1000 an endless chunked body (stopped at 512 MB, so that a client
 //!   without a cap cannot eat the machine); ids 2000 to 3000 a person
 //!   whose body is exactly `id` bytes.
@@ -38,6 +39,51 @@ pub struct Config {
     pub last_page: Option<u64>,
     /// The host written in `next` links, instead of 127.0.0.1.
     pub next_host: Option<String>,
+    /// What a person looks like.
+    pub shape: Shape,
+}
+
+/// What the API sends for a person: swapi's, or what other APIs that the
+/// article's client would read send.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Shape {
+    /// swapi's person.
+    #[default]
+    Swapi,
+    /// `{"url", "name"}` only, as a small aiohttp stand-in would send.
+    NameAndUrl,
+    /// A `height` that is a number, not swapi's string.
+    IntegerHeight,
+    /// Fields swapi does not have, nested ones included.
+    ExtraFields,
+    /// A `name` that is a number: not a person.
+    NumericName,
+    /// 503, always.
+    Unavailable,
+}
+
+impl Shape {
+    /// The body of person `id`, written by hand so that its keys are not
+    /// in alphabetical order (a client that sorts them is caught).
+    pub fn body(self, id: u64, port: u16) -> String {
+        let url = format!("http://127.0.0.1:{port}/api/people/{id}/");
+        match self {
+            Shape::Swapi | Shape::Unavailable => {
+                person_json(id, &format!("Person {id}")).to_string()
+            }
+            Shape::NameAndUrl => format!(r#"{{"url":"{url}","name":"Person {id}"}}"#),
+            Shape::IntegerHeight => {
+                format!(
+                    r#"{{"name":"Person {id}","height":{},"mass":"77","url":"{url}"}}"#,
+                    150 + id
+                )
+            }
+            Shape::ExtraFields => format!(
+                r#"{{"name":"Person {id}","url":"{url}","rank":{id},"ship":{{"z":null,"a":[true,1.5]}},"aka":[]}}"#
+            ),
+            Shape::NumericName => format!(r#"{{"name":{id},"url":"{url}"}}"#),
+        }
+    }
 }
 
 /// The API, running; stopped when dropped.
@@ -146,7 +192,14 @@ async fn person(State(shared): State<Arc<Shared>>, Path(id): Path<u64>) -> Respo
             assert_eq!(body.len() as u64, id);
             body.into_response()
         }
-        _ => axum::Json(person_json(id, &format!("Person {id}"))).into_response(),
+        _ if shared.config.shape == Shape::Unavailable => {
+            axum::http::StatusCode::SERVICE_UNAVAILABLE.into_response()
+        }
+        _ => (
+            [(axum::http::header::CONTENT_TYPE, "application/json")],
+            shared.config.shape.body(id, shared.addr.port()),
+        )
+            .into_response(),
     }
 }
 

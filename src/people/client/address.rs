@@ -16,7 +16,9 @@ pub const MAX_REDIRECTS: usize = 10;
 
 /// Reads an API base URL: `http://host:port/api/`. A URL with no path is
 /// given swapi's `/api/`, and a path gets its trailing slash, so that
-/// `people/1/` joins onto it.
+/// `people/1/` joins onto it. The people's own address,
+/// `http://host/api/people/`, is taken for the root above it; a person's
+/// address, a query or a fragment is refused with what to give instead.
 pub fn api_url(text: &str) -> Result<Url, ClientError> {
     let bad = |why: &str| ClientError::BadUrl {
         url: text.to_string(),
@@ -35,7 +37,39 @@ pub fn api_url(text: &str) -> Result<Url, ClientError> {
         let path = format!("{}/", url.path());
         url.set_path(&path);
     }
-    Ok(url)
+    // The people's URLs are joined onto the root, which would drop a
+    // query or a fragment without a word.
+    if url.query().is_some() || url.fragment().is_some() {
+        url.set_query(None);
+        url.set_fragment(None);
+        return Err(bad(&format!(
+            "the people's addresses would not keep its query or fragment; give the API's \
+             root, such as {}",
+            root_of(&url)
+        )));
+    }
+    let segments: Vec<&str> = url.path().trim_matches('/').split('/').collect();
+    match segments.as_slice() {
+        [.., "people", id] if id.parse::<u64>().is_ok() => Err(bad(&format!(
+            "it is person {id}'s address; give the API's root, {}, and --ids {id}",
+            root_of(&url)
+        ))),
+        [.., "people"] => Ok(root_of(&url)),
+        _ => Ok(url),
+    }
+}
+
+/// The API's root above a URL under its `people/`: `http://h/api/` for
+/// `http://h/api/people/` or `http://h/api/people/3/`.
+fn root_of(url: &Url) -> Url {
+    let path = url.path();
+    let root = match path.rfind("/people/") {
+        Some(at) => &path[..=at],
+        None => path,
+    };
+    let mut root_url = url.clone();
+    root_url.set_path(root);
+    root_url
 }
 
 /// Whether `b` is on the same host as `a`: the same name or address;
@@ -87,6 +121,58 @@ mod tests {
             api_url("https://swapi.dev/api").unwrap().as_str(),
             "https://swapi.dev/api/"
         );
+    }
+
+    #[test]
+    fn the_peoples_address_is_taken_for_the_root() {
+        for people in [
+            "http://127.0.0.1:8000/api/people/",
+            "http://127.0.0.1:8000/api/people",
+        ] {
+            assert_eq!(
+                api_url(people).unwrap().as_str(),
+                "http://127.0.0.1:8000/api/",
+                "{people}"
+            );
+        }
+        assert_eq!(
+            api_url("https://example.com/v2/swapi/people/")
+                .unwrap()
+                .as_str(),
+            "https://example.com/v2/swapi/"
+        );
+        assert_eq!(
+            api_url("http://127.0.0.1:8000/people").unwrap().as_str(),
+            "http://127.0.0.1:8000/"
+        );
+        // Another root is left as given.
+        assert_eq!(
+            api_url("http://127.0.0.1:8000/v2/").unwrap().as_str(),
+            "http://127.0.0.1:8000/v2/"
+        );
+    }
+
+    #[test]
+    fn a_persons_address_or_a_query_is_refused_with_what_to_give() {
+        assert_eq!(
+            api_url("http://127.0.0.1:8000/api/people/3/")
+                .unwrap_err()
+                .to_string(),
+            "--api: 'http://127.0.0.1:8000/api/people/3/' is not a usable URL: it is person 3's \
+             address; give the API's root, http://127.0.0.1:8000/api/, and --ids 3"
+        );
+        assert_eq!(
+            api_url("http://127.0.0.1:8000/api/people/?page=2")
+                .unwrap_err()
+                .to_string(),
+            "--api: 'http://127.0.0.1:8000/api/people/?page=2' is not a usable URL: the people's \
+             addresses would not keep its query or fragment; give the API's root, such as \
+             http://127.0.0.1:8000/api/"
+        );
+        assert!(api_url("http://127.0.0.1:8000/api/#top")
+            .unwrap_err()
+            .to_string()
+            .contains("such as http://127.0.0.1:8000/api/"));
     }
 
     #[test]

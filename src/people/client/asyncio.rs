@@ -10,7 +10,7 @@ use url::Url;
 use super::address::redirect_policy;
 use super::attempt::{Attempts, Observer, Outcome};
 use super::collect::Collector;
-use super::{body, ClientError, Failure, Request, Schedule};
+use super::{body, ClientError, Failure, FetchedPerson, Request, Schedule};
 use crate::clock::Shutdown;
 
 /// Fetches every id on one thread, with at most `request.concurrency` in
@@ -70,7 +70,7 @@ async fn fetch_one(
 ) -> Outcome {
     let started = due.unwrap_or_else(Instant::now);
     let url: Url = request.person_url(id);
-    let mut attempts = Attempts::new(id, request.retry, request.timeout, observer);
+    let mut attempts = Attempts::new(id, url.clone(), request.retry, request.timeout, observer);
     let work = async {
         if let Some(due) = due {
             tokio::time::sleep_until(due.into()).await;
@@ -84,7 +84,7 @@ async fn fetch_one(
                 Ok(response) => match attempts.answered(response.status(), response.headers()) {
                     Ok(()) => {
                         match body::read_async(response, request.max_body, request.timeout).await {
-                            Ok(body) => break Failure::parse(&body),
+                            Ok(body) => break FetchedPerson::parse(&body),
                             Err(failure) => failure,
                         }
                     }

@@ -12,9 +12,9 @@ use std::time::{Duration, Instant, SystemTime};
 use rand::RngExt;
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 use reqwest::StatusCode;
+use url::Url;
 
-use super::Failure;
-use crate::people::data::Person;
+use super::{Failure, FetchedPerson};
 
 /// How often, and after how long, to try again.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -71,21 +71,25 @@ pub fn server_wait(status: StatusCode, headers: &HeaderMap, now: SystemTime) -> 
 pub struct Outcome {
     /// The person's id.
     pub id: u64,
+    /// The address asked for it (or that would have been, for an id the
+    /// run never got to).
+    pub url: Url,
     /// Requests made for it: 0 for an id the run never got to.
     pub attempts: u32,
     /// From its (scheduled) start to its final answer, retries included.
     pub latency: Duration,
     /// Each attempt's status code or kind of failure, in order.
     pub answers: Vec<String>,
-    /// The person, or why there is none.
-    pub result: Result<Person, Failure>,
+    /// The person as received, or why there is none.
+    pub result: Result<FetchedPerson, Failure>,
 }
 
 impl Outcome {
-    /// An id the run was stopped before it could ask for.
-    pub fn not_asked(id: u64) -> Outcome {
+    /// An id the run was stopped before it could ask for at `url`.
+    pub fn not_asked(id: u64, url: Url) -> Outcome {
         Outcome {
             id,
+            url,
             attempts: 0,
             latency: Duration::ZERO,
             answers: Vec::new(),
@@ -108,6 +112,8 @@ pub enum Progress<'a> {
     Retrying {
         /// The id.
         id: u64,
+        /// The address asked.
+        url: &'a Url,
         /// The attempt that failed.
         attempt: u32,
         /// Why.
@@ -128,6 +134,7 @@ pub type Observer<'a> = &'a (dyn Fn(Progress<'_>) + Sync);
 /// final [`Outcome`].
 pub struct Attempts<'a> {
     id: u64,
+    url: Url,
     retry: RetryPolicy,
     timeout: Duration,
     observer: Observer<'a>,
@@ -139,15 +146,18 @@ pub struct Attempts<'a> {
 }
 
 impl<'a> Attempts<'a> {
-    /// The bookkeeping of `id`, before its first request.
+    /// The bookkeeping of `id`, asked for at `url`, before its first
+    /// request.
     pub fn new(
         id: u64,
+        url: Url,
         retry: RetryPolicy,
         timeout: Duration,
         observer: Observer<'a>,
     ) -> Attempts<'a> {
         Attempts {
             id,
+            url,
             retry,
             timeout,
             observer,
@@ -201,6 +211,7 @@ impl<'a> Attempts<'a> {
         };
         (self.observer)(Progress::Retrying {
             id: self.id,
+            url: &self.url,
             attempt: self.requests,
             failure,
             wait,
@@ -209,9 +220,10 @@ impl<'a> Attempts<'a> {
     }
 
     /// The id is done, `started` being when it was due.
-    pub fn finish(self, started: Instant, result: Result<Person, Failure>) -> Outcome {
+    pub fn finish(self, started: Instant, result: Result<FetchedPerson, Failure>) -> Outcome {
         Outcome {
             id: self.id,
+            url: self.url,
             attempts: self.requests,
             latency: started.elapsed(),
             answers: self.answers,
@@ -224,6 +236,10 @@ impl<'a> Attempts<'a> {
 mod tests {
     use super::*;
     use reqwest::header::HeaderValue;
+
+    fn url() -> Url {
+        Url::parse("http://127.0.0.1:8000/api/people/1/").unwrap()
+    }
 
     #[test]
     fn backoff_doubles_with_jitter_up_to_the_cap() {
@@ -278,7 +294,7 @@ mod tests {
     fn a_servers_wait_is_honoured_up_to_the_timeout() {
         let observer: Observer = &|_| {};
         let timeout = Duration::from_secs(5);
-        let mut attempts = Attempts::new(1, RetryPolicy::new(3), timeout, observer);
+        let mut attempts = Attempts::new(1, url(), RetryPolicy::new(3), timeout, observer);
         let mut headers = HeaderMap::new();
         headers.insert(RETRY_AFTER, HeaderValue::from_static("2"));
         attempts.sending();
@@ -303,9 +319,15 @@ mod tests {
     #[test]
     fn only_requests_made_are_counted() {
         let observer: Observer = &|_| {};
-        let attempts = Attempts::new(1, RetryPolicy::new(3), Duration::from_secs(1), observer);
+        let attempts = Attempts::new(
+            1,
+            url(),
+            RetryPolicy::new(3),
+            Duration::from_secs(1),
+            observer,
+        );
         let outcome = attempts.finish(Instant::now(), Err(Failure::Interrupted));
         assert_eq!(outcome.attempts, 0);
-        assert_eq!(Outcome::not_asked(4).attempts, 0);
+        assert_eq!(Outcome::not_asked(4, url()).attempts, 0);
     }
 }

@@ -7,7 +7,7 @@ use url::Url;
 
 use super::address::redirect_policy;
 use super::attempt::{Attempts, Observer, Outcome};
-use super::{body, Failure, Request};
+use super::{body, Failure, FetchedPerson, Request};
 use crate::clock::Shutdown;
 
 /// Fetches one person, retrying as the policy allows. `started` is the
@@ -24,7 +24,7 @@ pub fn fetch_one(
     shutdown: &Shutdown,
 ) -> Outcome {
     let url: Url = request.person_url(id);
-    let mut attempts = Attempts::new(id, request.retry, request.timeout, observer);
+    let mut attempts = Attempts::new(id, url.clone(), request.retry, request.timeout, observer);
     let result = loop {
         if shutdown.is_triggered() {
             break Err(Failure::Interrupted);
@@ -35,7 +35,7 @@ pub fn fetch_one(
         let failure = match client.get(url.clone()).send() {
             Ok(response) => match attempts.answered(response.status(), response.headers()) {
                 Ok(()) => match body::read_blocking(response, request.max_body, request.timeout) {
-                    Ok(body) => break Failure::parse(&body),
+                    Ok(body) => break FetchedPerson::parse(&body),
                     Err(failure) => failure,
                 },
                 Err(failure) => failure,

@@ -11,6 +11,7 @@ use std::sync::Mutex;
 
 use super::attempt::{Observer, Outcome, Progress};
 use super::stats::Tally;
+use super::Request;
 
 /// Collects the outcomes of one run. Shared by every thread or task of
 /// the run.
@@ -54,13 +55,14 @@ impl<'a> Collector<'a> {
         }
     }
 
-    /// Hands in every id of `ids` not yet finished, as interrupted, and
-    /// returns the run's figures.
-    pub fn finish(self, ids: &[u64]) -> Tally {
+    /// Hands in every id of `ids` not yet finished, as interrupted (with
+    /// the address `request` would have asked), and returns the run's
+    /// figures.
+    pub fn finish(self, request: &Request, ids: &[u64]) -> Tally {
         let state = self.state.into_inner().unwrap_or_else(|e| e.into_inner());
         let (mut tally, finished) = (state.tally, state.finished);
         for (&id, _) in ids.iter().zip(&finished).filter(|(_, &done)| !done) {
-            let outcome = Outcome::not_asked(id);
+            let outcome = Outcome::not_asked(id, request.person_url(id));
             (self.observer)(Progress::Done(&outcome));
             tally.record(&outcome);
         }
@@ -71,7 +73,7 @@ impl<'a> Collector<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::people::client::Failure;
+    use crate::people::client::{api_url, Failure};
     use std::time::Duration;
 
     #[test]
@@ -83,11 +85,13 @@ mod tests {
                 seen.lock().unwrap().push((o.id, interrupted));
             }
         };
+        let request = Request::new(api_url("http://127.0.0.1:1/api/").unwrap());
         let collector = Collector::new(&observer, 3);
         collector.done(
             1,
             Outcome {
                 id: 2,
+                url: request.person_url(2),
                 attempts: 1,
                 latency: Duration::from_millis(5),
                 answers: vec!["404".into()],
@@ -95,7 +99,7 @@ mod tests {
             },
         );
         // The same id may be asked for twice; the index tells them apart.
-        let tally = collector.finish(&[1, 2, 2]);
+        let tally = collector.finish(&request, &[1, 2, 2]);
         assert_eq!(*seen.lock().unwrap(), [(2, false), (1, true), (2, true)]);
         assert_eq!((tally.ids, tally.interrupted, tally.requests), (3, 2, 1));
     }

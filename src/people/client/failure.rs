@@ -4,8 +4,9 @@ use std::fmt;
 use std::time::Duration;
 
 use super::address::RedirectedAway;
+use url::Url;
+
 use super::body::format_size;
-use crate::people::data::Person;
 
 /// Why an attempt, or an id, failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,12 +78,47 @@ impl Failure {
         }
     }
 
-    /// Reads a response body as a person.
-    pub fn parse(body: &[u8]) -> Result<Person, Failure> {
-        serde_json::from_slice(body).map_err(|e| match e.classify() {
-            serde_json::error::Category::Data => Failure::NotAPerson(e.to_string()),
-            _ => Failure::NotJson(e.to_string()),
-        })
+    /// This failure told with the address it came from, as every per-id
+    /// line says it: `HTTP 503 from http://host/api/people/3/`.
+    pub fn at<'a>(&'a self, url: &'a Url) -> At<'a> {
+        At { failure: self, url }
+    }
+}
+
+/// A [`Failure`] with the address asked for; see [`Failure::at`].
+#[derive(Debug, Clone, Copy)]
+pub struct At<'a> {
+    failure: &'a Failure,
+    url: &'a Url,
+}
+
+impl fmt::Display for At<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let url = self.url;
+        match self.failure {
+            Failure::Status(code) => write!(f, "HTTP {code} from {url}"),
+            Failure::Timeout(after) => write!(
+                f,
+                "no answer from {url} within {}",
+                humantime::format_duration(*after)
+            ),
+            Failure::Connection(reason) => write!(f, "connection to {url} failed: {reason}"),
+            Failure::TooLarge(max) => write!(
+                f,
+                "body from {url} larger than {} (--max-body), not read further",
+                format_size(*max)
+            ),
+            Failure::OtherHost(to) => write!(
+                f,
+                "{url} redirected to another host, {to}, not followed without \
+                 --follow-other-hosts"
+            ),
+            Failure::NotJson(reason) => write!(f, "the answer from {url} is not JSON ({reason})"),
+            Failure::NotAPerson(reason) => {
+                write!(f, "the answer from {url} is not a person ({reason})")
+            }
+            Failure::Interrupted => write!(f, "interrupted before an answer from {url}"),
+        }
     }
 }
 
@@ -126,15 +162,32 @@ mod tests {
     }
 
     #[test]
-    fn bodies_that_are_not_people_say_why() {
-        assert!(matches!(
-            Failure::parse(b"<html>"),
-            Err(Failure::NotJson(_))
-        ));
-        let wrong = Failure::parse(br#"{"detail": "Not found"}"#).unwrap_err();
-        assert!(
-            matches!(&wrong, Failure::NotAPerson(r) if r.contains("missing field `name`")),
-            "{wrong}"
+    fn every_failure_at_an_address_names_it() {
+        let url = Url::parse("http://127.0.0.1:8000/api/people/3/").unwrap();
+        let failures = [
+            Failure::Status(503),
+            Failure::Timeout(Duration::from_secs(5)),
+            Failure::Connection("refused".into()),
+            Failure::TooLarge(1000),
+            Failure::OtherHost("http://elsewhere/".into()),
+            Failure::NotJson("expected value".into()),
+            Failure::NotAPerson("no \"name\" field".into()),
+            Failure::Interrupted,
+        ];
+        for failure in &failures {
+            let text = failure.at(&url).to_string();
+            assert!(text.contains(url.as_str()), "{text}");
+        }
+        assert_eq!(
+            Failure::Status(503).at(&url).to_string(),
+            "HTTP 503 from http://127.0.0.1:8000/api/people/3/"
+        );
+        assert_eq!(
+            Failure::NotAPerson("no \"name\" field".into())
+                .at(&url)
+                .to_string(),
+            "the answer from http://127.0.0.1:8000/api/people/3/ is not a person (no \"name\" \
+             field)"
         );
     }
 

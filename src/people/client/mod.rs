@@ -11,6 +11,11 @@
 //! host, [`address`]), and hands each finished id to one collector
 //! ([`collect`]), which reports it and counts it. Nothing is dropped: an
 //! id the run never got to is reported as interrupted.
+//!
+//! An answer is a person if it is a JSON object with a string `name`,
+//! the one field the article's client reads ([`person`]); every other
+//! field is kept as received ([`received`]). Every per-id failure is
+//! told with the URL asked ([`Failure::at`]).
 
 pub mod address;
 pub mod asyncio;
@@ -21,6 +26,8 @@ pub mod collect;
 pub mod crawl;
 mod failure;
 pub mod ids;
+pub mod person;
+pub mod received;
 pub mod schedule;
 pub mod sequential;
 pub mod stats;
@@ -34,7 +41,8 @@ use url::Url;
 
 pub use address::api_url;
 pub use attempt::{Observer, Outcome, Progress, RetryPolicy};
-pub use failure::Failure;
+pub use failure::{At, Failure};
+pub use person::FetchedPerson;
 pub use schedule::Schedule;
 
 use crate::clock::Shutdown;
@@ -248,7 +256,7 @@ pub fn fetch(
     Ok(FetchRun {
         model,
         concurrency: request.concurrency,
-        tally: collector.finish(ids),
+        tally: collector.finish(request, ids),
         wall,
     })
 }

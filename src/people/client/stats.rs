@@ -163,16 +163,19 @@ impl FetchStats {
 mod tests {
     use super::*;
 
+    fn url() -> url::Url {
+        url::Url::parse("http://127.0.0.1/api/people/1/").unwrap()
+    }
+
     fn outcome(attempts: u32, ms: u64, result: Result<(), Failure>) -> Outcome {
         Outcome {
             id: 1,
+            url: url(),
             attempts,
             latency: Duration::from_millis(ms),
             answers: vec!["503".into(); attempts as usize],
             result: result.map(|()| {
-                crate::people::data::Dataset::builtin()
-                    .person(1, "http://127.0.0.1")
-                    .unwrap()
+                crate::people::client::FetchedPerson::parse(br#"{"name": "Luke"}"#).unwrap()
             }),
         }
     }
@@ -185,7 +188,7 @@ mod tests {
         // Stopped during its second attempt, after 5 ms.
         tally.record(&outcome(2, 5, Err(Failure::Interrupted)));
         // Never asked for.
-        tally.record(&Outcome::not_asked(4));
+        tally.record(&Outcome::not_asked(4, url()));
         assert_eq!((tally.ids, tally.ok, tally.interrupted), (4, 1, 2));
         assert_eq!((tally.requests, tally.retries), (6, 3));
         assert!((tally.latency_ms(0.5) - 100.0).abs() < 1.0);
@@ -195,7 +198,7 @@ mod tests {
     #[test]
     fn no_request_means_no_latency() {
         let mut tally = Tally::new();
-        tally.record(&Outcome::not_asked(1));
+        tally.record(&Outcome::not_asked(1, url()));
         assert_eq!((tally.latency_ms(0.5), tally.max_latency_ms()), (0.0, 0.0));
         assert_eq!(tally.requests, 0);
     }
