@@ -16,12 +16,7 @@
 mod common;
 
 use std::fs;
-use std::io::Read;
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitStatus, Stdio};
-use std::thread;
-use std::time::{Duration, Instant};
 
 use common::chromium::{chromium, chromium_available};
 use common::{assert_success, run};

@@ -99,9 +99,9 @@ pub(super) fn router(state: Arc<AppState>) -> Router {
         let one = move |state: Shared, id, headers| one(resource, state, id, headers);
         let path = resource.path();
         api = api
-            .route(&format!("/api/{path}/"), get(list.clone()))
+            .route(&format!("/api/{path}/"), get(list))
             .route(&format!("/api/{path}"), get(list))
-            .route(&format!("/api/{path}/{{id}}/"), get(one.clone()))
+            .route(&format!("/api/{path}/{{id}}/"), get(one))
             .route(&format!("/api/{path}/{{id}}"), get(one));
     }
     let api = api
