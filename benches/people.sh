@@ -49,8 +49,11 @@ peak_threads() {
     echo "$peak"
 }
 
+# The built-in people are swapi's size; a load test asks for enough of them.
+people=$(( ids > 20000 ? ids : 20000 ))
+
 echo "== fetch, async, 20000 ids, server delay 0"
-serve --delay 0
+serve --delay 0 --people "$people"
 for c in 1 10 100 1000; do
     summary=$("$bin" fetch --api "$api" --ids 1-20000 --concurrency "$c" --format quiet | head -1)
     printf 'concurrency %-5s %s\n' "$c" "$(grep -o '[0-9.]* requests/s' <<<"$summary")"
@@ -60,7 +63,7 @@ echo "== serve under wrk: 2 threads, 100 connections, 10 s, GET /api/people/1/"
 wrk -t2 -c100 -d10s --latency "${api}people/1/" | grep -E 'Requests/sec|^ +99%|Latency  '
 
 echo "== each fetch model, $ids ids, server delay 100ms, concurrency 1000"
-serve --delay 100ms
+serve --delay 100ms --people "$people"
 for model in async threads sequential; do
     out=$(mktemp)
     /usr/bin/time -f '@@ %e %M' "$bin" fetch --api "$api" --ids "1-$ids" --model "$model" --concurrency 1000 --format quiet >"$out" 2>&1 &

@@ -274,7 +274,16 @@ fn retries_carry_every_id_through_a_flaky_server() {
     // The server's failures are drawn from its seed in the order requests
     // arrive; one request at a time makes that order, and so this run,
     // the same every time.
-    let server = Served::start(&["--fail-rate", "0.3", "--seed", "7", "--delay", "0"]);
+    let server = Served::start(&[
+        "--fail-rate",
+        "0.3",
+        "--seed",
+        "7",
+        "--delay",
+        "0",
+        "--people",
+        "100",
+    ]);
     let (code, stdout, stderr) = outcome(&[
         "fetch",
         "--api",
@@ -317,7 +326,7 @@ fn retries_carry_every_id_through_a_flaky_server() {
 
 #[test]
 fn ten_thousand_requests_at_concurrency_500_are_all_accounted_for() {
-    let server = Served::start(&["--delay", "0"]);
+    let server = Served::start(&["--delay", "0", "--people", "10000"]);
     let started = Instant::now();
     let (code, stdout, stderr) = outcome(&[
         "fetch",
@@ -364,7 +373,7 @@ fn ended(stdout: &str, separator: &str) -> usize {
 
 #[test]
 fn a_server_stopped_mid_run_is_reported_per_id_and_never_hangs() {
-    let mut server = Served::start(&["--delay", "200ms"]);
+    let mut server = Served::start(&["--delay", "200ms", "--people", "400"]);
     let mut fetcher = mesonero([
         "fetch",
         "--api",

@@ -7,7 +7,8 @@ mod common;
 use std::time::{Duration, Instant};
 
 use futures::stream::{self, StreamExt};
-use mesonero::people::{Person, Server, ServerConfig};
+use mesonero::people::data::BUILTIN_PEOPLE;
+use mesonero::people::{Dataset, Person, Server, ServerConfig};
 
 use common::serving::Serving;
 use common::{assert_bad_input, assert_no_panic, run};
@@ -24,10 +25,9 @@ fn blocking_client() -> reqwest::blocking::Client {
 #[test]
 fn serve_answers_and_stops_on_sigint() {
     let server = Serving::start(&["--delay", "250ms", "--jitter", "0", "--fail-rate", "10%"]);
+    let serving = format!("serving {BUILTIN_PEOPLE} people on http://127.0.0.1:");
     assert!(
-        server
-            .start_line
-            .starts_with("serving 1000000 people on http://127.0.0.1:"),
+        server.start_line.starts_with(&serving),
         "{}",
         server.start_line
     );
@@ -100,7 +100,7 @@ fn a_port_in_use_is_a_runtime_error_naming_it() {
 
 #[test]
 fn bad_flags_are_one_line_and_exit_2() {
-    let cases: [(&[&str], &[&str]); 13] = [
+    let cases: [(&[&str], &[&str]); 16] = [
         (&["--fail-rate", "2"], &["--fail-rate", "'2'"]),
         (&["--fail-rate", "-0.5"], &["--fail-rate", "'-0.5'"]),
         (&["--delay", "soon"], &["--delay", "'soon'"]),
@@ -114,6 +114,12 @@ fn bad_flags_are_one_line_and_exit_2() {
         (&["--max-connections", "0"], &["--max-connections", "'0'"]),
         (&["--max-connections", "1000001"], &["--max-connections"]),
         (&["--grace", "-1s"], &["--grace", "'-1s'"]),
+        (&["--people", "0"], &["--people", "'0'"]),
+        (&["--people", "1000001"], &["--people", "1..=1000000"]),
+        (
+            &["--people", "5", "--data", "x.json"],
+            &["--people", "--data"],
+        ),
     ];
     for (args, needles) in cases {
         let output = run(["serve"].iter().chain(args));
@@ -153,9 +159,9 @@ fn two_thousand_requests_at_a_hundred_at_once() {
         .unwrap();
     runtime.block_on(async {
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let server = Server::bind(ServerConfig::new(([127, 0, 0, 1], 0).into()))
-            .await
-            .unwrap();
+        let mut config = ServerConfig::new(([127, 0, 0, 1], 0).into());
+        config.dataset = std::sync::Arc::new(Dataset::generated(2_000).unwrap());
+        let server = Server::bind(config).await.unwrap();
         let base = format!("http://{}", server.local_addr());
         let requests = server.requests();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();

@@ -73,7 +73,7 @@ fn a_long_fetch_shows_a_progress_bar_and_clears_it() {
     let args = [
         "fetch",
         "--ids",
-        "1-300",
+        "1-75,1-75,1-75,1-75",
         "--server-delay",
         "1ms",
         "--format",

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use clap::Args;
 
+use crate::people::data::{BUILTIN_PEOPLE, MAX_LISTED_RESIDENTS, MAX_PEOPLE};
 use crate::people::server::{parse_delay, parse_fail_rate, parse_timeout, Limits, RequestLog};
 
 /// The most `--max-connections` accepts: far past any system's default
@@ -33,10 +34,24 @@ pub struct ServeArgs {
     /// sequence.
     #[arg(long, default_value = "1", value_name = "S")]
     pub seed: u64,
-    /// A swapi fixture file (people.json, planets.json) to serve instead of
-    /// the built-in people; give it once per file. At most 64 MiB each.
+    /// A swapi fixture file (people.json, planets.json, films.json...) to
+    /// serve instead of the built-in people; give it once per file. At
+    /// most 64 MiB each.
     #[arg(long = "data", value_name = "FILE")]
     pub data: Vec<PathBuf>,
+    /// Serve N people instead of the built-in ones, for load tests.
+    #[arg(
+        long,
+        value_name = "N",
+        conflicts_with = "data",
+        value_parser = clap::value_parser!(u64).range(1..=MAX_PEOPLE),
+        help = format!(
+            "Serve N people instead of the built-in {BUILTIN_PEOPLE}, for load tests: the \
+             article's nine, then generated ones; from 1 to {MAX_PEOPLE}. Past \
+             {MAX_LISTED_RESIDENTS}, planets list no residents"
+        )
+    )]
+    pub people: Option<u64>,
     /// Request log on stderr: off, all, or sample=N for one request in N.
     #[arg(long, default_value = "all", value_name = "WHICH")]
     pub log: RequestLog,

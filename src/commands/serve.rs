@@ -22,10 +22,10 @@ use crate::people::{Dataset, RequestLog, ServeError, Server, ServerConfig};
 use super::CommandError;
 
 pub(super) fn run(args: &ServeArgs, shutdown: &Shutdown) -> Result<(), CommandError> {
-    let dataset = if args.data.is_empty() {
-        Dataset::builtin()
-    } else {
-        Dataset::from_fixture_files(&args.data)?
+    let dataset = match args.people {
+        _ if !args.data.is_empty() => Dataset::from_fixture_files(&args.data)?,
+        Some(people) => Dataset::generated(people)?,
+        None => Dataset::builtin(),
     };
     if args.log != RequestLog::Off {
         init_log();

@@ -1,25 +1,33 @@
-//! The people and planets the server hands out, in swapi's JSON shape.
+//! The people, planets and other resources the server hands out, in
+//! swapi's JSON shape.
 //!
 //! A [`Dataset`] is either the project's own ([`Dataset::builtin`]: the nine
-//! people `asinc2.py` prints, a few planets, and a generator for a million
-//! more) or swapi's fixture files ([`Dataset::from_fixture_files`]).
+//! people `asinc2.py` prints and generated others up to swapi's size, from
+//! a few planets; or [`Dataset::generated`], up to a million people for
+//! load tests) or swapi's fixture files ([`Dataset::from_fixture_files`]).
 //! Records are stored without their URLs: [`Dataset::person`] writes them
 //! against the server's own base URL, so that `url` and `homeworld` are
 //! absolute links a client can follow, as swapi's are.
 //!
 //! Generated people are computed from their id on each request, never
-//! stored: the million cost nothing until asked for.
+//! stored: a million cost nothing until asked for. The records' types are
+//! in `records`, films, species, vehicles and starships in `related`.
 
 mod builtin;
+mod error;
 mod fixture;
 mod generate;
+mod records;
+mod related;
 
 use std::collections::BTreeMap;
-use std::io;
 use std::path::PathBuf;
 
-use serde::{Deserialize, Serialize};
-use thiserror::Error;
+pub use error::DataError;
+pub use records::{Person, Planet};
+use records::{PersonRecord, PlanetRecord};
+use related::Related;
+use serde::Serialize;
 
 /// People on a page of `GET /api/people/`, as swapi pages them.
 pub const PAGE_SIZE: usize = 10;
@@ -30,163 +38,89 @@ pub const PAGE_SIZE: usize = 10;
 /// briefly, as the text's buffer grows).
 pub const MAX_DATA_FILE: u64 = 64 * 1024 * 1024;
 
-/// A person, as swapi returns it for `GET /api/people/{id}/`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Person {
-    /// Name, such as `Luke Skywalker`.
-    pub name: String,
-    /// Height in centimetres, as text (`"unknown"` is possible in swapi).
-    pub height: String,
-    /// Mass in kilograms, as text.
-    pub mass: String,
-    /// Hair colour.
-    pub hair_color: String,
-    /// Skin colour.
-    pub skin_color: String,
-    /// Eye colour.
-    pub eye_color: String,
-    /// Birth year relative to the battle of Yavin, such as `19BBY`.
-    pub birth_year: String,
-    /// Gender (`male`, `female`, `n/a`...).
-    pub gender: String,
-    /// URL of the person's planet, such as
-    /// `http://127.0.0.1:8000/api/planets/1/`.
-    pub homeworld: String,
-    /// When the record was created, ISO 8601.
-    pub created: String,
-    /// When the record was last edited, ISO 8601.
-    pub edited: String,
-    /// URL of this person, such as `http://127.0.0.1:8000/api/people/1/`.
-    pub url: String,
+/// How many people the built-in data has: the article's nine and
+/// generated others, about as many as swapi's 82, so that a crawl of every
+/// page is a few requests.
+pub const BUILTIN_PEOPLE: u64 = 82;
+
+/// The most people [`Dataset::generated`] makes, for load tests: enough
+/// for runs of a hundred thousand distinct requests.
+pub const MAX_PEOPLE: u64 = generate::LIMIT;
+
+/// Planets list their `residents` while a data set has at most this many
+/// people; past it (a load test's generated million), a planet would list
+/// hundreds of thousands, and the field is left out.
+pub const MAX_LISTED_RESIDENTS: u64 = 1_000;
+
+/// A kind of resource of the API, as swapi's root lists them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Resource {
+    /// `/api/people/`.
+    People,
+    /// `/api/planets/`.
+    Planets,
+    /// `/api/films/`.
+    Films,
+    /// `/api/species/`.
+    Species,
+    /// `/api/vehicles/`.
+    Vehicles,
+    /// `/api/starships/`.
+    Starships,
 }
 
-/// A planet, as swapi returns it for `GET /api/planets/{id}/`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Planet {
-    /// Name.
-    pub name: String,
-    /// Hours in a day, as text.
-    pub rotation_period: String,
-    /// Days in a year, as text.
-    pub orbital_period: String,
-    /// Diameter in kilometres, as text.
-    pub diameter: String,
-    /// Climate, such as `arid`.
-    pub climate: String,
-    /// Gravity, such as `1 standard`.
-    pub gravity: String,
-    /// Terrain, such as `desert`.
-    pub terrain: String,
-    /// Percentage of the surface covered by water, as text.
-    pub surface_water: String,
-    /// Population, as text.
-    pub population: String,
-    /// URLs of the people from this planet. Absent when the dataset
-    /// generates people, who are not listed: a planet of the built-in
-    /// data would have a hundred thousand.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub residents: Option<Vec<String>>,
-    /// When the record was created, ISO 8601.
-    pub created: String,
-    /// When the record was last edited, ISO 8601.
-    pub edited: String,
-    /// URL of this planet.
-    pub url: String,
+impl Resource {
+    /// Every resource, in the order of swapi's root.
+    pub const ALL: [Resource; 6] = [
+        Resource::People,
+        Resource::Planets,
+        Resource::Films,
+        Resource::Species,
+        Resource::Vehicles,
+        Resource::Starships,
+    ];
+
+    /// Its name in URLs, such as `people`.
+    pub fn path(self) -> &'static str {
+        match self {
+            Resource::People => "people",
+            Resource::Planets => "planets",
+            Resource::Films => "films",
+            Resource::Species => "species",
+            Resource::Vehicles => "vehicles",
+            Resource::Starships => "starships",
+        }
+    }
+
+    /// The URL of its list, under `base` (`scheme://host:port`).
+    pub fn list_url(self, base: &str) -> String {
+        format!("{}/api/{}/", base.trim_end_matches('/'), self.path())
+    }
+
+    /// The URL of the record with this id, under `base`.
+    pub fn url(self, base: &str, id: u64) -> String {
+        format!("{}{id}/", self.list_url(base))
+    }
 }
 
-/// A person as stored: swapi's fields, with the home world as a planet id.
-/// This is also the `fields` object of swapi's fixture files.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-struct PersonRecord {
-    name: String,
-    height: String,
-    mass: String,
-    hair_color: String,
-    skin_color: String,
-    eye_color: String,
-    birth_year: String,
-    gender: String,
-    homeworld: u64,
-    created: String,
-    edited: String,
+/// A record of any resource, as it is served.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Record {
+    /// A person, its fields in swapi's order.
+    Person(Person),
+    /// A planet, its fields in swapi's order.
+    Planet(Planet),
+    /// A film, species, vehicle or starship, as its fixture holds it.
+    Other(serde_json::Value),
 }
 
-/// A planet as stored; also the `fields` object of swapi's fixture files.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-struct PlanetRecord {
-    name: String,
-    rotation_period: String,
-    orbital_period: String,
-    diameter: String,
-    climate: String,
-    gravity: String,
-    terrain: String,
-    surface_water: String,
-    population: String,
-    created: String,
-    edited: String,
-}
-
-/// Why a data file cannot be used.
-#[derive(Debug, Error)]
-pub enum DataError {
-    /// The file could not be read.
-    #[error("cannot read data file '{}': {source}", path.display())]
-    Read {
-        /// The file.
-        path: PathBuf,
-        /// Why it could not be read.
-        source: io::Error,
-    },
-    /// The file is larger than the limit ([`MAX_DATA_FILE`]).
-    #[error("cannot read data file '{}': it is larger than {} MiB, the most a data file may be", path.display(), limit / (1024 * 1024))]
-    TooLarge {
-        /// The file.
-        path: PathBuf,
-        /// The limit, in bytes.
-        limit: u64,
-    },
-    /// The file is not JSON, or not in swapi's fixture shape.
-    #[error("{}:{line}: {message}", path.display())]
-    Syntax {
-        /// The file.
-        path: PathBuf,
-        /// The line of the problem, from 1.
-        line: usize,
-        /// What is wrong, from the JSON reader.
-        message: String,
-    },
-    /// Two records of the same kind with the same `pk`.
-    #[error("{}: {kind} {pk} appears twice", path.display())]
-    Duplicate {
-        /// The file with the second one.
-        path: PathBuf,
-        /// `person` or `planet`.
-        kind: &'static str,
-        /// The repeated key.
-        pk: u64,
-    },
-    /// A record with `pk` 0, which no URL can reach: ids start at 1.
-    #[error("{}: a {kind} has pk 0; ids start at 1", path.display())]
-    ZeroPk {
-        /// The file.
-        path: PathBuf,
-        /// `person` or `planet`.
-        kind: &'static str,
-    },
-    /// A file with nothing this server can serve.
-    #[error("{}: no people and no planets here; swapi fixtures hold objects with \"model\": \"resources.people\" or \"resources.planet\"", path.display())]
-    Empty {
-        /// The file.
-        path: PathBuf,
-    },
-}
-
-/// The people and planets a server hands out.
+/// The people, planets and other resources a server hands out.
 #[derive(Debug, Clone)]
 pub struct Dataset {
     people: BTreeMap<u64, PersonRecord>,
     planets: BTreeMap<u64, PlanetRecord>,
+    related: Related,
     /// Ids after the last stored person up to this one are generated;
     /// 0 when none are.
     generated_up_to: u64,
@@ -205,34 +139,46 @@ pub struct Listing {
 impl Dataset {
     /// The project's own data: the nine people the article prints, with
     /// the same ids, a few planets, and generated people for every id up to
-    /// [`Dataset::BUILTIN_PEOPLE`].
+    /// [`BUILTIN_PEOPLE`].
     pub fn builtin() -> Dataset {
-        let (people, planets) = builtin::records();
-        Dataset {
-            people,
-            planets,
-            generated_up_to: Dataset::BUILTIN_PEOPLE,
-        }
+        // unwrap is safe because BUILTIN_PEOPLE is within 1..=MAX_PEOPLE.
+        Dataset::generated(BUILTIN_PEOPLE).expect("the built-in size is in range")
     }
 
-    /// How many people the built-in data has, most of them generated:
-    /// enough for runs of a hundred thousand distinct requests.
-    pub const BUILTIN_PEOPLE: u64 = generate::LIMIT;
+    /// As [`Dataset::builtin`], with `people` people in all (the article's
+    /// nine first, or as many of them as fit), from 1 to [`MAX_PEOPLE`]:
+    /// `serve --people N`, for load tests.
+    pub fn generated(people: u64) -> Result<Dataset, DataError> {
+        if !(1..=MAX_PEOPLE).contains(&people) {
+            return Err(DataError::People(people));
+        }
+        let (mut stored, planets) = builtin::records();
+        stored.retain(|&id, _| id <= people);
+        Ok(Dataset {
+            people: stored,
+            planets,
+            related: Related::default(),
+            generated_up_to: people,
+        })
+    }
 
-    /// The people and planets of swapi fixture files (a JSON array of
-    /// `{"model", "pk", "fields"}` objects, as in swapi's `people.json` and
-    /// `planets.json`). A file may hold people, planets or both; other
-    /// models are skipped. A person's `homeworld` is a planet's `pk`. A
-    /// file over [`MAX_DATA_FILE`] is refused.
+    /// The resources of swapi fixture files (a JSON array of
+    /// `{"model", "pk", "fields"}` objects, as in swapi's `people.json`,
+    /// `planets.json`, `films.json`...). A file may hold any of them; other
+    /// models are skipped. A person's `homeworld` is a planet's `pk`; a
+    /// person's films, species, vehicles and starships are those whose
+    /// `characters`, `people` or `pilots` name them. A file over
+    /// [`MAX_DATA_FILE`] is refused.
     pub fn from_fixture_files(paths: &[PathBuf]) -> Result<Dataset, DataError> {
         let mut dataset = Dataset {
             people: BTreeMap::new(),
             planets: BTreeMap::new(),
+            related: Related::default(),
             generated_up_to: 0,
         };
         for path in paths {
             let text = fixture::read(path, MAX_DATA_FILE)?;
-            fixture::load(path, &text, &mut dataset.people, &mut dataset.planets)?;
+            fixture::load(path, &text, &mut dataset)?;
         }
         Ok(dataset)
     }
@@ -241,17 +187,8 @@ impl Dataset {
     /// own `scheme://host:port`); `None` if there is none.
     pub fn person(&self, id: u64, base_url: &str) -> Option<Person> {
         let base = base_url.trim_end_matches('/');
-        let generated;
-        let record = match self.people.get(&id) {
-            Some(record) => record,
-            None if self.is_generated(id) => {
-                generated = generate::person(id, self.planets.len() as u64);
-                &generated
-            }
-            None => return None,
-        };
-        let record = record.clone();
-        Some(Person {
+        let record = self.person_record(id)?;
+        let mut person = Person {
             name: record.name,
             height: record.height,
             mass: record.mass,
@@ -260,11 +197,34 @@ impl Dataset {
             eye_color: record.eye_color,
             birth_year: record.birth_year,
             gender: record.gender,
-            homeworld: format!("{base}/api/planets/{}/", record.homeworld),
+            homeworld: Resource::Planets.url(base, record.homeworld),
+            films: Vec::new(),
+            species: Vec::new(),
+            vehicles: Vec::new(),
+            starships: Vec::new(),
             created: record.created,
             edited: record.edited,
-            url: format!("{base}/api/people/{id}/"),
-        })
+            url: Resource::People.url(base, id),
+        };
+        for (field, urls) in self.related.linking(Resource::People, id, base) {
+            match field {
+                "films" => person.films = urls,
+                "species" => person.species = urls,
+                "vehicles" => person.vehicles = urls,
+                "starships" => person.starships = urls,
+                _ => {}
+            }
+        }
+        Some(person)
+    }
+
+    /// The stored or generated record of the person with this id.
+    fn person_record(&self, id: u64) -> Option<PersonRecord> {
+        match self.people.get(&id) {
+            Some(record) => Some(record.clone()),
+            None if self.is_generated(id) => Some(generate::person(id, self.planets.len() as u64)),
+            None => None,
+        }
     }
 
     /// The planet with this id, with URLs under `base_url`; `None` if there
@@ -272,14 +232,21 @@ impl Dataset {
     pub fn planet(&self, id: u64, base_url: &str) -> Option<Planet> {
         let base = base_url.trim_end_matches('/');
         let record = self.planets.get(&id)?.clone();
-        // Residents are listed only when they are all stored: see the field.
-        let residents = (self.generated_up_to == 0).then(|| {
-            self.people
-                .iter()
-                .filter(|(_, person)| person.homeworld == id)
-                .map(|(pid, _)| format!("{base}/api/people/{pid}/"))
+        // Residents are listed only for a data set of swapi's size: see
+        // the field.
+        let residents = (self.people_count() <= MAX_LISTED_RESIDENTS).then(|| {
+            self.people_ids()
+                .filter(|&pid| self.person_record(pid).is_some_and(|p| p.homeworld == id))
+                .map(|pid| Resource::People.url(base, pid))
                 .collect()
         });
+        let films = self
+            .related
+            .linking(Resource::Planets, id, base)
+            .into_iter()
+            .find(|(field, _)| *field == "films")
+            .map(|(_, urls)| urls)
+            .unwrap_or_default();
         Some(Planet {
             name: record.name,
             rotation_period: record.rotation_period,
@@ -291,10 +258,21 @@ impl Dataset {
             surface_water: record.surface_water,
             population: record.population,
             residents,
+            films,
             created: record.created,
             edited: record.edited,
-            url: format!("{base}/api/planets/{id}/"),
+            url: Resource::Planets.url(base, id),
         })
+    }
+
+    /// The record of `resource` with this id, with URLs under `base_url`;
+    /// `None` if there is none.
+    pub fn render(&self, resource: Resource, id: u64, base_url: &str) -> Option<Record> {
+        match resource {
+            Resource::People => self.person(id, base_url).map(Record::Person),
+            Resource::Planets => self.planet(id, base_url).map(Record::Planet),
+            other => self.related.render(other, id, base_url).map(Record::Other),
+        }
     }
 
     /// How many people there are, generated ones included.
@@ -307,9 +285,18 @@ impl Dataset {
         self.planets.len() as u64
     }
 
+    /// How many records of `resource` there are.
+    pub fn count(&self, resource: Resource) -> u64 {
+        match resource {
+            Resource::People => self.people_count(),
+            Resource::Planets => self.planet_count(),
+            other => self.related.count(other),
+        }
+    }
+
     /// The ids of the people whose name contains `text`, ignoring case, in
-    /// increasing order. On the built-in data this scans a million
-    /// generated names, which takes some milliseconds: see [`Dataset::list`]
+    /// increasing order. On a million generated people this scans a
+    /// million names, which takes some milliseconds: see [`Dataset::list`]
     /// for a page of them without collecting them all.
     pub fn search(&self, text: &str) -> Vec<u64> {
         self.matching(text).collect()
@@ -327,15 +314,34 @@ impl Dataset {
                 .collect();
             return Listing { total, ids };
         }
-        let mut total = 0;
-        let mut ids = Vec::with_capacity(take);
-        for id in self.matching(search) {
-            if total >= skip && ids.len() < take {
-                ids.push(id);
+        page_of(self.matching(search), skip, take)
+    }
+
+    /// As [`Dataset::list`], for any resource: planets, films and the rest
+    /// are searched by name (a film by title).
+    pub fn list_of(&self, resource: Resource, search: &str, skip: u64, take: usize) -> Listing {
+        let needle = search.to_lowercase();
+        match resource {
+            Resource::People => self.list(search, skip, take),
+            Resource::Planets => {
+                let ids = self
+                    .planets
+                    .iter()
+                    .filter(|(_, planet)| planet.name.to_lowercase().contains(&needle))
+                    .map(|(&id, _)| id);
+                page_of(ids, skip, take)
             }
-            total += 1;
+            other => page_of(
+                self.related.matching(other, &needle).into_iter(),
+                skip,
+                take,
+            ),
         }
-        Listing { total, ids }
+    }
+
+    /// Every person's id, in increasing order.
+    fn people_ids(&self) -> impl Iterator<Item = u64> + '_ {
+        self.people.keys().copied().chain(self.generated_range())
     }
 
     /// Ids of people whose name contains `text`, ignoring case.
@@ -378,6 +384,20 @@ impl Dataset {
     fn is_generated(&self, id: u64) -> bool {
         self.generated_range().contains(&id)
     }
+}
+
+/// The page of `ids` (increasing) that skips `skip` and keeps at most
+/// `take`, and how many there are in all.
+fn page_of(ids: impl Iterator<Item = u64>, skip: u64, take: usize) -> Listing {
+    let mut total = 0;
+    let mut page = Vec::with_capacity(take);
+    for id in ids {
+        if total >= skip && page.len() < take {
+            page.push(id);
+        }
+        total += 1;
+    }
+    Listing { total, ids: page }
 }
 
 #[cfg(test)]

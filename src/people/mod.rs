@@ -13,7 +13,7 @@ pub mod client;
 pub mod data;
 pub mod server;
 
-pub use data::{DataError, Dataset, Person, Planet};
+pub use data::{DataError, Dataset, Person, Planet, Record, Resource};
 pub use server::{
     spawn_background, BackgroundServer, RequestLog, ServeError, Server, ServerConfig,
 };

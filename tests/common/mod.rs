@@ -2,6 +2,7 @@
 
 #![allow(dead_code)]
 
+pub mod chromium;
 pub mod export;
 pub mod pty;
 pub mod ready;

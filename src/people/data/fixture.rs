@@ -1,9 +1,11 @@
 //! Reading swapi's fixture files: a JSON array of
 //! `{"model": "resources.people", "pk": 1, "fields": {...}}` objects.
 //!
-//! People (`resources.people`) and planets (`resources.planet`) are kept;
-//! other models (films, species...) are skipped, so a dump of the whole
-//! database loads too. Errors name the file and, for bad JSON, the line.
+//! People (`resources.people`), planets (`resources.planet`), films,
+//! species, vehicles, starships and what the last two share
+//! (`resources.transport`) are kept; other models are skipped, so a dump
+//! of the whole database loads too. Errors name the file and, for bad
+//! JSON, the line.
 
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -12,7 +14,8 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use super::{DataError, PersonRecord, PlanetRecord};
+use super::related::Fields;
+use super::{DataError, Dataset, PersonRecord, PlanetRecord, Resource};
 
 /// One object of a fixture file.
 #[derive(Deserialize)]
@@ -22,6 +25,16 @@ enum Record {
     Person { pk: u64, fields: PersonRecord },
     #[serde(rename = "resources.planet")]
     Planet { pk: u64, fields: PlanetRecord },
+    #[serde(rename = "resources.film")]
+    Film { pk: u64, fields: Fields },
+    #[serde(rename = "resources.species")]
+    Species { pk: u64, fields: Fields },
+    #[serde(rename = "resources.vehicle")]
+    Vehicle { pk: u64, fields: Fields },
+    #[serde(rename = "resources.starship")]
+    Starship { pk: u64, fields: Fields },
+    #[serde(rename = "resources.transport")]
+    Transport { pk: u64, fields: Fields },
     #[serde(other)]
     Other,
 }
@@ -56,20 +69,43 @@ pub(super) fn read(path: &Path, limit: u64) -> Result<String, DataError> {
     Ok(text)
 }
 
-/// Adds the people and planets of `text`, read from the file at `path`.
-pub(super) fn load(
-    path: &Path,
-    text: &str,
-    people: &mut BTreeMap<u64, PersonRecord>,
-    planets: &mut BTreeMap<u64, PlanetRecord>,
-) -> Result<(), DataError> {
+/// Adds the records of `text`, read from the file at `path`.
+pub(super) fn load(path: &Path, text: &str, dataset: &mut Dataset) -> Result<(), DataError> {
     let records: Vec<Record> = serde_json::from_str(text).map_err(|e| syntax(path, &e))?;
     let mut kept = 0;
     for record in records {
-        match record {
-            Record::Person { pk, fields } => insert(path, "person", people, pk, fields)?,
-            Record::Planet { pk, fields } => insert(path, "planet", planets, pk, fields)?,
+        let (kind, pk, added) = match record {
+            Record::Person { pk, fields } => ("person", pk, keep(&mut dataset.people, pk, fields)),
+            Record::Planet { pk, fields } => ("planet", pk, keep(&mut dataset.planets, pk, fields)),
+            Record::Film { pk, fields } => other(dataset, Resource::Films, "film", pk, fields),
+            Record::Species { pk, fields } => {
+                other(dataset, Resource::Species, "species", pk, fields)
+            }
+            Record::Vehicle { pk, fields } => {
+                other(dataset, Resource::Vehicles, "vehicle", pk, fields)
+            }
+            Record::Starship { pk, fields } => {
+                other(dataset, Resource::Starships, "starship", pk, fields)
+            }
+            Record::Transport { pk, fields } => (
+                "transport",
+                pk,
+                pk != 0 && dataset.related.insert_transport(pk, fields),
+            ),
             Record::Other => continue,
+        };
+        if pk == 0 {
+            return Err(DataError::ZeroPk {
+                path: path.to_path_buf(),
+                kind,
+            });
+        }
+        if !added {
+            return Err(DataError::Duplicate {
+                path: path.to_path_buf(),
+                kind,
+                pk,
+            });
         }
         kept += 1;
     }
@@ -81,27 +117,29 @@ pub(super) fn load(
     Ok(())
 }
 
-fn insert<T>(
-    path: &Path,
+/// Adds a record unless its `pk` is 0 or taken; true if it was added.
+fn keep<T>(map: &mut BTreeMap<u64, T>, pk: u64, record: T) -> bool {
+    if pk == 0 || map.contains_key(&pk) {
+        return false;
+    }
+    map.insert(pk, record);
+    true
+}
+
+/// A film, species, vehicle or starship: its name for errors, its pk and
+/// whether it was added.
+fn other(
+    dataset: &mut Dataset,
+    resource: Resource,
     kind: &'static str,
-    map: &mut BTreeMap<u64, T>,
     pk: u64,
-    record: T,
-) -> Result<(), DataError> {
-    if pk == 0 {
-        return Err(DataError::ZeroPk {
-            path: path.to_path_buf(),
-            kind,
-        });
-    }
-    if map.insert(pk, record).is_some() {
-        return Err(DataError::Duplicate {
-            path: path.to_path_buf(),
-            kind,
-            pk,
-        });
-    }
-    Ok(())
+    fields: Fields,
+) -> (&'static str, u64, bool) {
+    (
+        kind,
+        pk,
+        pk != 0 && dataset.related.insert(resource, pk, fields),
+    )
 }
 
 /// A JSON error as `file:line: message`, without serde's own

@@ -45,43 +45,89 @@ fn the_builtin_people_are_the_articles() {
 }
 
 #[test]
-fn a_person_has_absolute_urls() {
+fn a_person_has_absolute_urls_and_swapis_fields() {
     let luke = Dataset::builtin()
         .person(1, "http://127.0.0.1:8000/")
         .unwrap();
     assert_eq!(luke.url, "http://127.0.0.1:8000/api/people/1/");
     assert_eq!(luke.homeworld, "http://127.0.0.1:8000/api/planets/1/");
+    // The built-in data has no films or ships: the fields are there, empty.
+    let json = serde_json::to_value(&luke).unwrap();
+    for field in ["films", "species", "vehicles", "starships"] {
+        assert_eq!(json[field], serde_json::json!([]), "{field}");
+    }
     let planet = Dataset::builtin().planet(1, BASE).unwrap();
     assert_eq!(planet.url, "http://127.0.0.1:8000/api/planets/1/");
-    assert_eq!(planet.residents, None, "a million residents are not listed");
+    let residents = planet.residents.expect("a swapi-sized planet lists them");
+    assert!(residents.contains(&luke.url), "{residents:?}");
 }
 
 #[test]
-fn builtin_ids_run_from_one_to_the_limit() {
+fn builtin_people_are_swapis_size_and_every_home_exists() {
     let dataset = Dataset::builtin();
-    assert_eq!(dataset.people_count(), 1_000_000);
+    assert_eq!(dataset.people_count(), BUILTIN_PEOPLE);
     assert!(dataset.person(0, BASE).is_none());
-    assert!(dataset.person(1_000_000, BASE).is_some());
-    assert!(dataset.person(1_000_001, BASE).is_none());
+    assert!(dataset.person(BUILTIN_PEOPLE, BASE).is_some());
+    assert!(dataset.person(BUILTIN_PEOPLE + 1, BASE).is_none());
     assert!(dataset.person(u64::MAX, BASE).is_none());
     assert!(dataset.planet(0, BASE).is_none());
     assert!(dataset.planet(99, BASE).is_none());
-    let home = dataset.person(500_000, BASE).unwrap().homeworld;
-    let planet: u64 = home.rsplit('/').nth(1).unwrap().parse().unwrap();
-    assert!(dataset.planet(planet, BASE).is_some(), "{home}");
+    let mut listed = 0;
+    for id in 1..=BUILTIN_PEOPLE {
+        let person = dataset.person(id, BASE).unwrap();
+        let planet: u64 = person
+            .homeworld
+            .rsplit('/')
+            .nth(1)
+            .unwrap()
+            .parse()
+            .unwrap();
+        let home = dataset.planet(planet, BASE).expect("the home world exists");
+        assert!(home.residents.unwrap().contains(&person.url));
+        listed += 1;
+    }
+    assert_eq!(listed, BUILTIN_PEOPLE);
+}
+
+#[test]
+fn a_load_test_generates_up_to_the_limit() {
+    let dataset = Dataset::generated(MAX_PEOPLE).unwrap();
+    assert_eq!(dataset.people_count(), MAX_PEOPLE);
+    assert!(dataset.person(MAX_PEOPLE, BASE).is_some());
+    assert!(dataset.person(MAX_PEOPLE + 1, BASE).is_none());
+    assert_eq!(name(&dataset, 1), "Luke Skywalker");
+    assert_eq!(dataset.planet(1, BASE).unwrap().residents, None);
+    // The built-in people are the first of the generated ones.
+    let builtin = Dataset::builtin();
+    assert_eq!(dataset.person(50, BASE), builtin.person(50, BASE));
+    // Fewer than nine keeps the first of the article's.
+    let three = Dataset::generated(3).unwrap();
+    assert_eq!(three.list("", 0, PAGE_SIZE).ids, vec![1, 2, 3]);
+    assert_eq!(three.search("r2"), vec![3]);
+    assert!(
+        three.search("vader").is_empty(),
+        "Darth Vader is the fourth"
+    );
+    for bad in [0, MAX_PEOPLE + 1] {
+        let error = Dataset::generated(bad).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            format!("{bad} people cannot be generated: give from 1 to 1000000")
+        );
+    }
 }
 
 #[test]
 fn generated_people_are_the_same_every_time() {
-    let (one, other) = (Dataset::builtin(), Dataset::builtin());
-    for id in [10, 11, 4_242, 999_999] {
+    let (one, other) = (Dataset::generated(MAX_PEOPLE).unwrap(), Dataset::builtin());
+    for id in [10, 11, 42, 82] {
         assert_eq!(one.person(id, BASE), other.person(id, BASE));
     }
 }
 
 #[test]
 fn neighbours_have_distinct_names() {
-    let dataset = Dataset::builtin();
+    let dataset = Dataset::generated(2_000).unwrap();
     let names: Vec<String> = (1..=2_000).map(|id| name(&dataset, id)).collect();
     let distinct: std::collections::HashSet<&String> = names.iter().collect();
     assert_eq!(distinct.len(), names.len());
@@ -90,7 +136,7 @@ fn neighbours_have_distinct_names() {
 
 #[test]
 fn search_ignores_case() {
-    let dataset = Dataset::builtin();
+    let dataset = Dataset::generated(MAX_PEOPLE).unwrap();
     assert_eq!(dataset.search("sky"), vec![1]);
     assert_eq!(dataset.search("SKYWALKER"), vec![1]);
     assert_eq!(dataset.search("r2-"), vec![3]);
@@ -102,7 +148,7 @@ fn search_ignores_case() {
 
 #[test]
 fn listings_page_over_ids() {
-    let dataset = Dataset::builtin();
+    let dataset = Dataset::generated(MAX_PEOPLE).unwrap();
     let first = dataset.list("", 0, PAGE_SIZE);
     assert_eq!(first.total, 1_000_000);
     assert_eq!(first.ids, (1..=10).collect::<Vec<_>>());
@@ -111,6 +157,21 @@ fn listings_page_over_ids() {
     assert!(dataset.list("", 1_000_000, PAGE_SIZE).ids.is_empty());
     let luke = dataset.list("luke", 0, PAGE_SIZE);
     assert_eq!((luke.total, luke.ids), (1, vec![1]));
+    let builtin = Dataset::builtin();
+    let last = builtin.list("", 80, PAGE_SIZE);
+    assert_eq!((last.total, last.ids), (82, vec![81, 82]));
+}
+
+#[test]
+fn planets_list_and_search_by_name() {
+    let dataset = Dataset::builtin();
+    let all = dataset.list_of(Resource::Planets, "", 0, PAGE_SIZE);
+    assert_eq!(all.total, dataset.planet_count());
+    assert_eq!(all.ids, (1..=dataset.planet_count()).collect::<Vec<_>>());
+    let first = dataset.planet(1, BASE).unwrap().name;
+    let found = dataset.list_of(Resource::Planets, &first.to_uppercase(), 0, PAGE_SIZE);
+    assert_eq!(found.ids, vec![1]);
+    assert_eq!(dataset.list_of(Resource::Films, "", 0, PAGE_SIZE).total, 0);
 }
 
 /// The swapi fixtures, when the checkout has them next to the crate.
@@ -147,6 +208,42 @@ fn swapis_fixtures_load() {
     let tatooine = both.planet(1, BASE).unwrap();
     let residents = tatooine.residents.expect("fixtures list residents");
     assert!(residents.contains(&luke.url), "{residents:?}");
+}
+
+#[test]
+fn films_species_and_ships_of_a_fixture_link_to_people() {
+    let text = r#"[
+        {"model": "resources.film", "pk": 1, "fields": {"title": "A New Hope",
+            "characters": [1, 2], "planets": [1], "species": [2], "starships": [12],
+            "vehicles": []}},
+        {"model": "resources.species", "pk": 2, "fields": {"name": "Droid",
+            "people": [2], "homeworld": null}},
+        {"model": "resources.starship", "pk": 12, "fields": {"pilots": [1],
+            "MGLT": "100"}},
+        {"model": "resources.transport", "pk": 12, "fields": {"name": "X-wing"}}
+    ]"#;
+    let related = file_with(text);
+    let Some(people) = swapi("people.json") else {
+        return;
+    };
+    let dataset = Dataset::from_fixture_files(&[people, related.path().to_path_buf()]).unwrap();
+    let luke = dataset.person(1, BASE).unwrap();
+    assert_eq!(luke.films, vec![format!("{BASE}/api/films/1/")]);
+    assert_eq!(luke.starships, vec![format!("{BASE}/api/starships/12/")]);
+    assert!(luke.species.is_empty() && luke.vehicles.is_empty());
+    let threepio = dataset.person(2, BASE).unwrap();
+    assert_eq!(threepio.species, vec![format!("{BASE}/api/species/2/")]);
+    let json = |resource, id| serde_json::to_value(dataset.render(resource, id, BASE)).unwrap();
+    let ship = json(Resource::Starships, 12);
+    assert_eq!(ship["name"], "X-wing");
+    assert_eq!(ship["pilots"], serde_json::json!([luke.url]));
+    assert_eq!(dataset.count(Resource::Films), 1);
+    let droid = json(Resource::Species, 2);
+    assert_eq!(droid["homeworld"], serde_json::Value::Null);
+    assert_eq!(
+        droid["films"],
+        serde_json::json!([format!("{BASE}/api/films/1/")])
+    );
 }
 
 fn file_with(text: &str) -> tempfile::NamedTempFile {
@@ -193,7 +290,7 @@ fn a_person_without_a_field_is_refused_with_its_line() {
 }
 
 #[test]
-fn other_models_are_skipped_but_a_file_of_nothing_is_refused() {
+fn unknown_models_are_skipped_but_a_file_of_nothing_is_refused() {
     let film = r#"{"model": "resources.film", "pk": 1, "fields": {"title": "A New Hope"}}"#;
     let planet = r#"{"model": "resources.planet", "pk": 3, "fields": {"name": "P",
         "rotation_period": "1", "orbital_period": "2", "diameter": "3", "climate": "c",
@@ -204,7 +301,8 @@ fn other_models_are_skipped_but_a_file_of_nothing_is_refused() {
     assert_eq!((dataset.people_count(), dataset.planet_count()), (0, 1));
     assert_eq!(dataset.planet(3, BASE).unwrap().residents, Some(vec![]));
 
-    let (error, _) = load_error(&format!("[{film}]"));
+    let vote = r#"{"model": "resources.vote", "pk": 1, "fields": {}}"#;
+    let (error, _) = load_error(&format!("[{vote}]"));
     assert!(matches!(error, DataError::Empty { .. }), "{error:?}");
     let (error, _) = load_error(&format!("[{planet}, {planet}]"));
     assert!(

@@ -1,26 +1,41 @@
-//! The routes, in swapi's shape: `/api/people/{id}/`, the paged and
-//! searchable `/api/people/`, `/api/planets/{id}/`, and `/healthz`.
+//! The routes, in swapi's shape: the root `/api/` listing the resources;
+//! for each of them (people, planets, films, species, vehicles,
+//! starships) a paged and searchable list such as `/api/people/` and one
+//! record such as `/api/people/{id}/`; and `/healthz`.
 //!
 //! Paths are accepted with and without swapi's trailing slash. Every
-//! miss (unknown id, non-numeric id, a page past the end) is swapi's 404
-//! `{"detail": "Not found"}`. Links are absolute, under the host the client
-//! asked for, as swapi (Django) writes them.
+//! miss (unknown id, non-numeric id, unknown path) is swapi's 404
+//! `{"detail": "Not found"}`, a bad or past-the-end `page` its 404
+//! `{"detail": "Invalid page."}`, a method other than GET, HEAD or a CORS
+//! preflight its 405 `{"detail": "Method \"POST\" not allowed."}`: every
+//! error is JSON. Links are absolute, under the host the client asked
+//! for, as swapi (Django) writes them.
+//!
+//! Browsers may call the API from any page, as swapi's CORS headers let
+//! them; and answers are gzipped for clients that ask for it.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::middleware::from_fn_with_state;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
+use tower_http::compression::CompressionLayer;
+use tower_http::cors::{Any, CorsLayer};
 
 use super::middleware::{self, Chaos};
 use super::{RequestCount, RequestLog, ServerConfig};
-use crate::people::data::{Dataset, Person, PAGE_SIZE};
+use crate::people::data::{Dataset, Record, Resource, PAGE_SIZE};
+
+/// How long a browser may keep a preflight's answer: a day, as swapi's
+/// CORS settings say.
+const PREFLIGHT_MAX_AGE: Duration = Duration::from_secs(86_400);
 
 /// What every handler shares.
 pub(super) struct AppState {
@@ -71,25 +86,49 @@ fn is_host(text: &str) -> bool {
 type Shared = State<Arc<AppState>>;
 
 /// The application: the API behind its delay and failures, `/healthz`
-/// beside it, and every request counted and, if asked, logged.
+/// beside it, every answer open to browsers of any origin and gzipped
+/// when asked, and every request counted and, if asked, logged.
 pub(super) fn router(state: Arc<AppState>) -> Router {
-    let api = Router::new()
-        .route("/people/", get(people))
-        .route("/people", get(people))
-        .route("/people/{id}/", get(person))
-        .route("/people/{id}", get(person))
-        .route("/planets/{id}/", get(planet))
-        .route("/planets/{id}", get(planet))
-        .fallback(not_found)
-        .layer(from_fn_with_state(
+    // Every path under /api, written out rather than nested: a nested
+    // router's "/" would answer /api but not swapi's /api/.
+    let mut api = Router::new()
+        .route("/api/", get(root))
+        .route("/api", get(root));
+    for resource in Resource::ALL {
+        let list = move |state: Shared, query, headers| list(resource, state, query, headers);
+        let one = move |state: Shared, id, headers| one(resource, state, id, headers);
+        let path = resource.path();
+        api = api
+            .route(&format!("/api/{path}/"), get(list))
+            .route(&format!("/api/{path}"), get(list))
+            .route(&format!("/api/{path}/{{id}}/"), get(one))
+            .route(&format!("/api/{path}/{{id}}"), get(one));
+    }
+    let api = api
+        // Set after the routes: it applies to those already there.
+        .method_not_allowed_fallback(method_not_allowed)
+        .route_layer(from_fn_with_state(
             state.clone(),
             middleware::delay_and_fail,
         ));
+    // swapi lets any page read it, and so may a teacher's page read this
+    // server: `*` for any origin, and preflights answered here, before the
+    // delay and the failures, which are the API's and not the browser's.
+    let cors = CorsLayer::new()
+        .allow_origin(Any)
+        .allow_methods([Method::GET, Method::HEAD, Method::OPTIONS])
+        .allow_headers(Any)
+        .max_age(PREFLIGHT_MAX_AGE);
     Router::new()
         // Health checks must answer at once, whatever the chaos settings.
         .route("/healthz", get(|| async { "ok" }))
-        .nest("/api", api)
+        .method_not_allowed_fallback(method_not_allowed)
+        .merge(api)
         .fallback(not_found)
+        // Only when the request's Accept-Encoding asks for gzip, and not
+        // for bodies too small to gain from it.
+        .layer(CompressionLayer::new().gzip(true))
+        .layer(cors)
         .layer(from_fn_with_state(state.clone(), middleware::count_and_log))
         .with_state(state)
 }
@@ -99,9 +138,30 @@ pub(super) async fn not_found() -> Response {
     detail(StatusCode::NOT_FOUND, "Not found")
 }
 
+/// swapi's answer to a `page` that is not a page of the list.
+fn invalid_page() -> Response {
+    detail(StatusCode::NOT_FOUND, "Invalid page.")
+}
+
+/// swapi's (Django REST framework's) answer to a method a path has not.
+async fn method_not_allowed(method: Method) -> Response {
+    let message = format!("Method \"{method}\" not allowed.");
+    detail(StatusCode::METHOD_NOT_ALLOWED, &message)
+}
+
 /// An error response with swapi's `{"detail": ...}` body.
 pub(super) fn detail(status: StatusCode, message: &str) -> Response {
     (status, Json(serde_json::json!({ "detail": message }))).into_response()
+}
+
+/// swapi's root: the URL of each resource's list, by name.
+async fn root(State(state): Shared, headers: HeaderMap) -> Response {
+    let base = state.base_url(&headers);
+    let links: serde_json::Map<String, serde_json::Value> = Resource::ALL
+        .into_iter()
+        .map(|r| (r.path().to_string(), r.list_url(&base).into()))
+        .collect();
+    Json(links).into_response()
 }
 
 /// An id as swapi's URLs take it: digits only (no sign, no spaces).
@@ -112,78 +172,68 @@ fn parse_id(text: &str) -> Option<u64> {
     text.parse().ok()
 }
 
-async fn person(
+/// The record of `resource` whose id is in the path, or swapi's 404 when
+/// the id is not a number or names nothing.
+async fn one(
+    resource: Resource,
     State(state): Shared,
     id: Result<Path<String>, PathRejection>,
     headers: HeaderMap,
 ) -> Response {
     let base = state.base_url(&headers);
-    one(id, |id| state.dataset.person(id, &base)).await
-}
-
-async fn planet(
-    State(state): Shared,
-    id: Result<Path<String>, PathRejection>,
-    headers: HeaderMap,
-) -> Response {
-    let base = state.base_url(&headers);
-    one(id, |id| state.dataset.planet(id, &base)).await
-}
-
-/// The resource whose id is in the path, or swapi's 404 when the id is
-/// not a number or names nobody.
-async fn one<T: Serialize>(
-    id: Result<Path<String>, PathRejection>,
-    lookup: impl FnOnce(u64) -> Option<T>,
-) -> Response {
-    match id.ok().and_then(|Path(id)| parse_id(&id)).and_then(lookup) {
+    let found = id
+        .ok()
+        .and_then(|Path(id)| parse_id(&id))
+        .and_then(|id| state.dataset.render(resource, id, &base));
+    match found {
         Some(found) => Json(found).into_response(),
         None => not_found().await,
     }
 }
 
-/// The query of `/api/people/`; both are text so that a bad page is
-/// swapi's 404 rather than a 400 from the extractor.
+/// The query of a list; both are text so that a bad page is swapi's
+/// 404 rather than a 400 from the extractor.
 #[derive(Deserialize)]
 struct ListQuery {
     page: Option<String>,
     search: Option<String>,
 }
 
-/// A page of `/api/people/`, in swapi's shape.
+/// A page of a list, in swapi's shape.
 #[derive(Serialize)]
 struct Page {
     count: u64,
     next: Option<String>,
     previous: Option<String>,
-    results: Vec<Person>,
+    results: Vec<Record>,
 }
 
-async fn people(
+async fn list(
+    resource: Resource,
     State(state): Shared,
     query: Result<Query<ListQuery>, QueryRejection>,
     headers: HeaderMap,
 ) -> Response {
     let Ok(Query(query)) = query else {
-        return not_found().await;
+        return invalid_page();
     };
     let page = match query.page.as_deref() {
         None => 1,
         Some(text) => match parse_id(text) {
             Some(page) if page >= 1 => page,
-            _ => return not_found().await,
+            _ => return invalid_page(),
         },
     };
     let Some(skip) = (page - 1).checked_mul(PAGE_SIZE as u64) else {
-        return not_found().await;
+        return invalid_page();
     };
     let search = query.search.unwrap_or_default();
-    let listing = if search.is_empty() {
-        state.dataset.list("", skip, PAGE_SIZE)
+    let listing = if search.is_empty() || resource != Resource::People {
+        state.dataset.list_of(resource, &search, skip, PAGE_SIZE)
     } else {
-        // A search over the built-in data scans a million generated
-        // names: milliseconds of CPU, which belong on the blocking pool
-        // rather than on a worker that other requests are waiting for.
+        // A search over a load test's million generated people scans a
+        // million names: milliseconds of CPU, which belong on the blocking
+        // pool rather than on a worker that other requests are waiting for.
         let dataset = state.dataset.clone();
         let text = search.clone();
         match tokio::task::spawn_blocking(move || dataset.list(&text, skip, PAGE_SIZE)).await {
@@ -193,11 +243,11 @@ async fn people(
     };
     // swapi answers an empty first page, but no page past the last.
     if page > 1 && listing.ids.is_empty() {
-        return not_found().await;
+        return invalid_page();
     }
     let base = state.base_url(&headers);
     let link = |page: u64| {
-        let mut url = format!("{base}/api/people/?");
+        let mut url = format!("{}?", resource.list_url(&base));
         if !search.is_empty() {
             url.push_str("search=");
             url.extend(url::form_urlencoded::byte_serialize(search.as_bytes()));
@@ -214,7 +264,7 @@ async fn people(
         results: listing
             .ids
             .iter()
-            .filter_map(|&id| state.dataset.person(id, &base))
+            .filter_map(|&id| state.dataset.render(resource, id, &base))
             .collect(),
     };
     Json(body).into_response()
