@@ -290,7 +290,7 @@ pub(super) fn measure(
     let mut ended = Ok(());
     for (i, model) in FetchModel::ALL.into_iter().enumerate() {
         progress.show(&format!(
-            "fetching with {model} ({} of {})",
+            "people with {model} ({} of {})",
             i + 1,
             FetchModel::ALL.len()
         ));
