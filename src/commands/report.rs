@@ -25,7 +25,7 @@ mod describe;
 mod lines;
 mod pending;
 
-use lines::Lines;
+use lines::{Line, Lines};
 use pending::Pending;
 
 pub(super) fn run(args: &ReportArgs, shutdown: &Shutdown) -> Result<(), CommandError> {
@@ -41,53 +41,33 @@ pub(super) fn run(args: &ReportArgs, shutdown: &Shutdown) -> Result<(), CommandE
     let output = Pending::create(&args.output)?;
 
     let progress = ProgressLine::on_terminal();
-    let interrupted = |section: &'static str| {
-        let path = args.output.clone();
-        move |e: CommandError| match e.exit_code() {
-            130 => CommandError::ReportInterrupted { section, path },
-            _ => e,
-        }
-    };
-    // A section that ends at Ctrl-C is an interrupted report, however
-    // the command would have ended.
-    let stopped = |section: &'static str| match shutdown.is_triggered() {
-        true => Err(CommandError::ReportInterrupted {
-            section,
-            path: args.output.clone(),
-        }),
-        false => Ok(()),
-    };
-
-    let section = "the restaurant";
     let runs = served(
-        &lines.compare.args,
+        &lines.compare,
         &workload,
         &models,
         &progress.within("restaurant"),
         shutdown,
-    )
-    .map_err(interrupted(section))?;
-    stopped(section)?;
-    let section = "the article's warning";
+    );
+    let runs = finished(runs, "the restaurant", args, shutdown)?;
     let lesson = served(
-        &lines.lesson.args,
+        &lines.lesson,
         &workload,
         &lesson_models,
         &progress.within("lesson"),
         shutdown,
-    )
-    .map_err(interrupted(section))?;
-    stopped(section)?;
-    let section = "the fetches";
-    let fetched = fetched(&lines, &ids, &progress.within("fetches"), shutdown)
-        .map_err(interrupted(section))?;
-    stopped(section)?;
-    let section = "the race";
+    );
+    let lesson = finished(lesson, "the article's warning", args, shutdown)?;
+    let fetched = fetched(&lines, &ids, &progress.within("fetches"), shutdown);
+    let fetched = finished(fetched, "the fetches", args, shutdown)?;
     let (race, ended) = race::measure(&lines.race.args, &progress.within("race"), shutdown);
-    ended.map_err(|e| interrupted(section)(e.into()))?;
-    stopped(section)?;
-    let latency =
-        latency::report(&lines.latency.args, shutdown).map_err(interrupted("the latencies"))?;
+    let race = finished(
+        ended.map(|()| race).map_err(Into::into),
+        "the race",
+        args,
+        shutdown,
+    )?;
+    let latency = latency::report(&lines.latency.args, shutdown);
+    let latency = finished(latency, "the latencies", args, shutdown)?;
     drop(progress);
 
     let mut page_models = models.clone();
@@ -117,16 +97,35 @@ pub(super) fn run(args: &ReportArgs, shutdown: &Shutdown) -> Result<(), CommandE
     Ok(())
 }
 
+/// A section's outcome as the report's: Ctrl-C, however the command
+/// would have ended, is an interrupted report that names the section.
+fn finished<T>(
+    ran: Result<T, CommandError>,
+    section: &'static str,
+    args: &ReportArgs,
+    shutdown: &Shutdown,
+) -> Result<T, CommandError> {
+    let interrupted = || CommandError::ReportInterrupted {
+        section,
+        path: args.output.clone(),
+    };
+    match ran {
+        Err(e) if e.exit_code() == 130 => Err(interrupted()),
+        Ok(_) if shutdown.is_triggered() => Err(interrupted()),
+        ran => ran,
+    }
+}
+
 /// The runs of `compare` with `args`: every model's, or the first
 /// failure, which leaves the page unwritten.
 fn served(
-    args: &CompareArgs,
+    line: &Line<CompareArgs>,
     workload: &Arc<Workload>,
     models: &[Model],
     progress: &ProgressLine,
     shutdown: &Shutdown,
 ) -> Result<Vec<Run>, CommandError> {
-    let served = compare::runs(args, workload, models, progress, shutdown);
+    let served = compare::runs(&line.args, workload, models, progress, shutdown);
     match served.failed.into_iter().next() {
         Some((_, e)) => Err(e.into()),
         None => Ok(served.runs),
