@@ -9,11 +9,12 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::clock::{MAX_SPEED, MIN_SPEED};
-use crate::latency::{Lang, Scale};
+use crate::latency::Scale;
 use crate::restaurant::Model;
 
 mod event_loop;
 mod fetch;
+mod lang;
 mod models;
 mod outputs;
 mod race;
@@ -22,6 +23,7 @@ mod serve;
 
 pub use event_loop::{LoopArgs, SlowCallback, MAX_BLOCKING_THREADS, MAX_WORKERS};
 pub use fetch::FetchArgs;
+pub use lang::LangArgs;
 pub use models::{parse_model_choice, ModelChoice};
 pub use outputs::{parse_output_file, ExportArgs, PictureArgs};
 pub use race::{RaceArgs, RaceStrategy};
@@ -123,9 +125,8 @@ pub struct LatencyArgs {
     /// in the article, a nanosecond lasts a second. From 1e-3 to 1e12.
     #[arg(long, default_value = "1e9", allow_negative_numbers = true)]
     pub scale: Scale,
-    /// The language of names, units and comparisons.
-    #[arg(long, value_enum, default_value = "en")]
-    pub lang: Lang,
+    #[command(flatten)]
+    pub language: LangArgs,
     /// How to print the table.
     #[arg(long, value_enum, default_value = "table")]
     pub format: LatencyFormat,

@@ -52,7 +52,11 @@ fn the_page_holds_every_section_and_asks_for_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("r.html");
     let (html, stderr) = report(&path, &[]);
-    assert!(html.starts_with("<!DOCTYPE html>"), "{html}");
+    assert!(
+        html.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"),
+        "{html}"
+    );
+    assert!(html.contains("<h2>The restaurant, served four ways</h2>"));
     for id in ["compare", "timelines", "lesson", "fetch", "race", "latency"] {
         assert!(html.contains(&format!("<section id=\"{id}\">")), "{id}");
     }
@@ -130,6 +134,60 @@ fn the_page_holds_every_section_and_asks_for_nothing() {
     assert_eq!(files_in(dir.path()), ["r.html"]);
 }
 
+/// `--lang es`: the page's words in Spanish; the figures, the tables'
+/// headers, the names and the commands as the commands print them.
+#[test]
+fn the_page_speaks_spanish_with_lang_es() {
+    let dir = tempfile::tempdir().unwrap();
+    let (es, _) = report(
+        &dir.path().join("es.html"),
+        &["--lang", "es", "--repeat", "2"],
+    );
+    let (en, _) = report(&dir.path().join("en.html"), &["--repeat", "2"]);
+    assert!(
+        es.starts_with("<!DOCTYPE html>\n<html lang=\"es\">"),
+        "{es}"
+    );
+    for heading in [
+        "<h1>informe de mesonero</h1>",
+        "<h2>El restaurante, servido de cuatro maneras</h2>",
+        "<h2>Líneas de tiempo</h2>",
+        "<h2>La advertencia del artículo: una sola llamada bloqueante lo echa todo a perder</h2>",
+        "<h2>Pidiendo personas a la API</h2>",
+        "<h2>La carrera sobre el balance</h2>",
+        "<h2>Latencias a escala humana</h2>",
+        "<dd>los del artículo, repetidos 2 veces: 8 pedidos, 22 productos de una carta de 4</dd>",
+        "<dd>2 camareros para sync y threads, 1 para los demás; cocineros sin límite</dd>",
+        "las personas 1 a 9 del servidor integrado",
+        "<td>Referencia de la caché L1</td>",
+    ] {
+        assert!(es.contains(heading), "{heading}");
+    }
+    for english in [
+        "On the terminal",
+        "The restaurant, served",
+        "unlimited cooks",
+    ] {
+        assert!(!es.contains(english), "{english}");
+        assert!(en.contains(english), "{english}");
+    }
+    // What the commands print stays as they print it: the commands, the
+    // models, the restaurant's headers and figures on the virtual clock.
+    for same in [
+        "<code>mesonero compare --clock virtual --repeat 2</code>",
+        "<code>mesonero compare --models lesson-blocking --clock virtual --repeat 2</code>",
+        "<code>mesonero fetch --compare --server-delay 20ms</code>",
+        "<code>mesonero race --iterations 10000 --runs 2</code>",
+        "<th class=\"num\">loop blocked</th>",
+        "<tr><td>async-blocking</td>",
+        "<td class=\"num\">87.6 s</td>",
+    ] {
+        assert!(es.contains(same) && en.contains(same), "{same}");
+    }
+    assert!(es.contains("<code>mesonero latency --lang es</code>"));
+    assert!(en.contains("<code>mesonero latency</code>"));
+}
+
 #[test]
 fn workload_options_reach_the_page() {
     let dir = tempfile::tempdir().unwrap();
@@ -192,6 +250,7 @@ fn bad_options_are_refused() {
         // No model of the page has a multi-thread runtime.
         &["report", "--workers", "2"],
         &["report", "--slow-callback", "0"],
+        &["report", "--lang", "fr"],
     ] {
         let dir = tempfile::tempdir().unwrap();
         let output = mesonero(args).current_dir(dir.path()).output().unwrap();

@@ -112,7 +112,7 @@ fn report_says_which_section_is_running() {
     for section in [
         "restaurant: serving with sync",
         "fetches: people with",
-        "race: none",
+        "race: racing with none",
     ] {
         assert!(shown.contains(section), "no {section:?} in {shown:?}");
     }

@@ -11,6 +11,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
+use url::Url;
 
 use crate::cli::{EventFormat, FetchArgs};
 use crate::clock::Shutdown;
@@ -24,6 +25,7 @@ use crate::report::export::{Exporter, Json};
 use crate::report::fetch::{write_json_line, write_log_line, write_summary, write_table};
 
 use super::export::Exports;
+use super::progress::ProgressLine;
 use super::CommandError;
 
 /// Runs with a progress bar from this many ids on, on a terminal.
@@ -31,14 +33,7 @@ const LONG_RUN: usize = 100;
 
 pub(super) fn run(args: &FetchArgs, shutdown: &Shutdown) -> Result<(), CommandError> {
     // Bad input first, before anything starts.
-    let given_ids = if args.all {
-        None
-    } else {
-        Some(ids::parse(&args.ids)?)
-    };
-    if let Some(ids) = &given_ids {
-        check_threads(args, ids.len())?;
-    }
+    let given_ids = given_ids(args)?;
     let given_api = args.api.as_deref().map(api_url).transpose()?;
     let output = match &args.output {
         Some(path) => Some(File::create(path).map_err(|source| CommandError::Export {
@@ -52,24 +47,7 @@ pub(super) fn run(args: &FetchArgs, shutdown: &Shutdown) -> Result<(), CommandEr
     super::distinct_files(&args.export.files())?;
     let exports = Exports::create(&args.export)?;
 
-    let server = match given_api {
-        Some(_) => None,
-        None => Some(builtin_server(args.server_delay)?),
-    };
-    let api = match (given_api, &server) {
-        (Some(api), _) => api,
-        (None, Some(server)) => api_url(&format!("{}/api/", server.base_url()))?,
-        (None, None) => unreachable!("a server is started when no API is given"),
-    };
-    let request = Request {
-        api,
-        concurrency: args.concurrency as usize,
-        timeout: args.timeout,
-        retry: RetryPolicy::new(args.retries),
-        rate: args.rate,
-        max_body: args.max_body,
-        follow_other_hosts: args.follow_other_hosts,
-    };
+    let (_server, request) = connect(args, given_api)?;
     let (ids, cut_short) = match given_ids {
         Some(ids) => (ids, None),
         None => {
@@ -95,6 +73,44 @@ pub(super) fn run(args: &FetchArgs, shutdown: &Shutdown) -> Result<(), CommandEr
         (_, Some(cut_short)) => Err(cut_short.into()),
         (ran, None) => ran,
     }
+}
+
+/// The ids `--ids` names, refused if this system cannot run the threads
+/// they need; `None` with `--all`, whose ids come from the API's list.
+pub(super) fn given_ids(args: &FetchArgs) -> Result<Option<Vec<u64>>, CommandError> {
+    if args.all {
+        return Ok(None);
+    }
+    let ids = ids::parse(&args.ids)?;
+    check_threads(args, ids.len())?;
+    Ok(Some(ids))
+}
+
+/// The requests `args` asks for, to `given_api`, or to the built-in server
+/// started here when no API is given; the server stops when dropped.
+pub(super) fn connect(
+    args: &FetchArgs,
+    given_api: Option<Url>,
+) -> Result<(Option<BackgroundServer>, Request), CommandError> {
+    let server = match given_api {
+        Some(_) => None,
+        None => Some(builtin_server(args.server_delay)?),
+    };
+    let api = match (given_api, &server) {
+        (Some(api), _) => api,
+        (None, Some(server)) => api_url(&format!("{}/api/", server.base_url()))?,
+        (None, None) => unreachable!("a server is started when no API is given"),
+    };
+    let request = Request {
+        api,
+        concurrency: args.concurrency as usize,
+        timeout: args.timeout,
+        retry: RetryPolicy::new(args.retries),
+        rate: args.rate,
+        max_body: args.max_body,
+        follow_other_hosts: args.follow_other_hosts,
+    };
+    Ok((server, request))
 }
 
 /// The exit code of a client error: 2 for what the user can correct on
@@ -242,35 +258,8 @@ fn compare(
     exports: Exports<FetchStats>,
     shutdown: &Shutdown,
 ) -> Result<(), CommandError> {
-    let mut rows = Vec::new();
-    let mut ended = Ok(());
-    for model in FetchModel::ALL {
-        let bar = progress_bar(args.format, ids.len());
-        if let Some(bar) = &bar {
-            bar.set_message(model.name());
-        }
-        let observer = |p: Progress| {
-            if let (Some(bar), Progress::Done(_)) = (&bar, p) {
-                bar.inc(1);
-            }
-        };
-        let run: Result<FetchRun, _> = client::fetch(model, request, ids, &observer, shutdown);
-        if let Some(bar) = &bar {
-            bar.finish_and_clear();
-        }
-        match run {
-            // An interrupted run is a row too: its ids that never finished
-            // are counted in it.
-            Ok(run) => rows.push(FetchStats::of(&run)),
-            Err(e) => {
-                ended = Err(e);
-                break;
-            }
-        }
-        if shutdown.is_triggered() {
-            break;
-        }
-    }
+    // Its bars name the model.
+    let (rows, ended) = measure(args, request, ids, &ProgressLine::hidden(), shutdown);
     // Before the verdict: ids that failed are figures too.
     exports.finish(
         &rows,
@@ -285,6 +274,54 @@ fn compare(
         ended,
     )?;
     rows.iter().try_for_each(verdict)
+}
+
+/// The same ids fetched with each model in turn, as `--compare` does: a
+/// row per model that ran, an interrupted one included, and the error
+/// that stopped the rest, if one did.
+pub(super) fn measure(
+    args: &FetchArgs,
+    request: &Request,
+    ids: &[u64],
+    progress: &ProgressLine,
+    shutdown: &Shutdown,
+) -> (Vec<FetchStats>, Result<(), ClientError>) {
+    let mut rows = Vec::new();
+    let mut ended = Ok(());
+    for (i, model) in FetchModel::ALL.into_iter().enumerate() {
+        progress.show(&format!(
+            "people with {model} ({} of {})",
+            i + 1,
+            FetchModel::ALL.len()
+        ));
+        let bar = progress_bar(args.format, ids.len());
+        if let Some(bar) = &bar {
+            bar.set_message(model.name());
+        }
+        let observer = |p: Progress| {
+            if let (Some(bar), Progress::Done(_)) = (&bar, p) {
+                bar.inc(1);
+            }
+        };
+        let run: Result<FetchRun, _> = client::fetch(model, request, ids, &observer, shutdown);
+        if let Some(bar) = &bar {
+            bar.finish_and_clear();
+        }
+        progress.clear();
+        match run {
+            // An interrupted run is a row too: its ids that never finished
+            // are counted in it.
+            Ok(run) => rows.push(FetchStats::of(&run)),
+            Err(e) => {
+                ended = Err(e);
+                break;
+            }
+        }
+        if shutdown.is_triggered() {
+            break;
+        }
+    }
+    (rows, ended)
 }
 
 /// A spinner on stderr counting the pages and people of `--all`, on a

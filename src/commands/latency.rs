@@ -15,11 +15,7 @@ use crate::report::latency::{write_json, write_markdown, write_table, LatencyRep
 use super::CommandError;
 
 pub(super) fn run(args: &LatencyArgs, shutdown: &Shutdown) -> Result<(), CommandError> {
-    let measured = match args.measure {
-        true => Some(measure(args, shutdown)?),
-        false => None,
-    };
-    let report = LatencyReport::new(args.scale, args.lang, measured);
+    let report = report(args, shutdown)?;
     let mut out = io::stdout().lock();
     match args.format {
         LatencyFormat::Table => write_table(&mut out, &report)?,
@@ -28,6 +24,18 @@ pub(super) fn run(args: &LatencyArgs, shutdown: &Shutdown) -> Result<(), Command
     }
     out.flush()?;
     Ok(())
+}
+
+/// The table `args` asks for, measured on this machine with `--measure`.
+pub(super) fn report(
+    args: &LatencyArgs,
+    shutdown: &Shutdown,
+) -> Result<LatencyReport, CommandError> {
+    let measured = match args.measure {
+        true => Some(measure(args, shutdown)?),
+        false => None,
+    };
+    Ok(LatencyReport::new(args.scale, args.language.lang, measured))
 }
 
 /// Runs every experiment, naming each on stderr while it runs when stderr
@@ -41,13 +49,13 @@ fn measure(
         options.budget = budget;
     }
     let bar = match io::stderr().is_terminal() {
-        true => progress_bar(args.lang),
+        true => progress_bar(args.language.lang),
         false => ProgressBar::hidden(),
     };
     let mut progress = |operation: Operation| {
         let done = Operation::ALL.iter().position(|&o| o == operation);
         bar.set_position(done.unwrap_or(0) as u64);
-        bar.set_message(operation.name(args.lang));
+        bar.set_message(operation.name(args.language.lang));
     };
     let measured = measure_all(&options, shutdown, &mut progress);
     bar.finish_and_clear();

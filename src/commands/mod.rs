@@ -26,6 +26,7 @@ mod export;
 mod fetch;
 mod latency;
 mod pictures;
+mod progress;
 mod race;
 mod report;
 mod restaurant;

@@ -1,45 +1,21 @@
 //! `mesonero race`: each strategy in turn on the article's race, one table.
 
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, Write};
 
 use crate::cli::{RaceArgs, TableFormat};
 use crate::clock::Shutdown;
-use crate::race::{self, RaceError};
+use crate::race::{self, RaceError, Summary};
 use crate::report::race::{write_json, write_table};
 
 use super::export::Exports;
+use super::progress::ProgressLine;
 use super::CommandError;
 
 pub(super) fn run(args: &RaceArgs, shutdown: &Shutdown) -> Result<(), CommandError> {
     // Before the first race, so that a bad path fails at once.
     super::distinct_files(&args.export.files())?;
     let exports = Exports::create(&args.export)?;
-    let strategies = args.strategy.strategies();
-    let progress = io::stderr().is_terminal();
-    let mut summaries = Vec::with_capacity(strategies.len());
-    let mut ended = Ok(());
-    for (i, &strategy) in strategies.iter().enumerate() {
-        if progress {
-            note!(
-                "\r\x1b[Kracing with {strategy} ({} of {})...",
-                i + 1,
-                strategies.len()
-            );
-        }
-        let summary = race::measure(strategy, args.threads, args.iterations, args.runs, shutdown);
-        if progress {
-            note!("\r\x1b[K");
-        }
-        match summary {
-            Ok(summary) => summaries.push(summary),
-            // Interrupted or failed: the strategies measured so far are
-            // exported all the same.
-            Err(e) => {
-                ended = Err(e);
-                break;
-            }
-        }
-    }
+    let (summaries, ended) = measure(args, &ProgressLine::on_terminal(), shutdown);
     exports.finish(
         &summaries,
         |summaries| {
@@ -52,6 +28,32 @@ pub(super) fn run(args: &RaceArgs, shutdown: &Shutdown) -> Result<(), CommandErr
         },
         ended,
     )
+}
+
+/// Each strategy `args` names in turn: the summaries measured, and what
+/// stopped the rest, if anything did (Ctrl-C, or a race that failed).
+pub(super) fn measure(
+    args: &RaceArgs,
+    progress: &ProgressLine,
+    shutdown: &Shutdown,
+) -> (Vec<Summary>, Result<(), RaceError>) {
+    let strategies = args.strategy.strategies();
+    let mut summaries = Vec::with_capacity(strategies.len());
+    for (i, &strategy) in strategies.iter().enumerate() {
+        progress.show(&format!(
+            "racing with {strategy} ({} of {})",
+            i + 1,
+            strategies.len()
+        ));
+        let summary = race::measure(strategy, args.threads, args.iterations, args.runs, shutdown);
+        progress.clear();
+        match summary {
+            Ok(summary) => summaries.push(summary),
+            // The strategies measured so far are kept all the same.
+            Err(e) => return (summaries, Err(e)),
+        }
+    }
+    (summaries, Ok(()))
 }
 
 /// 2 for values no race can use, 130 for Ctrl-C, 1 for the rest.

@@ -13,9 +13,14 @@ use std::io::{self, Write};
 use super::compare::Row;
 use super::latency::LatencyReport;
 use super::timeline;
+use crate::latency::Lang;
 use crate::people::client::stats::FetchStats;
 use crate::race::Summary;
 use crate::restaurant::Run;
+
+pub mod text;
+
+pub use text::Text;
 
 /// The inline style sheet.
 const STYLE: &str = include_str!("html/style.css");
@@ -26,6 +31,9 @@ const POLICY: &str = "default-src 'none'; style-src 'unsafe-inline'";
 
 /// Everything the page shows, measured by `mesonero report`.
 pub struct Page {
+    /// The language of the page's words; the tables' headers, the
+    /// commands and the article's lines stay as the commands print them.
+    pub lang: Lang,
     /// When the report was made, as people read it.
     pub date: String,
     /// What the restaurant served, such as "the article's: 4 orders, 11
@@ -46,7 +54,8 @@ pub struct Page {
     pub lesson_compare: Vec<Row>,
     /// One row per fetch model.
     pub fetch: Vec<FetchStats>,
-    /// What the fetches asked for, and from where.
+    /// What the fetches asked for, and from where, in the page's
+    /// language.
     pub fetch_setup: String,
     /// One summary per race strategy.
     pub race: Vec<Summary>,
@@ -70,18 +79,8 @@ pub struct Commands {
     pub latency: String,
 }
 
-/// The sections, in page order: id and title.
-const SECTIONS: [(&str, &str); 6] = [
-    ("compare", "The restaurant, served four ways"),
-    ("timelines", "Timelines"),
-    (
-        "lesson",
-        "The article's warning: one blocking call undoes it all",
-    ),
-    ("fetch", "Fetching people"),
-    ("race", "The race on the balance"),
-    ("latency", "Latencies at human scale"),
-];
+/// The sections' ids, in page order; their titles are [`Text::sections`].
+const SECTIONS: [&str; 6] = ["compare", "timelines", "lesson", "fetch", "race", "latency"];
 
 /// Text with `<`, `>`, `&`, `"` and `'` escaped, safe in HTML text and in
 /// quoted attribute values.
@@ -105,70 +104,41 @@ pub fn escape(text: &str) -> String {
 
 /// Writes the whole page.
 pub fn write_page(out: &mut impl Write, page: &Page) -> io::Result<()> {
-    write_head(out, page)?;
-    section(
-        out,
-        0,
-        "Each model serves the same orders. Makespan is restaurant time until the last \
-         order was on its table; ideal is what the model would take with no overhead at all; \
-         speed-up is sync's makespan divided by the model's; wall is the time the run really \
-         took.",
-        &page.commands.compare,
-    )?;
+    let text = Text::of(page.lang);
+    write_head(out, page, text)?;
+    section(out, text, 0, text.compare, &page.commands.compare)?;
     super::compare::table(&page.compare).write_html(out)?;
     end_section(out)?;
 
     section(
         out,
+        text,
         1,
-        "Who did what, and when: one lane per waiter, for each model.",
+        text.timelines,
         &format!("{} --timeline timeline.svg", page.commands.compare),
     )?;
     writeln!(out, "{}", timeline_picture(&page.runs))?;
     end_section(out)?;
 
-    section(
-        out,
-        2,
-        "The article warns that asyncio.sleep waits without blocking but time.sleep \
-         blocks, and that every change it made to the restaurant would have been for nothing \
-         had it kept time.sleep: the event loop runs one piece of code at a time, so while \
-         one sits in a blocking call, nothing else runs. Here is the warning, run: async is \
-         asinc.py; async-blocking keeps the blocking sleep in the coroutine; \
-         async-sequential forgets gather and awaits each order in turn; async-offload hands \
-         the blocking call to a thread pool, as asyncio's run_in_executor does. Loop blocked \
-         is how long a waiter's code held the event loop; in the timeline, a strip under the \
-         waiter shows when.",
-        &page.commands.lesson,
-    )?;
+    section(out, text, 2, text.lesson, &page.commands.lesson)?;
     super::compare::table(&page.lesson_compare).write_html(out)?;
     writeln!(out, "{}", timeline_picture(&page.lesson))?;
     end_section(out)?;
 
     section(
         out,
+        text,
         3,
-        &format!(
-            "The article's asinc2.py: {}, one model after the other. Sequential waits for \
-             each answer before asking for the next; threads and async keep many requests in \
-             flight, so the waits overlap.",
-            page.fetch_setup
-        ),
+        &(text.fetch)(&page.fetch_setup),
         &page.commands.fetch,
     )?;
     super::fetch::table(&page.fetch).write_html(out)?;
-    if let Some(failed) = fetch_failures(&page.fetch) {
+    if let Some(failed) = fetch_failures(&page.fetch, text) {
         writeln!(out, "<ul class=\"notes\"><li>{}</li></ul>", escape(&failed))?;
     }
     end_section(out)?;
 
-    section(
-        out,
-        4,
-        "The article's race: threads adding and subtracting 1 on one balance, which should \
-         end at 0. With no lock, updates are lost; a mutex or an atomic loses none.",
-        &page.commands.race,
-    )?;
+    section(out, text, 4, text.race, &page.commands.race)?;
     if let Some(heading) = super::race::heading(&page.race) {
         writeln!(out, "<p>{}</p>", escape(&heading))?;
     }
@@ -178,14 +148,9 @@ pub fn write_page(out: &mut impl Write, page: &Page) -> io::Result<()> {
 
     section(
         out,
+        text,
         5,
-        &format!(
-            "The article's table of latencies, each time multiplied by {} so that a \
-             nanosecond lasts a second, beside something that takes about as long. These are \
-             the article's reference figures, not measured here; the command's --measure \
-             measures the rows this machine can.",
-            page.latency.scale
-        ),
+        &(text.latency)(&page.latency.scale.to_string()),
         &page.commands.latency,
     )?;
     super::latency::table(&page.latency).write_html(out)?;
@@ -193,9 +158,8 @@ pub fn write_page(out: &mut impl Write, page: &Page) -> io::Result<()> {
 
     writeln!(
         out,
-        "<footer><p>From the article \u{201c}Una introducci\u{f3}n a la asincron\u{ed}a en \
-         Python\u{201d}, in Rust. Made by mesonero {}.</p></footer>",
-        env!("CARGO_PKG_VERSION")
+        "<footer><p>{}</p></footer>",
+        escape(&(text.footer)(env!("CARGO_PKG_VERSION")))
     )?;
     writeln!(out, "</body>\n</html>")
 }
@@ -209,9 +173,9 @@ fn timeline_picture(runs: &[Run]) -> String {
 }
 
 /// The document's head, the title and the facts of the report.
-fn write_head(out: &mut impl Write, page: &Page) -> io::Result<()> {
+fn write_head(out: &mut impl Write, page: &Page, text: &Text) -> io::Result<()> {
     writeln!(out, "<!DOCTYPE html>")?;
-    writeln!(out, "<html lang=\"en\">")?;
+    writeln!(out, "<html lang=\"{}\">", text.code)?;
     writeln!(out, "<head>")?;
     writeln!(out, "<meta charset=\"utf-8\">")?;
     writeln!(
@@ -224,32 +188,31 @@ fn write_head(out: &mut impl Write, page: &Page) -> io::Result<()> {
     )?;
     writeln!(
         out,
-        "<title>mesonero report, {}</title>",
+        "<title>{}, {}</title>",
+        escape(text.title),
         escape(&page.date)
     )?;
     writeln!(out, "<style>\n{STYLE}</style>")?;
     writeln!(out, "</head>")?;
     writeln!(out, "<body>")?;
     writeln!(out, "<header>")?;
-    writeln!(out, "<h1>mesonero report</h1>")?;
-    writeln!(
-        out,
-        "<p>Blocking, threaded and asynchronous I/O, measured on this machine.</p>"
-    )?;
+    writeln!(out, "<h1>{}</h1>", escape(text.title))?;
+    writeln!(out, "<p>{}</p>", escape(text.tagline))?;
     writeln!(out, "<dl class=\"facts\">")?;
     let facts = [
-        ("version", format!("mesonero {}", env!("CARGO_PKG_VERSION"))),
-        ("date", page.date.clone()),
-        ("workload", page.workload.clone()),
-        ("clock", page.clock.clone()),
-        ("staff", page.staff.clone()),
+        format!("mesonero {}", env!("CARGO_PKG_VERSION")),
+        page.date.clone(),
+        page.workload.clone(),
+        page.clock.clone(),
+        page.staff.clone(),
     ];
-    for (term, value) in facts {
-        writeln!(out, "<dt>{term}</dt><dd>{}</dd>", escape(&value))?;
+    for (term, value) in text.facts.iter().zip(facts) {
+        writeln!(out, "<dt>{}</dt><dd>{}</dd>", escape(term), escape(&value))?;
     }
     writeln!(out, "</dl>")?;
     writeln!(out, "<nav><ol>")?;
-    for (id, title) in SECTIONS {
+    // The titles are the page's own words, which hold no markup.
+    for (id, title) in SECTIONS.iter().zip(text.sections) {
         writeln!(out, "<li><a href=\"#{id}\">{title}</a></li>")?;
     }
     writeln!(out, "</ol></nav>")?;
@@ -258,14 +221,20 @@ fn write_head(out: &mut impl Write, page: &Page) -> io::Result<()> {
 
 /// Opens section `index` of [`SECTIONS`]: its title, what it shows, and
 /// the command that shows it on the terminal.
-fn section(out: &mut impl Write, index: usize, what: &str, command: &str) -> io::Result<()> {
-    let (id, title) = SECTIONS[index];
-    writeln!(out, "<section id=\"{id}\">")?;
-    writeln!(out, "<h2>{title}</h2>")?;
+fn section(
+    out: &mut impl Write,
+    text: &Text,
+    index: usize,
+    what: &str,
+    command: &str,
+) -> io::Result<()> {
+    writeln!(out, "<section id=\"{}\">", SECTIONS[index])?;
+    writeln!(out, "<h2>{}</h2>", text.sections[index])?;
     writeln!(out, "<p>{}</p>", escape(what))?;
     writeln!(
         out,
-        "<p class=\"command\">On the terminal: <code>{}</code></p>",
+        "<p class=\"command\">{} <code>{}</code></p>",
+        escape(text.on_the_terminal),
         escape(command)
     )
 }
@@ -287,14 +256,13 @@ fn notes(out: &mut impl Write, notes: &[String]) -> io::Result<()> {
 
 /// A note when some fetches failed: a local server should not fail, so
 /// the figures are not what the section says they are.
-fn fetch_failures(rows: &[FetchStats]) -> Option<String> {
+fn fetch_failures(rows: &[FetchStats], text: &Text) -> Option<String> {
     let failed: Vec<String> = rows
         .iter()
         .filter(|s| s.failed > 0)
-        .map(|s| format!("{} failed {} of {} ids", s.model, s.failed, s.ids))
+        .map(|s| (text.fetch_failed)(s.model, s.failed, s.ids))
         .collect();
-    (!failed.is_empty())
-        .then(|| format!("{}; see the answers with the command.", failed.join(", ")))
+    (!failed.is_empty()).then(|| (text.fetch_failures)(&failed.join(", ")))
 }
 
 #[cfg(test)]

@@ -62,6 +62,7 @@ fn page() -> Page {
         .map(|&s| race::measure(s, 2, 100, 2, &Shutdown::new()).unwrap())
         .collect();
     Page {
+        lang: Lang::En,
         date: "2026-11-25 17:30:00 +00:00".into(),
         workload: "orders <from> \"cafe & bar\".toml".into(),
         clock: "virtual clock".into(),
@@ -103,7 +104,7 @@ fn the_page_has_every_section_in_order() {
     );
     assert!(html.trim_end().ends_with("</html>"));
     let mut from = 0;
-    for (id, title) in SECTIONS {
+    for (id, title) in SECTIONS.iter().zip(Text::of(Lang::En).sections) {
         let at = html[from..]
             .find(&format!("<section id=\"{id}\">\n<h2>{title}</h2>"))
             .unwrap_or_else(|| panic!("section {id} missing or out of order"));
@@ -136,6 +137,45 @@ fn the_page_has_every_section_in_order() {
     }
     assert!(html.contains("<td>L1 cache reference</td>"));
     assert!(html.contains("async failed 2 of 9 ids"));
+}
+
+#[test]
+fn the_spanish_page_has_spanish_words_and_the_same_figures() {
+    let english = page();
+    let mut spanish = page();
+    spanish.lang = Lang::Es;
+    spanish.latency = LatencyReport::new(Scale::ARTICLE, Lang::Es, None);
+    let (en, es) = (written(&english), written(&spanish));
+    assert!(
+        es.starts_with("<!DOCTYPE html>\n<html lang=\"es\">"),
+        "{es}"
+    );
+    let mut from = 0;
+    for (id, title) in SECTIONS.iter().zip(Text::of(Lang::Es).sections) {
+        let at = es[from..]
+            .find(&format!("<section id=\"{id}\">\n<h2>{title}</h2>"))
+            .unwrap_or_else(|| panic!("section {id} missing or out of order"));
+        from += at;
+    }
+    assert!(es.contains("<h2>La advertencia del artículo: una sola llamada bloqueante"));
+    assert!(es.contains("<h1>informe de mesonero</h1>"));
+    assert!(es.contains("<dt>reloj</dt><dd>virtual clock</dd>"));
+    assert!(es.contains("En la terminal: <code>mesonero race --runs 2</code>"));
+    assert!(es.contains("async falló 2 de 9 ids; el comando muestra las respuestas."));
+    assert!(es.contains("<td>Referencia de la caché L1</td>"), "{es}");
+    for english_words in [
+        "On the terminal",
+        "Fetching people",
+        "Made by",
+        "<dt>clock</dt>",
+    ] {
+        assert!(!es.contains(english_words), "{english_words}");
+        assert!(en.contains(english_words), "{english_words}");
+    }
+    // The tables are the commands' own, headers included.
+    let header = "<th class=\"num\">loop blocked</th>";
+    assert_eq!(es.matches(header).count(), en.matches(header).count());
+    assert_eq!(es.matches("<tr>").count(), en.matches("<tr>").count());
 }
 
 #[test]
