@@ -12,7 +12,7 @@ use std::time::Duration;
 use chrono::Local;
 use serde::Serialize;
 
-use super::table::{Align, Table};
+use super::table::{Align, Cell, Column, Shown, Table, Tabular};
 use super::wall;
 use crate::people::client::stats::FetchStats;
 use crate::people::client::{Outcome, Progress};
@@ -130,38 +130,137 @@ pub fn write_table(out: &mut impl Write, rows: &[FetchStats]) -> io::Result<()> 
 
 /// The comparison of models as a table, for the terminal or for HTML.
 pub fn table(rows: &[FetchStats]) -> Table {
-    let mut table = Table::new(&[
-        ("model", Align::Left),
-        ("concurrency", Align::Right),
-        ("ok", Align::Right),
-        ("failed", Align::Right),
-        ("retries", Align::Right),
-        ("wall", Align::Right),
-        ("requests/s", Align::Right),
-        ("p50", Align::Right),
-        ("p99", Align::Right),
-        ("max", Align::Right),
-    ]);
-    for s in rows {
-        let concurrency = if s.model == "sequential" {
-            1
-        } else {
-            s.concurrency
-        };
-        table.row(vec![
-            s.model.to_string(),
-            concurrency.to_string(),
-            s.ok.to_string(),
-            s.failed.to_string(),
-            s.retries.to_string(),
-            wall(Duration::from_secs_f64(s.wall_s)),
-            format!("{:.1}", s.requests_per_s),
-            millis(s.p50_ms),
-            millis(s.p99_ms),
-            millis(s.max_ms),
-        ]);
+    Table::of(rows)
+}
+
+/// Requests in flight at once, as the table shows it: the sequential
+/// model makes one at a time, whatever `--concurrency` says. JSON keeps
+/// the concurrency asked for.
+fn concurrency(stats: &FetchStats) -> usize {
+    if stats.model == "sequential" {
+        1
+    } else {
+        stats.concurrency
     }
-    table
+}
+
+/// The answers by status are left to JSON: their keys vary from run to
+/// run, and a table has fixed columns.
+impl Tabular for FetchStats {
+    const COLUMNS: &'static [Column<FetchStats>] = &[
+        Column {
+            name: "model",
+            unit: None,
+            key: "model",
+            align: Align::Left,
+            shown: Shown::EVERYWHERE,
+            value: |s| Cell::Name(s.model),
+        },
+        Column {
+            name: "concurrency",
+            unit: None,
+            key: "concurrency",
+            align: Align::Right,
+            shown: Shown::EVERYWHERE,
+            value: |s| Cell::Integer(concurrency(s) as i128),
+        },
+        Column {
+            name: "ids",
+            unit: None,
+            key: "ids",
+            align: Align::Right,
+            shown: Shown::CSV,
+            value: |s| Cell::Integer(s.ids as i128),
+        },
+        Column {
+            name: "ok",
+            unit: None,
+            key: "ok",
+            align: Align::Right,
+            shown: Shown::EVERYWHERE,
+            value: |s| Cell::Integer(s.ok as i128),
+        },
+        Column {
+            name: "failed",
+            unit: None,
+            key: "failed",
+            align: Align::Right,
+            shown: Shown::EVERYWHERE,
+            value: |s| Cell::Integer(s.failed as i128),
+        },
+        Column {
+            name: "interrupted",
+            unit: None,
+            key: "interrupted",
+            align: Align::Right,
+            shown: Shown::CSV,
+            value: |s| Cell::Integer(s.interrupted as i128),
+        },
+        Column {
+            name: "retries",
+            unit: None,
+            key: "retries",
+            align: Align::Right,
+            shown: Shown::EVERYWHERE,
+            value: |s| Cell::Integer(s.retries as i128),
+        },
+        Column {
+            name: "requests",
+            unit: None,
+            key: "requests",
+            align: Align::Right,
+            shown: Shown::FILES,
+            value: |s| Cell::Integer(s.requests as i128),
+        },
+        Column {
+            name: "wall",
+            unit: Some("s"),
+            key: "wall_s",
+            align: Align::Right,
+            shown: Shown::EVERYWHERE,
+            value: |s| Cell::seconds(s.wall_s, 3),
+        },
+        Column {
+            name: "requests/s",
+            unit: None,
+            key: "requests_per_s",
+            align: Align::Right,
+            shown: Shown::EVERYWHERE,
+            value: |s| Cell::fixed(s.requests_per_s, 1),
+        },
+        Column {
+            name: "p50",
+            unit: Some("ms"),
+            key: "p50_ms",
+            align: Align::Right,
+            shown: Shown::EVERYWHERE,
+            value: |s| Cell::millis(s.p50_ms, 1),
+        },
+        Column {
+            name: "p90",
+            unit: Some("ms"),
+            key: "p90_ms",
+            align: Align::Right,
+            shown: Shown::FILES,
+            value: |s| Cell::millis(s.p90_ms, 1),
+        },
+        Column {
+            name: "p99",
+            unit: Some("ms"),
+            key: "p99_ms",
+            align: Align::Right,
+            shown: Shown::EVERYWHERE,
+            value: |s| Cell::millis(s.p99_ms, 1),
+        },
+        Column {
+            name: "max",
+            unit: Some("ms"),
+            key: "max_ms",
+            align: Align::Right,
+            shown: Shown::EVERYWHERE,
+            value: |s| Cell::millis(s.max_ms, 1),
+        },
+    ];
 }
 
 fn millis(ms: f64) -> String {

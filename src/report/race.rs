@@ -10,7 +10,7 @@
 
 use std::io::{self, Write};
 
-use super::table::{Align, Table};
+use super::table::{Align, Cell, Column, Shown, Table, Tabular};
 use super::wall;
 use crate::race::{Strategy, Summary};
 
@@ -43,25 +43,107 @@ pub fn heading(summaries: &[Summary]) -> Option<String> {
 
 /// One row per strategy, for the terminal or for HTML.
 pub fn table(summaries: &[Summary]) -> Table {
-    let mut table = Table::new(&[
-        ("strategy", Align::Left),
-        ("balance (min..max)", Align::Right),
-        ("ended at 0", Align::Right),
-        ("lost (at least)", Align::Right),
-        ("time (median)", Align::Right),
-        ("ns/update (median)", Align::Right),
-    ]);
-    for s in summaries {
-        table.row(vec![
-            s.strategy.to_string(),
-            balance_range(s),
-            format!("{} of {}", s.runs_at_zero.len(), s.balances.len()),
-            s.lost_at_least.to_string(),
-            wall(s.median_time),
-            format!("{:.2}", s.median_ns_per_update),
-        ]);
-    }
-    table
+    Table::of(summaries)
+}
+
+/// The terminal gives the size of the race in a line above the table; an
+/// exported table stands alone, so each row carries it. Every run's
+/// balance and time are left to JSON.
+impl Tabular for Summary {
+    const COLUMNS: &'static [Column<Summary>] = &[
+        Column {
+            name: "strategy",
+            unit: None,
+            key: "strategy",
+            align: Align::Left,
+            shown: Shown::EVERYWHERE,
+            value: |s| Cell::Name(s.strategy.name()),
+        },
+        Column {
+            name: "threads",
+            unit: None,
+            key: "threads",
+            align: Align::Right,
+            shown: Shown::FILES,
+            value: |s| Cell::Integer(s.threads as i128),
+        },
+        Column {
+            name: "iterations",
+            unit: None,
+            key: "iterations",
+            align: Align::Right,
+            shown: Shown::FILES,
+            value: |s| Cell::Integer(s.iterations as i128),
+        },
+        Column {
+            name: "runs",
+            unit: None,
+            key: "runs",
+            align: Align::Right,
+            shown: Shown::FILES,
+            value: |s| Cell::Integer(s.balances.len() as i128),
+        },
+        Column {
+            name: "balance (min..max)",
+            unit: None,
+            key: "balance_range",
+            align: Align::Right,
+            shown: Shown::SCREEN,
+            value: |s| Cell::Text(balance_range(s)),
+        },
+        Column {
+            name: "min balance",
+            unit: None,
+            key: "min_balance",
+            align: Align::Right,
+            shown: Shown::FILES,
+            value: |s| Cell::Integer(s.min_balance as i128),
+        },
+        Column {
+            name: "max balance",
+            unit: None,
+            key: "max_balance",
+            align: Align::Right,
+            shown: Shown::FILES,
+            value: |s| Cell::Integer(s.max_balance as i128),
+        },
+        Column {
+            name: "ended at 0",
+            unit: None,
+            key: "runs_at_zero",
+            align: Align::Right,
+            shown: Shown::EVERYWHERE,
+            // A count here; JSON lists which runs.
+            value: |s| Cell::OutOf(s.runs_at_zero.len() as i128, s.balances.len() as i128),
+        },
+        Column {
+            name: "lost (at least)",
+            unit: None,
+            key: "lost_at_least",
+            align: Align::Right,
+            shown: Shown::EVERYWHERE,
+            value: |s| Cell::Integer(s.lost_at_least as i128),
+        },
+        Column {
+            name: "time (median)",
+            unit: Some("s"),
+            key: "median_time_s",
+            align: Align::Right,
+            shown: Shown::EVERYWHERE,
+            value: |s| {
+                let secs = s.median_time_s;
+                Cell::figure(secs, format!("{secs:.6}"), wall(s.median_time))
+            },
+        },
+        Column {
+            name: "ns/update (median)",
+            unit: None,
+            key: "median_ns_per_update",
+            align: Align::Right,
+            shown: Shown::EVERYWHERE,
+            value: |s| Cell::fixed(s.median_ns_per_update, 2),
+        },
+    ];
 }
 
 /// Writes the summaries as a JSON array, one object per strategy.
