@@ -9,7 +9,7 @@ use std::time::Duration;
 use serde::Serialize;
 
 use super::seconds;
-use super::table::{Align, Cell, Column, Shown, Table, Tabular};
+use super::table::{Cell, Column, Shown, Table, Tabular};
 use crate::clock::ClockKind;
 use crate::restaurant::{Model, Run};
 
@@ -117,112 +117,38 @@ fn restaurant_time(row: &Row, secs: f64) -> Cell {
 
 impl Tabular for Row {
     const COLUMNS: &'static [Column<Row>] = &[
-        Column {
-            name: "model",
-            unit: None,
-            key: "model",
-            align: Align::Left,
-            shown: Shown::EVERYWHERE,
-            value: |r| Cell::Name(r.model),
-        },
-        Column {
-            name: "waiters",
-            unit: None,
-            key: "waiters",
-            align: Align::Right,
-            shown: Shown::EVERYWHERE,
-            value: |r| Cell::Integer(r.waiters as i128),
-        },
-        Column {
-            name: "cooks",
-            unit: None,
-            key: "cooks",
-            align: Align::Right,
-            shown: Shown::CSV,
-            // Unlimited cooks: an empty field, as a spreadsheet reads it.
-            value: |r| r.cooks.map_or(Cell::Missing, |c| Cell::Integer(c as i128)),
-        },
-        Column {
-            name: "threads",
-            unit: None,
-            key: "threads",
-            align: Align::Right,
-            shown: Shown::EVERYWHERE,
-            value: |r| Cell::Integer(r.threads as i128),
-        },
-        Column {
-            name: "makespan",
-            unit: Some("s"),
-            key: "makespan_s",
-            align: Align::Right,
-            shown: Shown::EVERYWHERE,
-            value: |r| restaurant_time(r, r.makespan_s),
-        },
-        Column {
-            name: "ideal",
-            unit: Some("s"),
-            key: "ideal_s",
-            align: Align::Right,
-            shown: Shown::EVERYWHERE,
-            value: |r| {
-                let exact = Duration::try_from_secs_f64(r.ideal_s).map_or_else(
-                    |_| format!("{} s", r.ideal_s),
-                    |d| format!("{} s", seconds(d)),
-                );
-                Cell::figure(r.ideal_s, format!("{:.3}", r.ideal_s), exact)
-            },
-        },
-        Column {
-            name: "overhead",
-            unit: None,
-            key: "overhead_pct",
-            align: Align::Right,
-            shown: Shown::EVERYWHERE,
-            value: |r| Cell::percent(r.overhead_pct),
-        },
-        Column {
-            name: "speed-up",
-            unit: None,
-            key: "speedup",
-            align: Align::Right,
-            shown: Shown::EVERYWHERE,
-            value: |r| Cell::times(r.speedup),
-        },
-        Column {
-            name: "loop blocked",
-            unit: Some("s"),
-            key: "loop_blocked_s",
-            align: Align::Right,
-            shown: Shown::EVERYWHERE,
-            // No event loop, or nothing watching it: no figure.
-            value: |r| {
-                r.loop_blocked_s
-                    .map_or(Cell::Missing, |s| restaurant_time(r, s))
-            },
-        },
-        Column {
-            name: "wall",
-            unit: Some("s"),
-            key: "wall_s",
-            align: Align::Right,
-            shown: Shown::EVERYWHERE,
-            value: |r| Cell::seconds(r.wall_s, 6),
-        },
-        Column {
-            name: "clock",
-            unit: None,
-            key: "clock",
-            align: Align::Left,
-            shown: Shown::CSV,
-            value: |r| Cell::Name(r.clock),
-        },
-        Column {
-            name: "speed",
-            unit: None,
-            key: "speed",
-            align: Align::Right,
-            shown: Shown::CSV,
-            value: |r| Cell::fixed(r.speed, 1),
-        },
+        Column::<Self>::left("model", "model", |r| Cell::Name(r.model)),
+        Column::<Self>::right("waiters", "waiters", |r| Cell::Integer(r.waiters as i128)),
+        // Unlimited cooks: an empty field, as a spreadsheet reads it.
+        Column::<Self>::right("cooks", "cooks", |r| {
+            r.cooks.map_or(Cell::Missing, |c| Cell::Integer(c as i128))
+        })
+        .shown(Shown::CSV),
+        Column::<Self>::right("threads", "threads", |r| Cell::Integer(r.threads as i128)),
+        Column::<Self>::right("makespan", "makespan_s", |r| {
+            restaurant_time(r, r.makespan_s)
+        })
+        .unit("s"),
+        Column::<Self>::right("ideal", "ideal_s", |r| {
+            let exact = Duration::try_from_secs_f64(r.ideal_s).map_or_else(
+                |_| format!("{} s", r.ideal_s),
+                |d| format!("{} s", seconds(d)),
+            );
+            Cell::figure(r.ideal_s, format!("{:.3}", r.ideal_s), exact)
+        })
+        .unit("s"),
+        Column::<Self>::right("overhead", "overhead_pct", |r| {
+            Cell::percent(r.overhead_pct)
+        }),
+        Column::<Self>::right("speed-up", "speedup", |r| Cell::times(r.speedup)),
+        // No event loop, or nothing watching it: no figure.
+        Column::<Self>::right("loop blocked", "loop_blocked_s", |r| {
+            r.loop_blocked_s
+                .map_or(Cell::Missing, |s| restaurant_time(r, s))
+        })
+        .unit("s"),
+        Column::<Self>::right("wall", "wall_s", |r| Cell::seconds(r.wall_s, 6)).unit("s"),
+        Column::<Self>::left("clock", "clock", |r| Cell::Name(r.clock)).shown(Shown::CSV),
+        Column::<Self>::right("speed", "speed", |r| Cell::fixed(r.speed, 1)).shown(Shown::CSV),
     ];
 }

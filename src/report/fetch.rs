@@ -12,7 +12,7 @@ use std::time::Duration;
 use chrono::Local;
 use serde::Serialize;
 
-use super::table::{Align, Cell, Column, Shown, Table, Tabular};
+use super::table::{Cell, Column, Shown, Table, Tabular};
 use super::wall;
 use crate::people::client::stats::FetchStats;
 use crate::people::client::{Outcome, Progress};
@@ -148,118 +148,32 @@ fn concurrency(stats: &FetchStats) -> usize {
 /// run, and a table has fixed columns.
 impl Tabular for FetchStats {
     const COLUMNS: &'static [Column<FetchStats>] = &[
-        Column {
-            name: "model",
-            unit: None,
-            key: "model",
-            align: Align::Left,
-            shown: Shown::EVERYWHERE,
-            value: |s| Cell::Name(s.model),
-        },
-        Column {
-            name: "concurrency",
-            unit: None,
-            key: "concurrency",
-            align: Align::Right,
-            shown: Shown::EVERYWHERE,
-            value: |s| Cell::Integer(concurrency(s) as i128),
-        },
-        Column {
-            name: "ids",
-            unit: None,
-            key: "ids",
-            align: Align::Right,
-            shown: Shown::CSV,
-            value: |s| Cell::Integer(s.ids as i128),
-        },
-        Column {
-            name: "ok",
-            unit: None,
-            key: "ok",
-            align: Align::Right,
-            shown: Shown::EVERYWHERE,
-            value: |s| Cell::Integer(s.ok as i128),
-        },
-        Column {
-            name: "failed",
-            unit: None,
-            key: "failed",
-            align: Align::Right,
-            shown: Shown::EVERYWHERE,
-            value: |s| Cell::Integer(s.failed as i128),
-        },
-        Column {
-            name: "interrupted",
-            unit: None,
-            key: "interrupted",
-            align: Align::Right,
-            shown: Shown::CSV,
-            value: |s| Cell::Integer(s.interrupted as i128),
-        },
-        Column {
-            name: "retries",
-            unit: None,
-            key: "retries",
-            align: Align::Right,
-            shown: Shown::EVERYWHERE,
-            value: |s| Cell::Integer(s.retries as i128),
-        },
-        Column {
-            name: "requests",
-            unit: None,
-            key: "requests",
-            align: Align::Right,
-            shown: Shown::FILES,
-            value: |s| Cell::Integer(s.requests as i128),
-        },
-        Column {
-            name: "wall",
-            unit: Some("s"),
-            key: "wall_s",
-            align: Align::Right,
-            shown: Shown::EVERYWHERE,
-            value: |s| Cell::seconds(s.wall_s, 3),
-        },
-        Column {
-            name: "requests/s",
-            unit: None,
-            key: "requests_per_s",
-            align: Align::Right,
-            shown: Shown::EVERYWHERE,
-            value: |s| Cell::fixed(s.requests_per_s, 1),
-        },
-        Column {
-            name: "p50",
-            unit: Some("ms"),
-            key: "p50_ms",
-            align: Align::Right,
-            shown: Shown::EVERYWHERE,
-            value: |s| Cell::millis(s.p50_ms, 1),
-        },
-        Column {
-            name: "p90",
-            unit: Some("ms"),
-            key: "p90_ms",
-            align: Align::Right,
-            shown: Shown::FILES,
-            value: |s| Cell::millis(s.p90_ms, 1),
-        },
-        Column {
-            name: "p99",
-            unit: Some("ms"),
-            key: "p99_ms",
-            align: Align::Right,
-            shown: Shown::EVERYWHERE,
-            value: |s| Cell::millis(s.p99_ms, 1),
-        },
-        Column {
-            name: "max",
-            unit: Some("ms"),
-            key: "max_ms",
-            align: Align::Right,
-            shown: Shown::EVERYWHERE,
-            value: |s| Cell::millis(s.max_ms, 1),
-        },
+        Column::<Self>::left("model", "model", |s| Cell::Name(s.model)),
+        Column::<Self>::right("concurrency", "concurrency", |s| {
+            Cell::Integer(concurrency(s) as i128)
+        }),
+        Column::<Self>::right("ids", "ids", |s| Cell::Integer(s.ids as i128)).shown(Shown::CSV),
+        Column::<Self>::right("ok", "ok", |s| Cell::Integer(s.ok as i128)),
+        Column::<Self>::right("failed", "failed", |s| Cell::Integer(s.failed as i128)),
+        Column::<Self>::right("interrupted", "interrupted", |s| {
+            Cell::Integer(s.interrupted as i128)
+        })
+        .shown(Shown::CSV),
+        Column::<Self>::right("retries", "retries", |s| Cell::Integer(s.retries as i128)),
+        Column::<Self>::right("requests", "requests", |s| {
+            Cell::Integer(s.requests as i128)
+        })
+        .shown(Shown::FILES),
+        Column::<Self>::right("wall", "wall_s", |s| Cell::seconds(s.wall_s, 3)).unit("s"),
+        Column::<Self>::right("requests/s", "requests_per_s", |s| {
+            Cell::fixed(s.requests_per_s, 1)
+        }),
+        Column::<Self>::right("p50", "p50_ms", |s| Cell::millis(s.p50_ms, 1)).unit("ms"),
+        Column::<Self>::right("p90", "p90_ms", |s| Cell::millis(s.p90_ms, 1))
+            .unit("ms")
+            .shown(Shown::FILES),
+        Column::<Self>::right("p99", "p99_ms", |s| Cell::millis(s.p99_ms, 1)).unit("ms"),
+        Column::<Self>::right("max", "max_ms", |s| Cell::millis(s.max_ms, 1)).unit("ms"),
     ];
 }
 

@@ -10,7 +10,7 @@
 
 use std::io::{self, Write};
 
-use super::table::{Align, Cell, Column, Shown, Table, Tabular};
+use super::table::{Cell, Column, Shown, Table, Tabular};
 use super::wall;
 use crate::race::{Strategy, Summary};
 
@@ -51,98 +51,42 @@ pub fn table(summaries: &[Summary]) -> Table {
 /// balance and time are left to JSON.
 impl Tabular for Summary {
     const COLUMNS: &'static [Column<Summary>] = &[
-        Column {
-            name: "strategy",
-            unit: None,
-            key: "strategy",
-            align: Align::Left,
-            shown: Shown::EVERYWHERE,
-            value: |s| Cell::Name(s.strategy.name()),
-        },
-        Column {
-            name: "threads",
-            unit: None,
-            key: "threads",
-            align: Align::Right,
-            shown: Shown::FILES,
-            value: |s| Cell::Integer(s.threads as i128),
-        },
-        Column {
-            name: "iterations",
-            unit: None,
-            key: "iterations",
-            align: Align::Right,
-            shown: Shown::FILES,
-            value: |s| Cell::Integer(s.iterations as i128),
-        },
-        Column {
-            name: "runs",
-            unit: None,
-            key: "runs",
-            align: Align::Right,
-            shown: Shown::FILES,
-            value: |s| Cell::Integer(s.balances.len() as i128),
-        },
-        Column {
-            name: "balance (min..max)",
-            unit: None,
-            key: "balance_range",
-            align: Align::Right,
-            shown: Shown::SCREEN,
-            value: |s| Cell::Text(balance_range(s)),
-        },
-        Column {
-            name: "min balance",
-            unit: None,
-            key: "min_balance",
-            align: Align::Right,
-            shown: Shown::FILES,
-            value: |s| Cell::Integer(s.min_balance as i128),
-        },
-        Column {
-            name: "max balance",
-            unit: None,
-            key: "max_balance",
-            align: Align::Right,
-            shown: Shown::FILES,
-            value: |s| Cell::Integer(s.max_balance as i128),
-        },
-        Column {
-            name: "ended at 0",
-            unit: None,
-            key: "runs_at_zero",
-            align: Align::Right,
-            shown: Shown::EVERYWHERE,
-            // A count here; JSON lists which runs.
-            value: |s| Cell::OutOf(s.runs_at_zero.len() as i128, s.balances.len() as i128),
-        },
-        Column {
-            name: "lost (at least)",
-            unit: None,
-            key: "lost_at_least",
-            align: Align::Right,
-            shown: Shown::EVERYWHERE,
-            value: |s| Cell::Integer(s.lost_at_least as i128),
-        },
-        Column {
-            name: "time (median)",
-            unit: Some("s"),
-            key: "median_time_s",
-            align: Align::Right,
-            shown: Shown::EVERYWHERE,
-            value: |s| {
-                let secs = s.median_time_s;
-                Cell::figure(secs, format!("{secs:.6}"), wall(s.median_time))
-            },
-        },
-        Column {
-            name: "ns/update (median)",
-            unit: None,
-            key: "median_ns_per_update",
-            align: Align::Right,
-            shown: Shown::EVERYWHERE,
-            value: |s| Cell::fixed(s.median_ns_per_update, 2),
-        },
+        Column::<Self>::left("strategy", "strategy", |s| Cell::Name(s.strategy.name())),
+        Column::<Self>::right("threads", "threads", |s| Cell::Integer(s.threads as i128))
+            .shown(Shown::FILES),
+        Column::<Self>::right("iterations", "iterations", |s| {
+            Cell::Integer(s.iterations as i128)
+        })
+        .shown(Shown::FILES),
+        Column::<Self>::right("runs", "runs", |s| Cell::Integer(s.balances.len() as i128))
+            .shown(Shown::FILES),
+        Column::<Self>::right("balance (min..max)", "balance_range", |s| {
+            Cell::Text(balance_range(s))
+        })
+        .shown(Shown::SCREEN),
+        Column::<Self>::right("min balance", "min_balance", |s| {
+            Cell::Integer(s.min_balance as i128)
+        })
+        .shown(Shown::FILES),
+        Column::<Self>::right("max balance", "max_balance", |s| {
+            Cell::Integer(s.max_balance as i128)
+        })
+        .shown(Shown::FILES),
+        // A count here; JSON lists which runs.
+        Column::<Self>::right("ended at 0", "runs_at_zero", |s| {
+            Cell::OutOf(s.runs_at_zero.len() as i128, s.balances.len() as i128)
+        }),
+        Column::<Self>::right("lost (at least)", "lost_at_least", |s| {
+            Cell::Integer(s.lost_at_least as i128)
+        }),
+        Column::<Self>::right("time (median)", "median_time_s", |s| {
+            let secs = s.median_time_s;
+            Cell::figure(secs, format!("{secs:.6}"), wall(s.median_time))
+        })
+        .unit("s"),
+        Column::<Self>::right("ns/update (median)", "median_ns_per_update", |s| {
+            Cell::fixed(s.median_ns_per_update, 2)
+        }),
     ];
 }
 

@@ -109,22 +109,10 @@ struct Pair {
 
 impl Tabular for Pair {
     const COLUMNS: &'static [Column<Pair>] = &[
-        Column {
-            name: "name",
-            unit: None,
-            key: "name",
-            align: Align::Left,
-            shown: Shown::EVERYWHERE,
-            value: |p| Cell::Name(p.name),
-        },
-        Column {
-            name: "value",
-            unit: Some("u"),
-            key: "value_u",
-            align: Align::Right,
-            shown: Shown::FILES,
-            value: |p| Cell::Integer(p.value.into()),
-        },
+        Column::<Self>::left("name", "name", |p| Cell::Name(p.name)),
+        Column::<Self>::right("value", "value_u", |p| Cell::Integer(p.value.into()))
+            .unit("u")
+            .shown(Shown::FILES),
     ];
 }
 

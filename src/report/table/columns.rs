@@ -41,6 +41,38 @@ pub struct Column<R> {
 }
 
 impl<R> Column<R> {
+    /// A column of names or words, aligned left, shown everywhere.
+    pub const fn left(name: &'static str, key: &'static str, value: fn(&R) -> Cell) -> Column<R> {
+        Column {
+            name,
+            unit: None,
+            key,
+            align: Align::Left,
+            shown: Shown::EVERYWHERE,
+            value,
+        }
+    }
+
+    /// A column of figures, aligned right, shown everywhere.
+    pub const fn right(name: &'static str, key: &'static str, value: fn(&R) -> Cell) -> Column<R> {
+        Column {
+            align: Align::Right,
+            ..Column::left(name, key, value)
+        }
+    }
+
+    /// The same column, its figures in `unit`.
+    pub const fn unit(mut self, unit: &'static str) -> Column<R> {
+        self.unit = Some(unit);
+        self
+    }
+
+    /// The same column, shown in these formats only.
+    pub const fn shown(mut self, shown: Shown) -> Column<R> {
+        self.shown = shown;
+        self
+    }
+
     /// The Markdown header: the name, then the unit in brackets.
     pub fn markdown_header(&self) -> String {
         match self.unit {
