@@ -6,7 +6,8 @@ mod common;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::{assert_bad_input, mesonero, run, with};
+use common::{assert_bad_input, bad_input, cli, mesonero, one_error_line, run, with};
+use predicates::prelude::*;
 
 /// Runs `restaurant` and `compare` on a workload file `name` holding
 /// `text`, in a directory of its own, and checks both refuse it.
@@ -14,11 +15,10 @@ fn assert_bad_file(name: &str, text: &str, needles: &[&str]) {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join(name), text).unwrap();
     for command in ["restaurant", "compare"] {
-        let output = mesonero([command, "--clock", "virtual", "--workload", name])
+        let assert = cli([command, "--clock", "virtual", "--workload", name])
             .current_dir(dir.path())
-            .output()
-            .unwrap();
-        assert_bad_input(&output, needles);
+            .assert();
+        assert_bad_input(assert.get_output(), needles);
     }
 }
 
@@ -26,8 +26,10 @@ fn assert_bad_file(name: &str, text: &str, needles: &[&str]) {
 /// them.
 fn assert_bad_args(args: &[&str], needles: &[&str]) {
     for command in ["restaurant", "compare"] {
-        let output = run(with(&[command, "--clock", "virtual"], args));
-        assert_bad_input(&output, needles);
+        let mut assert = bad_input(with(&[command, "--clock", "virtual"], args));
+        for &needle in needles {
+            assert = assert.stderr(predicate::str::contains(needle));
+        }
     }
 }
 
@@ -128,11 +130,15 @@ fn a_file_with_an_unknown_extension_is_refused() {
 fn a_missing_workload_file_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     for command in ["restaurant", "compare"] {
-        let output = mesonero([command, "--clock", "virtual", "--workload", "missing.toml"])
+        cli([command, "--clock", "virtual", "--workload", "missing.toml"])
             .current_dir(dir.path())
-            .output()
-            .unwrap();
-        assert_bad_input(&output, &["cannot read workload file 'missing.toml'"]);
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(
+                predicate::str::starts_with("error: cannot read workload file 'missing.toml'")
+                    .and(one_error_line()),
+            );
     }
 }
 
@@ -185,7 +191,7 @@ fn speeds_out_of_range_are_refused_with_the_range() {
 #[test]
 fn the_fastest_speed_runs_every_model() {
     for model in ["sync", "threads", "thread-per-product", "async"] {
-        let args = [
+        cli([
             "restaurant",
             "--model",
             model,
@@ -193,8 +199,10 @@ fn the_fastest_speed_runs_every_model() {
             "1000000",
             "--format",
             "quiet",
-        ];
-        common::assert_success(&run(args), &args);
+        ])
+        .assert()
+        .success()
+        .stderr(common::no_panic());
     }
 }
 
@@ -215,10 +223,13 @@ fn a_seed_without_random_is_refused() {
 
 #[test]
 fn an_unknown_model_is_refused() {
-    let output = run(["restaurant", "--clock", "virtual", "--model", "pizzeria"]);
-    assert_bad_input(&output, &["invalid value 'pizzeria'", "--model"]);
-    let output = run(["compare", "--clock", "virtual", "--models", "sync,pizzeria"]);
-    assert_bad_input(&output, &["invalid value 'pizzeria'", "--models"]);
+    bad_input(["restaurant", "--clock", "virtual", "--model", "pizzeria"]).stderr(
+        predicate::str::starts_with("error: invalid value 'pizzeria' for '--model <MODEL>'"),
+    );
+    bad_input(["compare", "--clock", "virtual", "--models", "sync,pizzeria"]).stderr(
+        predicate::str::contains("invalid value 'pizzeria'")
+            .and(predicate::str::contains("--models")),
+    );
 }
 
 #[test]
@@ -312,10 +323,12 @@ fn a_byte_order_mark_is_read_in_both_formats() {
     ];
     for (name, text) in files {
         std::fs::write(dir.path().join(name), text).unwrap();
-        let output = restaurant_on(dir.path(), name);
-        common::assert_success(&output, &["restaurant", "--workload", name]);
-        let stdout = String::from_utf8(output.stdout).unwrap();
-        assert!(stdout.contains("1 order, 1 product"), "{name}: {stdout}");
+        cli(["restaurant", "--clock", "virtual", "--workload", name])
+            .current_dir(dir.path())
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("1 order, 1 product"))
+            .stderr(common::no_panic());
     }
 }
 
@@ -374,4 +387,16 @@ fn a_workload_pipe_that_never_ends_is_refused() {
         &output,
         &["workload file 'pipe.toml' is larger than 64 MiB"],
     );
+}
+
+/// The checks of bad input fail where they should: a second line that is
+/// no hint, a panic, or no `error: ` at the start.
+#[test]
+fn the_bad_input_check_refuses_what_is_not_one_clear_line() {
+    let one_line = one_error_line();
+    assert!(one_line.eval("error: '0' is not a speed\n\nFor more information, try '--help'.\n"));
+    assert!(!one_line.eval("error: bad\nand a second line\n"));
+    assert!(!one_line.eval("thread 'main' panicked at src/main.rs:1:1\n"));
+    assert!(!one_line.eval("error: bad\nnote: run with `RUST_BACKTRACE=1`\n"));
+    assert!(!one_line.eval("bad\n"));
 }

@@ -8,7 +8,7 @@ use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
 
 use crate::cli::ExportArgs;
-use crate::report::export::{Csv, ExportRow, Exporter, Json, Markdown};
+use crate::report::export::{Csv, Exporter, Json, Markdown, Tabular};
 
 use super::CommandError;
 
@@ -17,7 +17,7 @@ pub(super) struct Exports<R: 'static> {
     files: Vec<(PathBuf, &'static dyn Exporter<R>, File)>,
 }
 
-impl<R: ExportRow + 'static> Exports<R> {
+impl<R: Tabular> Exports<R> {
     /// Creates every file `args` asks for, or fails with the first that
     /// cannot be created.
     pub(super) fn create(args: &ExportArgs) -> Result<Exports<R>, CommandError> {

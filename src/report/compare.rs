@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use super::table::{Align, Table};
-use super::{seconds, wall};
+use super::seconds;
+use super::table::{Cell, Column, Shown, Table, Tabular};
 use crate::clock::ClockKind;
 use crate::restaurant::{Model, Run};
 
@@ -102,36 +102,53 @@ pub fn write_table(out: &mut impl Write, rows: &[Row]) -> io::Result<()> {
 
 /// The rows as a table, for the terminal or for HTML.
 pub fn table(rows: &[Row]) -> Table {
-    let mut table = Table::new(&[
-        ("model", Align::Left),
-        ("waiters", Align::Right),
-        ("threads", Align::Right),
-        ("makespan", Align::Right),
-        ("ideal", Align::Right),
-        ("overhead", Align::Right),
-        ("speed-up", Align::Right),
-        ("loop blocked", Align::Right),
-        ("wall", Align::Right),
-    ]);
-    for r in rows {
-        // Measured times to the hundredth, so the column lines up; virtual
-        // ones are exact and shown as such.
-        let restaurant_time = |secs: f64| match r.clock {
-            "real" => format!("{secs:.2} s"),
-            _ => format!("{} s", seconds(Duration::from_secs_f64(secs))),
-        };
-        table.row(vec![
-            r.model.to_string(),
-            r.waiters.to_string(),
-            r.threads.to_string(),
-            restaurant_time(r.makespan_s),
-            format!("{} s", seconds(Duration::from_secs_f64(r.ideal_s))),
-            format!("{:+.1} %", r.overhead_pct),
-            format!("{:.2}x", r.speedup),
+    Table::of(rows)
+}
+
+/// Restaurant seconds as the terminal shows them: measured ones to the
+/// hundredth, so that the column lines up; virtual ones exact, as they are.
+fn restaurant_time(row: &Row, secs: f64) -> Cell {
+    let screen = match (row.clock, Duration::try_from_secs_f64(secs)) {
+        ("virtual", Ok(exact)) => format!("{} s", seconds(exact)),
+        _ => format!("{secs:.2} s"),
+    };
+    Cell::figure(secs, format!("{secs:.3}"), screen)
+}
+
+impl Tabular for Row {
+    const COLUMNS: &'static [Column<Row>] = &[
+        Column::<Self>::left("model", "model", |r| Cell::Name(r.model)),
+        Column::<Self>::right("waiters", "waiters", |r| Cell::Integer(r.waiters as i128)),
+        // Unlimited cooks: an empty field, as a spreadsheet reads it.
+        Column::<Self>::right("cooks", "cooks", |r| {
+            r.cooks.map_or(Cell::Missing, |c| Cell::Integer(c as i128))
+        })
+        .shown(Shown::CSV),
+        Column::<Self>::right("threads", "threads", |r| Cell::Integer(r.threads as i128)),
+        Column::<Self>::right("makespan", "makespan_s", |r| {
+            restaurant_time(r, r.makespan_s)
+        })
+        .unit("s"),
+        Column::<Self>::right("ideal", "ideal_s", |r| {
+            let exact = Duration::try_from_secs_f64(r.ideal_s).map_or_else(
+                |_| format!("{} s", r.ideal_s),
+                |d| format!("{} s", seconds(d)),
+            );
+            Cell::figure(r.ideal_s, format!("{:.3}", r.ideal_s), exact)
+        })
+        .unit("s"),
+        Column::<Self>::right("overhead", "overhead_pct", |r| {
+            Cell::percent(r.overhead_pct)
+        }),
+        Column::<Self>::right("speed-up", "speedup", |r| Cell::times(r.speedup)),
+        // No event loop, or nothing watching it: no figure.
+        Column::<Self>::right("loop blocked", "loop_blocked_s", |r| {
             r.loop_blocked_s
-                .map_or_else(|| "-".to_string(), restaurant_time),
-            wall(Duration::from_secs_f64(r.wall_s)),
-        ]);
-    }
-    table
+                .map_or(Cell::Missing, |s| restaurant_time(r, s))
+        })
+        .unit("s"),
+        Column::<Self>::right("wall", "wall_s", |r| Cell::seconds(r.wall_s, 6)).unit("s"),
+        Column::<Self>::left("clock", "clock", |r| Cell::Name(r.clock)).shown(Shown::CSV),
+        Column::<Self>::right("speed", "speed", |r| Cell::fixed(r.speed, 1)).shown(Shown::CSV),
+    ];
 }

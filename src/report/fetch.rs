@@ -12,7 +12,7 @@ use std::time::Duration;
 use chrono::Local;
 use serde::Serialize;
 
-use super::table::{Align, Table};
+use super::table::{Cell, Column, Shown, Table, Tabular};
 use super::wall;
 use crate::people::client::stats::FetchStats;
 use crate::people::client::{FetchedPerson, Outcome, Progress};
@@ -133,38 +133,51 @@ pub fn write_table(out: &mut impl Write, rows: &[FetchStats]) -> io::Result<()> 
 
 /// The comparison of models as a table, for the terminal or for HTML.
 pub fn table(rows: &[FetchStats]) -> Table {
-    let mut table = Table::new(&[
-        ("model", Align::Left),
-        ("concurrency", Align::Right),
-        ("ok", Align::Right),
-        ("failed", Align::Right),
-        ("retries", Align::Right),
-        ("wall", Align::Right),
-        ("requests/s", Align::Right),
-        ("p50", Align::Right),
-        ("p99", Align::Right),
-        ("max", Align::Right),
-    ]);
-    for s in rows {
-        let concurrency = if s.model == "sequential" {
-            1
-        } else {
-            s.concurrency
-        };
-        table.row(vec![
-            s.model.to_string(),
-            concurrency.to_string(),
-            s.ok.to_string(),
-            s.failed.to_string(),
-            s.retries.to_string(),
-            wall(Duration::from_secs_f64(s.wall_s)),
-            format!("{:.1}", s.requests_per_s),
-            millis(s.p50_ms),
-            millis(s.p99_ms),
-            millis(s.max_ms),
-        ]);
+    Table::of(rows)
+}
+
+/// Requests in flight at once, as the table shows it: the sequential
+/// model makes one at a time, whatever `--concurrency` says. JSON keeps
+/// the concurrency asked for.
+fn concurrency(stats: &FetchStats) -> usize {
+    if stats.model == "sequential" {
+        1
+    } else {
+        stats.concurrency
     }
-    table
+}
+
+/// The answers by status are left to JSON: their keys vary from run to
+/// run, and a table has fixed columns.
+impl Tabular for FetchStats {
+    const COLUMNS: &'static [Column<FetchStats>] = &[
+        Column::<Self>::left("model", "model", |s| Cell::Name(s.model)),
+        Column::<Self>::right("concurrency", "concurrency", |s| {
+            Cell::Integer(concurrency(s) as i128)
+        }),
+        Column::<Self>::right("ids", "ids", |s| Cell::Integer(s.ids as i128)).shown(Shown::CSV),
+        Column::<Self>::right("ok", "ok", |s| Cell::Integer(s.ok as i128)),
+        Column::<Self>::right("failed", "failed", |s| Cell::Integer(s.failed as i128)),
+        Column::<Self>::right("interrupted", "interrupted", |s| {
+            Cell::Integer(s.interrupted as i128)
+        })
+        .shown(Shown::CSV),
+        Column::<Self>::right("retries", "retries", |s| Cell::Integer(s.retries as i128)),
+        Column::<Self>::right("requests", "requests", |s| {
+            Cell::Integer(s.requests as i128)
+        })
+        .shown(Shown::FILES),
+        Column::<Self>::right("wall", "wall_s", |s| Cell::seconds(s.wall_s, 3)).unit("s"),
+        Column::<Self>::right("requests/s", "requests_per_s", |s| {
+            Cell::fixed(s.requests_per_s, 1)
+        }),
+        Column::<Self>::right("p50", "p50_ms", |s| Cell::millis(s.p50_ms, 1)).unit("ms"),
+        Column::<Self>::right("p90", "p90_ms", |s| Cell::millis(s.p90_ms, 1))
+            .unit("ms")
+            .shown(Shown::FILES),
+        Column::<Self>::right("p99", "p99_ms", |s| Cell::millis(s.p99_ms, 1)).unit("ms"),
+        Column::<Self>::right("max", "max_ms", |s| Cell::millis(s.max_ms, 1)).unit("ms"),
+    ];
 }
 
 fn millis(ms: f64) -> String {

@@ -10,7 +10,7 @@
 
 use std::io::{self, Write};
 
-use super::table::{Align, Table};
+use super::table::{Cell, Column, Shown, Table, Tabular};
 use super::wall;
 use crate::race::{Strategy, Summary};
 
@@ -43,25 +43,51 @@ pub fn heading(summaries: &[Summary]) -> Option<String> {
 
 /// One row per strategy, for the terminal or for HTML.
 pub fn table(summaries: &[Summary]) -> Table {
-    let mut table = Table::new(&[
-        ("strategy", Align::Left),
-        ("balance (min..max)", Align::Right),
-        ("ended at 0", Align::Right),
-        ("lost (at least)", Align::Right),
-        ("time (median)", Align::Right),
-        ("ns/update (median)", Align::Right),
-    ]);
-    for s in summaries {
-        table.row(vec![
-            s.strategy.to_string(),
-            balance_range(s),
-            format!("{} of {}", s.runs_at_zero.len(), s.balances.len()),
-            s.lost_at_least.to_string(),
-            wall(s.median_time),
-            format!("{:.2}", s.median_ns_per_update),
-        ]);
-    }
-    table
+    Table::of(summaries)
+}
+
+/// The terminal gives the size of the race in a line above the table; an
+/// exported table stands alone, so each row carries it. Every run's
+/// balance and time are left to JSON.
+impl Tabular for Summary {
+    const COLUMNS: &'static [Column<Summary>] = &[
+        Column::<Self>::left("strategy", "strategy", |s| Cell::Name(s.strategy.name())),
+        Column::<Self>::right("threads", "threads", |s| Cell::Integer(s.threads as i128))
+            .shown(Shown::FILES),
+        Column::<Self>::right("iterations", "iterations", |s| {
+            Cell::Integer(s.iterations as i128)
+        })
+        .shown(Shown::FILES),
+        Column::<Self>::right("runs", "runs", |s| Cell::Integer(s.balances.len() as i128))
+            .shown(Shown::FILES),
+        Column::<Self>::right("balance (min..max)", "balance_range", |s| {
+            Cell::Text(balance_range(s))
+        })
+        .shown(Shown::SCREEN),
+        Column::<Self>::right("min balance", "min_balance", |s| {
+            Cell::Integer(s.min_balance as i128)
+        })
+        .shown(Shown::FILES),
+        Column::<Self>::right("max balance", "max_balance", |s| {
+            Cell::Integer(s.max_balance as i128)
+        })
+        .shown(Shown::FILES),
+        // A count here; JSON lists which runs.
+        Column::<Self>::right("ended at 0", "runs_at_zero", |s| {
+            Cell::OutOf(s.runs_at_zero.len() as i128, s.balances.len() as i128)
+        }),
+        Column::<Self>::right("lost (at least)", "lost_at_least", |s| {
+            Cell::Integer(s.lost_at_least as i128)
+        }),
+        Column::<Self>::right("time (median)", "median_time_s", |s| {
+            let secs = s.median_time_s;
+            Cell::figure(secs, format!("{secs:.6}"), wall(s.median_time))
+        })
+        .unit("s"),
+        Column::<Self>::right("ns/update (median)", "median_ns_per_update", |s| {
+            Cell::fixed(s.median_ns_per_update, 2)
+        }),
+    ];
 }
 
 /// Writes the summaries as a JSON array, one object per strategy.

@@ -1,10 +1,17 @@
 //! Tables: a header row, then rows, written as aligned text for the
 //! terminal or as an HTML `<table>` for `mesonero report`, from the same
 //! cells.
+//!
+//! A row type declares its columns once ([`columns`]); its terminal table,
+//! HTML, Markdown and CSV are all drawn from that declaration.
 
 use std::io::{self, Write};
 
 use super::html::escape;
+
+mod columns;
+
+pub use columns::{columns_in, Cell, Column, Format, Shown, Tabular};
 
 /// How a column's cells line up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,6 +35,23 @@ impl Table {
             columns: columns.iter().map(|&(h, a)| (h.to_string(), a)).collect(),
             rows: Vec::new(),
         }
+    }
+
+    /// The table of `rows`, with the columns of `R` that the terminal
+    /// shows.
+    pub fn of<R: Tabular>(rows: &[R]) -> Table {
+        let columns: Vec<(&str, Align)> = columns_in::<R>(Format::Screen)
+            .map(|c| (c.name, c.align))
+            .collect();
+        let mut table = Table::new(&columns);
+        for row in rows {
+            table.row(
+                columns_in::<R>(Format::Screen)
+                    .map(|c| (c.value)(row).text(Format::Screen))
+                    .collect(),
+            );
+        }
+        table
     }
 
     /// Adds a row; missing cells are blank, extra ones dropped.

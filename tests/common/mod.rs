@@ -1,4 +1,19 @@
 //! Helpers for running the `mesonero` binary in tests.
+//!
+//! A run to its end goes through `assert_cmd` ([`cli`], [`bad_input`]), so
+//! that a test reads as what it expects, `predicates` saying what of the
+//! output:
+//!
+//! ```ignore
+//! common::cli(["race", "--threads", "3"])
+//!     .assert()
+//!     .code(2)
+//!     .stderr(predicate::str::contains("--threads"));
+//! ```
+//!
+//! A child that must be watched as it runs (waited for, signalled, given a
+//! terminal) is a plain [`std::process::Command`] from [`mesonero`], with
+//! the helpers of `ready`, `serving` and `pty`.
 
 #![allow(dead_code)]
 
@@ -13,13 +28,16 @@ use std::process::{Child, Command, ExitStatus, Output, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use assert_cmd::assert::{Assert, OutputAssertExt};
+use predicates::prelude::*;
 use serde_json::Value;
 
 /// The binary under test, built by cargo for integration tests.
 pub const BIN: &str = env!("CARGO_BIN_EXE_mesonero");
 
 /// A command running the binary with `args`, with no backtrace variables
-/// inherited, so that a panic prints its usual `RUST_BACKTRACE` note.
+/// inherited, so that a panic prints its usual `RUST_BACKTRACE` note; for
+/// a child to spawn and watch. A run to its end is better as [`cli`].
 pub fn mesonero<I, S>(args: I) -> Command
 where
     I: IntoIterator<Item = S>,
@@ -34,41 +52,52 @@ where
     command
 }
 
+/// [`mesonero`] as an `assert_cmd` command, to run to the end and check
+/// with `.assert()`.
+pub fn cli<I, S>(args: I) -> assert_cmd::Command
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    assert_cmd::Command::from_std(mesonero(args))
+}
+
 /// Runs the binary with `args` to the end and returns what it printed.
 pub fn run<I, S>(args: I) -> Output
 where
     I: IntoIterator<Item = S>,
     S: AsRef<std::ffi::OsStr>,
 {
-    mesonero(args).output().expect("the binary runs")
+    cli(args).output().expect("the binary runs")
 }
 
 /// Runs the binary and requires it to succeed, returning its stdout.
 pub fn stdout_of(args: &[&str]) -> String {
-    let output = run(args);
-    assert_success(&output, args);
-    String::from_utf8(output.stdout).expect("stdout is UTF-8")
+    let assert = cli(args).assert().success().stderr(no_panic());
+    String::from_utf8(assert.get_output().stdout.clone()).expect("stdout is UTF-8")
 }
 
 /// Fails with the command's stderr unless it exited with 0 and printed no
 /// panic.
 pub fn assert_success(output: &Output, args: &[&str]) {
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "mesonero {} failed with {}:\n{stderr}",
-        args.join(" "),
-        output.status
-    );
-    assert_no_panic(&stderr);
+    output
+        .clone()
+        .assert()
+        .append_context("command", format!("mesonero {}", args.join(" ")))
+        .success()
+        .stderr(no_panic());
+}
+
+/// Holds for a stderr that shows no panic.
+pub fn no_panic() -> impl Predicate<str> {
+    predicate::str::contains("panicked")
+        .or(predicate::str::contains("RUST_BACKTRACE"))
+        .not()
 }
 
 /// Fails if `stderr` shows a panic.
 pub fn assert_no_panic(stderr: &str) {
-    assert!(
-        !stderr.contains("panicked") && !stderr.contains("RUST_BACKTRACE"),
-        "the process panicked:\n{stderr}"
-    );
+    assert!(no_panic().eval(stderr), "the process panicked:\n{stderr}");
 }
 
 /// Splits a log line into its `HH:MM:SS` timestamp and the rest, if it
@@ -213,41 +242,55 @@ pub fn wait_bounded(child: &mut Child, limit: Duration) -> ExitStatus {
 /// clap's usual hints may follow it. No panic.
 pub fn assert_bad_input(output: &Output, needles: &[&str]) {
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_no_panic(&stderr);
-    assert_eq!(
-        output.status.code(),
-        Some(2),
-        "expected exit code 2, got {}; stderr:\n{stderr}",
-        output.status
-    );
-    assert!(
-        output.stdout.is_empty(),
-        "nothing should be printed on stdout, got:\n{}",
-        String::from_utf8_lossy(&output.stdout)
-    );
-    let mut lines = stderr.lines();
-    let first = lines.next().unwrap_or_default();
-    assert!(
-        first.starts_with("error: "),
-        "stderr should start with `error: `:\n{stderr}"
-    );
+    let first = stderr.lines().next().unwrap_or_default();
     for needle in needles {
         assert!(
             first.contains(needle),
             "the error line should contain {needle:?}:\n{stderr}"
         );
     }
-    for line in lines {
-        let hint = line.is_empty()
-            || line.starts_with("For more information")
-            || line.starts_with("Usage: ")
-            || line.starts_with("  [possible values: ")
-            || line.starts_with("  tip: ");
-        assert!(
-            hint,
-            "the message should be on one line; unexpected line {line:?} in:\n{stderr}"
-        );
-    }
+    output
+        .clone()
+        .assert()
+        .code(2)
+        .stdout(predicate::str::is_empty())
+        .stderr(one_error_line());
+}
+
+/// Runs the binary with `args` and checks it refused them as bad input:
+/// exit code 2, nothing on stdout, one `error: ` line with clap's usual
+/// hints at most, no panic. Returns the assertion, for what the line says:
+///
+/// ```ignore
+/// bad_input(["race", "--threads", "3"]).stderr(predicate::str::contains("even"));
+/// ```
+pub fn bad_input<I, S>(args: I) -> Assert
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    cli(args)
+        .assert()
+        .code(2)
+        .stdout(predicate::str::is_empty())
+        .stderr(one_error_line())
+}
+
+/// Holds for the stderr of bad input: an `error: ` line, then only clap's
+/// usual hints, and no panic.
+pub fn one_error_line() -> impl Predicate<str> {
+    let hints_only = predicate::function(|stderr: &str| {
+        stderr.lines().skip(1).all(|line| {
+            line.is_empty()
+                || line.starts_with("For more information")
+                || line.starts_with("Usage: ")
+                || line.starts_with("  [possible values: ")
+                || line.starts_with("  tip: ")
+        })
+    });
+    predicate::str::starts_with("error: ")
+        .and(hints_only.name("nothing but clap's hints after the error line"))
+        .and(no_panic())
 }
 
 /// The models, in the article's order, and their makespans on its workload.
