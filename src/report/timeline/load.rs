@@ -9,6 +9,8 @@
 
 use std::time::Duration;
 
+use super::axis;
+
 /// From `at` on, `count` things at once, until the next step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Step {
@@ -116,6 +118,22 @@ impl Spread {
             max,
         })
     }
+
+    /// `4 orders: fastest 1.2 s, median 7.5 s, 9 in 10 within 7.5 s,
+    /// slowest 7.5 s`.
+    pub fn describe(&self) -> String {
+        let orders = match self.count {
+            1 => "1 order".to_string(),
+            n => format!("{n} orders"),
+        };
+        format!(
+            "{orders}: fastest {}, median {}, 9 in 10 within {}, slowest {}",
+            axis::label(self.min),
+            axis::label(self.median),
+            axis::label(self.p90),
+            axis::label(self.max)
+        )
+    }
 }
 
 #[cfg(test)]
@@ -160,6 +178,8 @@ mod tests {
         let secs = [got.min, got.p25, got.median, got.p75, got.p90, got.max];
         assert_eq!(secs.map(|d| d.as_secs()), [1, 3, 5, 8, 9, 10]);
         assert_eq!(got.count, 10);
+        let said = "10 orders: fastest 1 s, median 5 s, 9 in 10 within 9 s, slowest 10 s";
+        assert_eq!(got.describe(), said);
         let one = Spread::of(&[s(7)]).unwrap();
         assert_eq!((one.min, one.median, one.max), (s(7), s(7), s(7)));
         assert_eq!(Spread::of(&[]), None);

@@ -196,29 +196,14 @@ fn draw_box(out: &mut String, model: &str, s: &Spread, y: f64, x: &dyn Fn(Durati
         x(s.max),
         b1 - b0,
         y + BOX_H,
-        figures(s),
+        s.describe(),
     );
     let _ = writeln!(
         out,
         r#"<text x="{PLOT_X}" y="{:.1}" class="note">{}</text>"#,
         y + BOX_H + 13.0,
-        figures(s),
+        s.describe(),
     );
-}
-
-/// `4 orders: median 7.5 s, 9 in 10 within 7.5 s, slowest 7.5 s`.
-pub(crate) fn figures(s: &Spread) -> String {
-    let orders = match s.count {
-        1 => "1 order".to_string(),
-        n => format!("{n} orders"),
-    };
-    format!(
-        "{orders}: fastest {}, median {}, 9 in 10 within {}, slowest {}",
-        axis::label(s.min),
-        axis::label(s.median),
-        axis::label(s.p90),
-        axis::label(s.max)
-    )
 }
 
 /// Draws what the step charts show, from `top`; returns the bottom.
