@@ -1,7 +1,9 @@
 //! Criterion benchmarks of drawing a run: laying out its lanes, the SVG
 //! picture, the text chart and the Chrome trace, for the async model's
 //! run of the article's workload repeated (every product in flight at
-//! once: the most tracks a run can have).
+//! once: the most tracks a run can have). Past the first size the
+//! pictures are drawn at scale: step charts a pixel column at a time and
+//! the orders' latencies, which must stay linear in the run's size.
 //!
 //!     cargo bench --bench timeline
 

@@ -196,7 +196,7 @@ fn the_text_timeline_marks_the_blocked_loop_of_async_blocking_only() {
             let at = rows.iter().position(|r| r.contains("loop blocked"));
             let waiter = rows
                 .iter()
-                .position(|r| r.trim_start().starts_with("waiter 1  "));
+                .position(|r| r.trim_start().starts_with("task 1  "));
             assert_eq!(at, waiter.map(|w| w + 1), "{chart}");
         } else {
             assert!(marked.is_empty(), "{model}: {chart}");

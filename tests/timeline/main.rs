@@ -3,12 +3,13 @@
 //! complete events are the trace's products, the text chart is pinned, bad
 //! names are refused before anything runs, and the README's pictures are
 //! what the tool draws. The stretches the event loop was blocked are
-//! checked in `blocked.rs`.
+//! checked in `blocked.rs`, the pictures at scale in `scale.rs`.
 
 #[path = "../common/mod.rs"]
 mod common;
 
 mod blocked;
+mod scale;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs;
@@ -82,37 +83,16 @@ fn the_svg_holds_a_bar_per_product_for_each_model() {
     for heading in ["makespan 43.8 s", "makespan 23.6 s", "makespan 7.5 s"] {
         assert!(text.contains(heading), "no '{heading}' in the SVG");
     }
-}
-
-#[test]
-fn a_large_run_is_grouped_and_banded_with_a_note() {
-    let dir = tempfile::tempdir().unwrap();
-    let svg = dir.path().join("large.svg");
-    let path = svg.to_str().unwrap();
-    let args = [
-        "compare",
-        "--clock",
-        "virtual",
-        "--models",
-        "sync,async",
-        "--repeat",
-        "500",
-        "--timeline",
-        path,
-    ];
-    stdout_of(&args);
-    let text = svg_of(&svg);
-    roxmltree::Document::parse(&text).expect("well-formed XML");
-    assert!(text.contains("5500 lanes grouped"), "no grouping note");
-    assert!(text.contains("dispatch marks left out"));
-    // Sync's one busy lane of 5500 products is drawn as bands, a pixel
-    // column at a time; async's grouped rows, 230 short bars each, are
-    // still drawn bar by bar, but at most 24 rows of them.
-    let bars = count_by_model(&text, "bar");
-    assert_eq!(bars.get("sync"), None, "sync's dense lane drawn bar by bar");
-    assert_eq!(bars.get("async"), Some(&5500));
-    assert!(count_by_model(&text, "band").contains_key("sync"));
-    assert!(text.len() < 2_000_000, "{} bytes", text.len());
+    // Lanes say what they stand for: a waiter, an OS thread, a task.
+    let labels: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.attribute("class") == Some("label"))
+        .filter_map(|n| n.text())
+        .collect();
+    for label in ["waiter 2", "thread 11", "task 11"] {
+        assert!(labels.contains(&label), "no lane '{label}' in {labels:?}");
+    }
+    assert!(labels.iter().all(|l| !l.contains('·')), "{labels:?}");
 }
 
 /// Product spans of a `restaurant --format json` run:
@@ -238,26 +218,26 @@ fn the_text_timeline_of_the_article() {
         .expect("a blank line after the table");
     insta::assert_snapshot!(chart, @r"
     sync: 2 waiters, 11 products, makespan 43.8 s
-                     0 s           10 s         20 s          30 s          40 s
-           waiter 1  bbbbbbbbbbssbbbbbbbbbbbbbbbbbbbbeefffffeeeeebbbbbbbbbbbfffff
-           waiter 2  ............................................................
+                0 s           10 s         20 s          30 s          40 s
+      waiter 1  bbbbbbbbbbssbbbbbbbbbbbbbbbbbbbbeefffffeeeeebbbbbbbbbbbfffff
+      waiter 2  ............................................................
     threads: 2 waiters, 11 products, makespan 23.6 s
-                     0 s           10 s         20 s          30 s          40 s
-           waiter 1  bbbbbbbbbbsseeeeebbbbbbbbbbfffff............................
-           waiter 2  bbbbbbbbbbbbbbbbbbbbbeffffff................................
+                0 s           10 s         20 s          30 s          40 s
+      waiter 1  bbbbbbbbbbsseeeeebbbbbbbbbbfffff............................
+      waiter 2  bbbbbbbbbbbbbbbbbbbbbeffffff................................
     async: 1 waiter, 11 products, makespan 7.5 s
-                     0 s           10 s         20 s          30 s          40 s
-       waiter 1 · 1  bbbbbbbbbb..................................................
-       waiter 1 · 2  s...........................................................
-       waiter 1 · 3  bbbbbbbbbb..................................................
-       waiter 1 · 4  bbbbbbbbbb..................................................
-       waiter 1 · 5  ee..........................................................
-       waiter 1 · 6  fffff.......................................................
-       waiter 1 · 7  ee..........................................................
-       waiter 1 · 8  ee..........................................................
-       waiter 1 · 9  ee..........................................................
-      waiter 1 · 10  bbbbbbbbbb..................................................
-      waiter 1 · 11  fffff.......................................................
+                0 s           10 s         20 s          30 s          40 s
+        task 1  bbbbbbbbbb..................................................
+        task 2  s...........................................................
+        task 3  bbbbbbbbbb..................................................
+        task 4  bbbbbbbbbb..................................................
+        task 5  ee..........................................................
+        task 6  fffff.......................................................
+        task 7  ee..........................................................
+        task 8  ee..........................................................
+        task 9  ee..........................................................
+       task 10  bbbbbbbbbb..................................................
+       task 11  fffff.......................................................
     products: b burger, f frites, s soda, e beer; . not waiting for the kitchen
     ");
 }

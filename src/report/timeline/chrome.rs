@@ -300,6 +300,10 @@ mod tests {
                 stretch(2, 100, 400),
             ],
             makespan: Duration::from_secs(1),
+            units: crate::report::timeline::Units::Tasks,
+            in_flight: Vec::new(),
+            threads: None,
+            latencies: Vec::new(),
         };
         let timeline = Timeline {
             charts: vec![chart],

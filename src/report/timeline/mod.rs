@@ -10,25 +10,32 @@
 //!
 //! Three renderers draw it: [`svg`] (a Gantt chart), [`text`] (the same in
 //! a terminal) and [`chrome`] (Chrome's trace event format, for Perfetto
-//! and `chrome://tracing`). The first two show a [`View`] (`view.rs`): at
-//! thousands of lanes, several share a row, and the view says so; the
-//! picture also merges bars thinner than a pixel (`density.rs`).
+//! and `chrome://tracing`). The first two show a [`View`] (`view.rs`) while
+//! every lane stays legible ([`Legible`], `legible.rs`); past that, a
+//! Gantt chart is slivers, and they draw what matters at scale instead,
+//! from figures each chart keeps (`load.rs`): products in preparation and
+//! threads alive over time ([`Step`]), and the spread of each order's time
+//! from `Received orders` to its dispatch ([`Spread`]).
 
 mod axis;
 mod blocked;
 pub mod chrome;
 mod density;
 mod lanes;
+mod legible;
+mod load;
 pub mod svg;
 pub mod text;
 mod view;
 
 pub use blocked::{Stretch, BLOCKED};
+pub use legible::Legible;
+pub use load::{most, peaks, steps, Spread, Step};
 pub use view::{Row, View};
 
 use std::time::Duration;
 
-use crate::restaurant::Run;
+use crate::restaurant::{Model, Run};
 use crate::trace::{EventKind, Trace, WaiterId};
 use crate::workload::{OrderId, ProductId};
 
@@ -78,6 +85,49 @@ pub struct Chart {
     pub blocked: Vec<Stretch>,
     /// When the last order was dispatched.
     pub makespan: Duration,
+    /// What each lane beyond a waiter's first stands for.
+    pub units: Units,
+    /// Products in preparation over time: requested, not yet handed over.
+    pub in_flight: Vec<Step>,
+    /// OS threads alive over time, for the models that start threads of
+    /// their own; `None` for the others.
+    pub threads: Option<Vec<Step>>,
+    /// Each dispatched order's time from `Received orders` to its
+    /// dispatch, shortest first.
+    pub latencies: Vec<Duration>,
+}
+
+/// What a model's lanes stand for, and so how they are labelled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Units {
+    /// A waiter each, who waits for one product at a time: `waiter 2`.
+    Waiters,
+    /// OS threads, each waiting for one product: `thread 3`.
+    Threads,
+    /// Tasks on an event loop, each awaiting one product: `task 3`.
+    Tasks,
+}
+
+impl Units {
+    /// The units of the model named `model`.
+    fn of(model: &str) -> Units {
+        match Model::ALL.iter().find(|m| m.name() == model) {
+            Some(Model::Sync | Model::Threads) => Units::Waiters,
+            Some(Model::ThreadPerProduct) => Units::Threads,
+            Some(_) => Units::Tasks,
+            // Not a model of this crate: lanes are named by waiter.
+            None => Units::Waiters,
+        }
+    }
+
+    /// One lane's name, `thread` or `task`; `None` for waiters.
+    pub fn name(self) -> Option<&'static str> {
+        match self {
+            Units::Waiters => None,
+            Units::Threads => Some("thread"),
+            Units::Tasks => Some("task"),
+        }
+    }
 }
 
 /// Several runs on one time axis, with the menu that names their products.
@@ -120,8 +170,9 @@ impl Timeline {
 
 impl Chart {
     /// Lays out a trace: pairs each product's request with its answer,
-    /// packs the bars of each waiter into tracks, and keeps the stretches
-    /// the event loop was blocked.
+    /// packs the bars of each waiter into tracks, keeps the stretches the
+    /// event loop was blocked, and counts what was in flight over time and
+    /// how long each order took.
     pub fn of(model: &'static str, waiters: usize, trace: &Trace) -> Chart {
         let workload = trace.workload();
         // Where each order's products start in one flat list: the pairs
@@ -137,8 +188,24 @@ impl Chart {
         let mut requested: Vec<Option<(WaiterId, Duration)>> = vec![None; total];
         let mut dispatched: Vec<Option<Duration>> = vec![None; workload.orders().len()];
         let mut bars: Vec<(WaiterId, Bar)> = Vec::with_capacity(total);
+        let mut received = None;
+        // For the threads: when each order's thread started (its `Request
+        // order!`), and each waiter's last event, when its thread ended.
+        let mut taken: Vec<Option<Duration>> = vec![None; workload.orders().len()];
+        let mut last_seen: Vec<Duration> = vec![Duration::ZERO; waiters + 1];
         for e in trace.events() {
+            if let Some(last) = last_seen.get_mut(e.waiter() as usize) {
+                *last = (*last).max(e.at());
+            }
             match e.kind() {
+                EventKind::ReceivedOrders => {
+                    received.get_or_insert(e.at());
+                }
+                EventKind::RequestOrder => {
+                    if let Some(t) = taken.get_mut(e.order() as usize) {
+                        *t = Some(e.at());
+                    }
+                }
                 EventKind::RequestProduct { item } => {
                     if let Some(r) = slot(e.order(), item).and_then(|i| requested.get_mut(i)) {
                         *r = Some((e.waiter(), e.at()));
@@ -174,17 +241,116 @@ impl Chart {
             .map(|b| Stretch::of(b, workload))
             .collect();
         blocked.sort_by_key(|s| (s.waiter, s.start, s.end));
+        let makespan = trace.makespan();
+        let units = Units::of(model);
+        let in_flight = steps(bars.iter().map(|(_, b)| (b.start, b.end)));
+        let threads = match Model::ALL.iter().find(|m| m.name() == model) {
+            Some(Model::Threads) => Some(steps(waiter_threads(makespan, &last_seen))),
+            Some(Model::ThreadPerProduct) => {
+                let orders = taken.iter().zip(&dispatched);
+                let orders = orders.filter_map(|(&t, &d)| Some((t?, d?)));
+                let products = bars.iter().map(|(_, b)| (b.start, b.end));
+                let all = waiter_threads(makespan, &last_seen).chain(orders);
+                Some(steps(all.chain(products)))
+            }
+            _ => None,
+        };
+        let since = received.unwrap_or_default();
+        let mut latencies: Vec<Duration> = dispatched
+            .iter()
+            .flatten()
+            .map(|at| at.saturating_sub(since))
+            .collect();
+        latencies.sort_unstable();
         Chart {
             model,
             waiters,
             lanes: lanes::pack(bars, waiters, &dispatched),
             blocked,
-            makespan: trace.makespan(),
+            makespan,
+            units,
+            in_flight,
+            threads,
+            latencies,
         }
+    }
+
+    /// The spread of the orders' times from `Received orders` to their
+    /// dispatch; `None` when none was dispatched.
+    pub fn latency(&self) -> Option<Spread> {
+        Spread::of(&self.latencies)
     }
 
     /// Products drawn, in all lanes.
     pub fn bars(&self) -> usize {
         self.lanes.iter().map(|l| l.bars.len()).sum()
+    }
+}
+
+/// The main thread, alive for the whole run, and each waiter's thread,
+/// started before `Received orders` and ended once the waiter found the
+/// queue empty, after its last event (`last_seen`, by waiter id from 1).
+fn waiter_threads(
+    makespan: Duration,
+    last_seen: &[Duration],
+) -> impl Iterator<Item = (Duration, Duration)> + '_ {
+    let waiters = last_seen.iter().skip(1).map(|&last| (Duration::ZERO, last));
+    std::iter::once((Duration::ZERO, makespan)).chain(waiters)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::restaurant::{self, Setup};
+    use crate::{ClockKind, Shutdown, Workload};
+
+    fn chart(model: Model) -> Chart {
+        let workload = Arc::new(Workload::article());
+        let setup = Setup::new(model, ClockKind::Virtual);
+        let run = restaurant::run(&workload, &setup, None, &Shutdown::new()).unwrap();
+        Chart::of(model.name(), setup.waiters, &run.trace)
+    }
+
+    fn shape(steps: &[Step]) -> Vec<(u64, u32)> {
+        let ms = |s: &Step| (s.at.as_millis() as u64, s.count);
+        steps.iter().map(ms).collect()
+    }
+
+    fn millis(times: &[Duration]) -> Vec<u64> {
+        times.iter().map(|t| t.as_millis() as u64).collect()
+    }
+
+    #[test]
+    fn a_chart_counts_what_was_in_flight_and_how_long_orders_took() {
+        // Sync asks for one product at a time and starts no thread.
+        let sync = chart(Model::Sync);
+        assert_eq!(shape(&sync.in_flight), [(0, 1), (43_800, 0)]);
+        assert_eq!(sync.threads, None);
+        assert_eq!(millis(&sync.latencies), [8_500, 28_700, 32_300, 43_800]);
+        // Threads: the main thread and two waiters', until the second
+        // finds the queue empty at 20.2 s.
+        let threads = chart(Model::Threads);
+        let alive = threads.threads.as_deref().unwrap();
+        assert_eq!(shape(alive), [(0, 3), (20_200, 2), (23_600, 0)]);
+        assert_eq!(millis(&threads.latencies), [8_500, 12_100, 20_200, 23_600]);
+        // A thread per product: all eleven products at once, and beside
+        // them the main thread, the waiter's and one per order: 17.
+        let per_product = chart(Model::ThreadPerProduct);
+        let in_flight = [(0, 11), (1_000, 10), (1_200, 6), (4_000, 4), (7_500, 0)];
+        assert_eq!(shape(&per_product.in_flight), in_flight);
+        let alive = per_product.threads.as_deref().unwrap();
+        let expected = [(0, 17), (1_000, 16), (1_200, 11), (4_000, 9), (7_500, 0)];
+        assert_eq!(shape(alive), expected);
+        let spread = per_product.latency().unwrap();
+        assert_eq!(
+            millis(&[spread.min, spread.median, spread.max]),
+            [1_200, 7_500, 7_500]
+        );
+        // Async: the same products in flight, on no thread of its own.
+        let tasks = chart(Model::Async);
+        assert_eq!(shape(&tasks.in_flight), in_flight);
+        assert_eq!((tasks.threads, tasks.units), (None, Units::Tasks));
     }
 }

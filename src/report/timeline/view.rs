@@ -21,8 +21,8 @@ pub struct View<'a> {
 /// event loop was blocked by the waiters of the rows above it.
 #[derive(Debug)]
 pub struct Row<'a> {
-    /// `waiter 1`, `waiter 1 · 3`, `waiter 1 · 1-40` when grouped, or
-    /// `loop blocked`.
+    /// `waiter 1`, `thread 3` or `task 3` (`waiter 2, task 3` when there
+    /// are several waiters), `tasks 1-40` when grouped, or `loop blocked`.
     pub label: String,
     /// The bars to draw; none in a row of stretches.
     pub bars: Vec<&'a Bar>,
@@ -73,7 +73,7 @@ impl Chart {
         let under = self.under(group, unnamed);
         for (lanes, under) in self.lanes.chunks(group).zip(under) {
             view.push(Row {
-                label: row_label(lanes),
+                label: self.row_label(lanes),
                 bars: lanes.iter().flat_map(|l| &l.bars).collect(),
                 dispatches: lanes
                     .iter()
@@ -127,26 +127,35 @@ impl View<'_> {
     }
 }
 
-/// The label of a row of lanes, all of one waiter or spanning several.
-fn row_label(lanes: &[Lane]) -> String {
-    let (Some(first), Some(last)) = (lanes.first(), lanes.last()) else {
-        return String::new();
-    };
-    if first.waiter != last.waiter {
-        format!("waiters {}-{}", first.waiter, last.waiter)
-    } else if lanes.len() > 1 {
-        let (a, b) = (first.track + 1, last.track + 1);
-        format!("waiter {} · {a}-{b}", first.waiter)
-    } else if first.tracks == 1 {
-        format!("waiter {}", first.waiter)
-    } else {
-        format!("waiter {} · {}", first.waiter, first.track + 1)
+impl Chart {
+    /// The label of a row of lanes, all of one waiter or spanning several.
+    fn row_label(&self, lanes: &[Lane]) -> String {
+        let (Some(first), Some(last)) = (lanes.first(), lanes.last()) else {
+            return String::new();
+        };
+        if first.waiter != last.waiter {
+            return format!("waiters {}-{}", first.waiter, last.waiter);
+        }
+        let Some(unit) = self.units.name() else {
+            return format!("waiter {}", first.waiter);
+        };
+        let lanes = if lanes.len() > 1 {
+            format!("{unit}s {}-{}", first.track + 1, last.track + 1)
+        } else {
+            format!("{unit} {}", first.track + 1)
+        };
+        if self.waiters > 1 {
+            format!("waiter {}, {lanes}", first.waiter)
+        } else {
+            lanes
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::timeline::Units;
     use crate::trace::{Culprit, WaiterId};
 
     fn lane(waiter: WaiterId, track: usize, tracks: usize) -> Lane {
@@ -176,6 +185,10 @@ mod tests {
             lanes,
             blocked,
             makespan: Duration::from_secs(9),
+            units: Units::Tasks,
+            in_flight: Vec::new(),
+            threads: None,
+            latencies: Vec::new(),
         }
     }
 
@@ -194,11 +207,11 @@ mod tests {
             shape(&view),
             [
                 ("loop blocked, no waiter", 1),
-                ("waiter 1 · 1", 0),
-                ("waiter 1 · 2", 0),
+                ("waiter 1, task 1", 0),
+                ("waiter 1, task 2", 0),
                 ("loop blocked", 2),
-                ("waiter 2", 0),
-                ("waiter 3", 0),
+                ("waiter 2, task 1", 0),
+                ("waiter 3, task 1", 0),
                 ("loop blocked", 1),
             ]
         );
@@ -220,5 +233,25 @@ mod tests {
         assert_eq!(held, [0, 2, 0, 2, 0, 2, 0, 2]);
         // Without stretches, the same lanes fill the eight rows.
         assert_eq!(chart(c.lanes.clone(), Vec::new()).view(8).lanes_per_row, 1);
+    }
+
+    #[test]
+    fn lanes_are_named_by_what_they_stand_for() {
+        let lanes: Vec<Lane> = (0..4).map(|t| lane(1, t, 4)).collect();
+        let mut c = chart(lanes, Vec::new());
+        c.waiters = 1;
+        let labels = |c: &Chart, rows| -> Vec<String> {
+            c.view(rows).rows.into_iter().map(|r| r.label).collect()
+        };
+        assert_eq!(labels(&c, 4), ["task 1", "task 2", "task 3", "task 4"]);
+        assert_eq!(labels(&c, 2), ["tasks 1-2", "tasks 3-4"]);
+        c.units = Units::Threads;
+        assert_eq!(labels(&c, 1), ["threads 1-4"]);
+        c.waiters = 2;
+        assert_eq!(labels(&c, 1), ["waiter 1, threads 1-4"]);
+        c.units = Units::Waiters;
+        c.lanes = vec![lane(1, 0, 1), lane(2, 0, 1)];
+        assert_eq!(labels(&c, 2), ["waiter 1", "waiter 2"]);
+        assert_eq!(labels(&c, 1), ["waiters 1-2"]);
     }
 }

@@ -12,8 +12,8 @@ use crate::report::timeline::blocked::{merge, Merged};
 use crate::report::timeline::BLOCKED;
 
 /// Draws a row of stretches of a blocked loop, under the waiter whose code
-/// it was: each stretch, or when there are too many, stretches merged.
-/// Returns whether it merged.
+/// it was: each stretch, or when there are more than
+/// [`MAX_BARS_PER_ROW`], stretches merged.
 pub(super) fn draw_row(
     out: &mut String,
     model: &str,
@@ -22,7 +22,7 @@ pub(super) fn draw_row(
     end: Duration,
     x: &dyn Fn(Duration) -> f64,
     timeline: &Timeline,
-) -> bool {
+) {
     let _ = writeln!(
         out,
         r#"<text x="{:.1}" y="{:.1}" text-anchor="end" font-size="10" fill="{BLOCKED_COLOUR}">{}</text>"#,
@@ -47,14 +47,13 @@ pub(super) fn draw_row(
         for s in row.blocked {
             strip(out, s.start, s.end, s.describe(&timeline.products));
         }
-        return false;
+        return;
     }
     // A pixel's worth of time: merged bands are at least a pixel apart.
     let pixel = end.div_f64(PLOT_W);
     for m in merge(row.blocked, pixel) {
         strip(out, m.start, m.end, merged_title(&m));
     }
-    true
 }
 
 /// `event loop blocked 12 times, 43.8 s in all`.

@@ -3,19 +3,26 @@
 //! product, a mark where each order was dispatched, and under a waiter
 //! whose code blocked the event loop, a dark red strip where it did.
 //!
+//! When a lane would not be legible ([`LEGIBLE`]), the picture shows
+//! instead what matters at scale (`scale.rs`): for each model, products in
+//! preparation and threads alive over time, on the same shared axis, and
+//! under them the spread of the orders' latencies.
+//!
 //! Written by hand, not with a plotting crate: the picture is rectangles,
 //! lines and text, and each bar carries `class="bar"` (each strip
-//! `class="blocked"`) and the model's name so tests (and curious users)
-//! can find them.
+//! `class="blocked"`, each step chart `class="in-flight"` or
+//! `class="threads-alive"`, each box plot `class="latency"`) and the
+//! model's name so tests (and curious users) can find them.
 
 use std::fmt::Write as _;
 use std::io::{self, Write};
 use std::time::Duration;
 
 mod blocked;
+mod scale;
 
 use super::density::{self, Band};
-use super::{axis, Chart, Row, Timeline, BLOCKED};
+use super::{axis, Chart, Legible, Row, Timeline, BLOCKED};
 use crate::report::html::escape;
 
 /// The most rows drawn per model; more lanes are grouped.
@@ -42,7 +49,21 @@ const MAX_LEGEND: usize = 20;
 const WIDTH: f64 = 960.0;
 const PLOT_X: f64 = 175.0;
 const PLOT_W: f64 = WIDTH - PLOT_X - 40.0;
+/// A lane's row: each lane has one of its own, or the picture is drawn
+/// at scale.
 const ROW_H: f64 = 16.0;
+
+/// The least room a lane needs in the picture: a row of its own, at most
+/// [`MAX_ROWS`] to a model; its model's run 40 pixels wide on the shared
+/// axis, the most a glance finds; and 4 pixels for each of its products,
+/// enough to see one bar end and the next begin. Past this, the picture
+/// is drawn at scale.
+pub const LEGIBLE: Legible = Legible {
+    rows: MAX_ROWS,
+    width: PLOT_W,
+    span: 40.0,
+    product: 4.0,
+};
 const BAR_H: f64 = 11.0;
 /// A row of stretches of a blocked loop, and its strip.
 const LOOP_ROW_H: f64 = 10.0;
@@ -77,11 +98,16 @@ pub fn render(timeline: &Timeline, embedding: Embedding) -> String {
     let ticks = axis::ticks(end, 10);
     let x = |at: Duration| PLOT_X + at.as_secs_f64() / end.as_secs_f64() * PLOT_W;
 
+    let gantt = LEGIBLE.fits(timeline);
     let mut body = String::new();
     let mut y = 28.0;
     let plot_top = y;
     for chart in &timeline.charts {
-        y = draw_chart(&mut body, chart, y, end, timeline);
+        y = if gantt {
+            draw_chart(&mut body, chart, y, end, timeline)
+        } else {
+            scale::draw_load(&mut body, chart, y, end, timeline)
+        };
         y += GAP;
     }
     let plot_bottom = y - GAP / 2.0;
@@ -107,7 +133,12 @@ pub fn render(timeline: &Timeline, embedding: Embedding) -> String {
         PLOT_X + PLOT_W / 2.0,
         plot_bottom + 30.0
     );
-    let height = legend(&mut body, timeline, plot_bottom + 48.0) + 10.0;
+    let height = if gantt {
+        legend(&mut body, timeline, plot_bottom + 48.0)
+    } else {
+        let y = scale::draw_latency(&mut body, timeline, plot_bottom + 48.0);
+        scale::legend(&mut body, timeline, y + 24.0)
+    } + 10.0;
 
     let namespace = match embedding {
         Embedding::Document => r#" xmlns="http://www.w3.org/2000/svg""#,
@@ -126,9 +157,14 @@ pub fn render(timeline: &Timeline, embedding: Embedding) -> String {
         r##"<rect width="100%" height="100%" fill="#ffffff"/>"##,
         "\n",
     ));
+    let caption = if gantt {
+        "Each bar is a product, from the waiter's request to the kitchen's answer; ▼ marks an order's dispatch."
+    } else {
+        "Too many products for a bar each: what was in flight over time, and below, how long orders took."
+    };
     let _ = writeln!(
         svg,
-        r#"<text x="{PLOT_X}" y="16" class="caption">Each bar is a product, from the waiter's request to the kitchen's answer; ▼ marks an order's dispatch.</text>"#
+        r#"<text x="{PLOT_X}" y="16" class="caption">{caption}</text>"#
     );
     svg.push_str(&grid);
     svg.push_str(&body);
@@ -147,41 +183,31 @@ fn draw_chart(
     let x = |at: Duration| PLOT_X + at.as_secs_f64() / end.as_secs_f64() * PLOT_W;
     let view = chart.view(MAX_ROWS);
     let model = escape(chart.model);
-    let waiters = match chart.waiters {
-        1 => "1 waiter".to_string(),
-        n => format!("{n} waiters"),
-    };
-    let _ = writeln!(
-        out,
-        r#"<text x="8" y="{:.1}" class="heading">{model}</text><text x="{:.1}" y="{:.1}" class="label">{waiters}, {} products, makespan {}</text>"#,
-        top + 15.0,
-        PLOT_X,
-        top + 15.0,
-        chart.bars(),
-        axis::label(chart.makespan),
-    );
+    heading(out, chart, top);
     let mut y = top + HEADING_H;
     let marks: usize = view.rows.iter().map(|r| r.dispatches.len()).sum();
     let unmarked = (marks > MAX_MARKS).then(|| format!("{marks} dispatch marks left out"));
-    let note = match (view.note(chart), unmarked) {
+    let grouping = match (view.note(chart), unmarked) {
         (Some(a), Some(b)) => Some(format!("{a}; {b}")),
         (a, b) => a.or(b),
     };
-    if let Some(note) = note {
-        let _ = writeln!(
-            out,
-            r#"<text x="{PLOT_X}" y="{:.1}" class="note">{}</text>"#,
-            y + 10.0,
-            escape(&note)
-        );
-        y += NOTE_H;
-    }
+    // Every note goes under the heading of the model it is about.
+    let dense = view
+        .rows
+        .iter()
+        .any(|r| !r.is_loop() && r.bars.len() > MAX_BARS_PER_ROW);
+    let merged = view.rows.iter().any(|r| r.blocked.len() > MAX_BARS_PER_ROW);
+    let notes = [
+        grouping.as_deref(),
+        dense.then_some(DENSE_NOTE),
+        merged.then_some(MERGED_NOTE),
+    ];
+    y = draw_notes(out, notes.into_iter().flatten(), y);
     let rows_top = y;
     let opacity = if view.lanes_per_row > 1 { 0.45 } else { 1.0 };
-    let (mut dense, mut merged) = (false, false);
     for row in &view.rows {
         if row.is_loop() {
-            merged |= blocked::draw_row(out, &model, row, y, end, &x, timeline);
+            blocked::draw_row(out, &model, row, y, end, &x, timeline);
             y += LOOP_ROW_H;
             continue;
         }
@@ -201,7 +227,6 @@ fn draw_chart(
                 PALETTE.len(),
             );
             draw_bands(out, &model, &bands, y);
-            dense = true;
         } else {
             draw_bars(out, &model, row, opacity, y, &x, timeline);
         }
@@ -215,22 +240,6 @@ fn draw_chart(
         }
         y += ROW_H;
     }
-    if dense {
-        let _ = writeln!(
-            out,
-            r#"<text x="{PLOT_X}" y="{:.1}" class="note">Rows this dense show, in each pixel column, the product waited for longest, darker where more lanes are busy.</text>"#,
-            y + 10.0
-        );
-        y += NOTE_H;
-    }
-    if merged {
-        let _ = writeln!(
-            out,
-            r#"<text x="{PLOT_X}" y="{:.1}" class="note">Where the event loop was blocked too many times to draw each, stretches less than a pixel apart are drawn as one.</text>"#,
-            y + 10.0
-        );
-        y += NOTE_H;
-    }
     // The makespan: where this model's last order reached its table.
     let mx = x(chart.makespan);
     let _ = writeln!(
@@ -239,6 +248,43 @@ fn draw_chart(
         rows_top - 4.0,
     );
     y
+}
+
+/// What a row drawn as bands shows.
+const DENSE_NOTE: &str = "Rows this dense show, in each pixel column, the product waited for longest, darker where more lanes are busy.";
+/// What a row of merged stretches shows.
+const MERGED_NOTE: &str = "Where the event loop was blocked too many times to draw each, stretches less than a pixel apart are drawn as one.";
+
+/// Draws `notes` a line each from `y`; returns where the next thing goes.
+fn draw_notes<'a>(out: &mut String, notes: impl IntoIterator<Item = &'a str>, mut y: f64) -> f64 {
+    for note in notes {
+        let _ = writeln!(
+            out,
+            r#"<text x="{PLOT_X}" y="{:.1}" class="note">{}</text>"#,
+            y + 10.0,
+            escape(note)
+        );
+        y += NOTE_H;
+    }
+    y
+}
+
+/// Draws a model's name and figures, at `top`.
+fn heading(out: &mut String, chart: &Chart, top: f64) {
+    let waiters = match chart.waiters {
+        1 => "1 waiter".to_string(),
+        n => format!("{n} waiters"),
+    };
+    let _ = writeln!(
+        out,
+        r#"<text x="8" y="{:.1}" class="heading">{}</text><text x="{:.1}" y="{:.1}" class="label">{waiters}, {} products, makespan {}</text>"#,
+        top + 15.0,
+        escape(chart.model),
+        PLOT_X,
+        top + 15.0,
+        chart.bars(),
+        axis::label(chart.makespan),
+    );
 }
 
 /// Draws each bar of a row, with its order and times in a tooltip.

@@ -14,24 +14,43 @@
 //!       waiter 1  bbbbbbbbbbssbbbbbbbbbbbbbbbbbbbbeefffffeeeeebbbbbbbbbbbfffff
 //!   loop blocked  ############################################################
 //! ```
+//!
+//! When a lane would not be legible ([`LEGIBLE`]), it shows what matters
+//! at scale instead (`scale.rs`): products in preparation over time, and
+//! the spread of the orders' latencies.
 
 use std::io::{self, Write};
 use std::time::Duration;
 
-use super::{axis, Chart, Timeline, BLOCKED};
+mod scale;
+
+use super::{axis, Chart, Legible, Timeline, BLOCKED};
 
 /// Columns of the time axis.
 const COLUMNS: usize = 60;
-/// The most rows per model; more lanes are grouped.
+/// The most rows per model.
 const MAX_ROWS: usize = 12;
+
+/// The least room a lane needs in the text: a line of its own, at most
+/// [`MAX_ROWS`] to a model; its model's run 5 columns wide on the shared
+/// axis; and a column for each of its products, each shown by a letter.
+/// Past this, the text shows the run at scale.
+pub const LEGIBLE: Legible = Legible {
+    rows: MAX_ROWS,
+    width: COLUMNS as f64,
+    span: 5.0,
+    product: 1.0,
+};
 /// Where the event loop was blocked, in a `loop blocked` row.
 const BLOCKED_CELL: char = '#';
 
 /// Writes the timeline, one block per model on a shared axis, then the
 /// legend.
 pub fn write(out: &mut impl Write, timeline: &Timeline) -> io::Result<()> {
+    if !LEGIBLE.fits(timeline) {
+        return scale::write(out, timeline);
+    }
     let end = timeline.end().max(Duration::from_millis(1));
-    let ticks = axis::ticks(end, COLUMNS / 12);
     let column = |at: Duration| {
         let c = at.as_secs_f64() / end.as_secs_f64() * COLUMNS as f64;
         (c.round() as usize).min(COLUMNS)
@@ -49,16 +68,7 @@ pub fn write(out: &mut impl Write, timeline: &Timeline) -> io::Result<()> {
         .max()
         .unwrap_or(0);
 
-    let mut scale = vec![b' '; COLUMNS + 8];
-    for &tick in &ticks {
-        let label = axis::label(tick);
-        let at = column(tick);
-        // Labels start at their tick, as long as there is room.
-        if scale[at..].iter().take(label.len() + 1).all(|&c| c == b' ') {
-            scale[at..at + label.len()].copy_from_slice(label.as_bytes());
-        }
-    }
-    let scale = String::from_utf8_lossy(&scale).trim_end().to_string();
+    let scale = scale_line(end);
 
     for (chart, view) in timeline.charts.iter().zip(&views) {
         writeln!(out, "{}", heading(chart))?;
@@ -100,6 +110,21 @@ pub fn write(out: &mut impl Write, timeline: &Timeline) -> io::Result<()> {
         write!(out, "; {BLOCKED_CELL} {BLOCKED}")?;
     }
     writeln!(out)
+}
+
+/// The tick labels of an axis from 0 to `end` over [`COLUMNS`], each
+/// starting at its tick, as long as there is room.
+fn scale_line(end: Duration) -> String {
+    let mut scale = vec![b' '; COLUMNS + 8];
+    for tick in axis::ticks(end, COLUMNS / 12) {
+        let label = axis::label(tick);
+        let at = tick.as_secs_f64() / end.as_secs_f64() * COLUMNS as f64;
+        let at = (at.round() as usize).min(COLUMNS);
+        if scale[at..].iter().take(label.len() + 1).all(|&c| c == b' ') {
+            scale[at..at + label.len()].copy_from_slice(label.as_bytes());
+        }
+    }
+    String::from_utf8_lossy(&scale).trim_end().to_string()
 }
 
 /// `sync: 2 waiters, 11 products, makespan 43.8 s`

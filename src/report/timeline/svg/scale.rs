@@ -1,0 +1,244 @@
+//! The picture at scale, when lanes would be slivers: for each model a
+//! step chart of products in preparation (and for the threaded models,
+//! threads alive) on the shared time axis, a pixel column at a time; and
+//! under the axis, a box plot of each model's order latencies on an axis
+//! of their own.
+
+use std::fmt::Write as _;
+use std::time::Duration;
+
+use super::{
+    axis, blocked, draw_notes, escape, heading, Chart, Row, Timeline, BLOCKED, BLOCKED_COLOUR, GAP,
+    HEADING_H, LOOP_ROW_H, MAX_BARS_PER_ROW, MERGED_NOTE, PLOT_W, PLOT_X, STRIP_H, WIDTH,
+};
+use crate::report::timeline::blocked::LOOP_ROW;
+use crate::report::timeline::{most, peaks, Spread};
+
+/// The height of a step chart.
+const LOAD_H: f64 = 56.0;
+/// Products in preparation: the first colour of the products' palette.
+const IN_FLIGHT_COLOUR: &str = "#4e79a7";
+/// Threads alive.
+const THREADS_COLOUR: &str = "#e15759";
+/// A model's row of the latency chart: its box, and a line of figures.
+const LATENCY_ROW_H: f64 = 36.0;
+const BOX_H: f64 = 14.0;
+
+/// What the step charts show, in the legend.
+const IN_FLIGHT: &str = "products in preparation";
+const THREADS: &str = "OS threads alive";
+
+/// Draws one model's step chart from `top`; returns where the next starts.
+pub(super) fn draw_load(
+    out: &mut String,
+    chart: &Chart,
+    top: f64,
+    end: Duration,
+    timeline: &Timeline,
+) -> f64 {
+    let x = |at: Duration| PLOT_X + at.as_secs_f64() / end.as_secs_f64() * PLOT_W;
+    let model = escape(chart.model);
+    heading(out, chart, top);
+    let merged = chart.blocked.len() > MAX_BARS_PER_ROW;
+    let mut y = draw_notes(out, merged.then_some(MERGED_NOTE), top + HEADING_H);
+    let chart_top = y;
+    let base = y + LOAD_H;
+    let alive = chart.threads.as_deref();
+    let highest = most(&chart.in_flight).max(alive.map_or(0, most)).max(1);
+    let height = |count: u32| base - f64::from(count) / f64::from(highest) * (LOAD_H - 4.0);
+
+    // The scale: the most at once at the top, none at the base.
+    for (count, at) in [(highest, height(highest)), (0, base)] {
+        let _ = writeln!(
+            out,
+            r#"<text x="{:.1}" y="{:.1}" text-anchor="end" class="tick">{count}</text>"#,
+            PLOT_X - 6.0,
+            at + 4.0
+        );
+    }
+    let _ = writeln!(
+        out,
+        r##"<line x1="{PLOT_X}" y1="{base:.1}" x2="{:.1}" y2="{base:.1}" stroke="#bbb"/>"##,
+        PLOT_X + PLOT_W
+    );
+    let columns = PLOT_W as usize;
+    // Drawn up to the model's makespan: a line at 0 past it would read as
+    // a run still going.
+    let span = chart.makespan.as_secs_f64() / end.as_secs_f64() * columns as f64;
+    let span = (span.ceil() as usize).clamp(1, columns);
+    let series = |steps| {
+        let mut peaks = peaks(steps, end, columns);
+        peaks.truncate(span);
+        outline(&peaks, &height)
+    };
+    let filled = series(&chart.in_flight);
+    let _ = writeln!(
+        out,
+        r#"<path class="in-flight" data-model="{model}" d="M{PLOT_X},{base:.1}{filled}V{base:.1}Z" fill="{IN_FLIGHT_COLOUR}" fill-opacity="0.55" stroke="{IN_FLIGHT_COLOUR}" stroke-width="1"><title>{model}: at most {} {IN_FLIGHT} at once</title></path>"#,
+        most(&chart.in_flight),
+    );
+    let mut label = format!("{} at most", most(&chart.in_flight));
+    if let Some(alive) = alive {
+        let line = series(alive);
+        let _ = writeln!(
+            out,
+            r#"<path class="threads-alive" data-model="{model}" d="M{PLOT_X},{base:.1}{line}" fill="none" stroke="{THREADS_COLOUR}" stroke-width="1.5"><title>{model}: at most {} {THREADS} at once</title></path>"#,
+            most(alive),
+        );
+        label = format!("{label}, {} threads", most(alive));
+    }
+    let _ = writeln!(
+        out,
+        r#"<text x="8" y="{:.1}" class="label">{label}</text>"#,
+        chart_top + 34.0,
+    );
+    y = base + 4.0;
+    if !chart.blocked.is_empty() {
+        let row = Row {
+            label: LOOP_ROW.to_string(),
+            bars: Vec::new(),
+            dispatches: Vec::new(),
+            blocked: &chart.blocked,
+        };
+        blocked::draw_row(out, &model, &row, y, end, &x, timeline);
+        y += LOOP_ROW_H;
+    }
+    let mx = x(chart.makespan);
+    let _ = writeln!(
+        out,
+        r##"<line class="makespan" x1="{mx:.2}" y1="{:.1}" x2="{mx:.2}" y2="{y:.1}" stroke="#111" stroke-dasharray="3 2"/>"##,
+        chart_top - 4.0,
+    );
+    y
+}
+
+/// The top edge of a step chart drawn a pixel column at a time, as path
+/// commands from the base at the left edge: one horizontal run per
+/// change, so the path is at most a few commands per pixel.
+fn outline(peaks: &[u32], height: &dyn Fn(u32) -> f64) -> String {
+    let mut path = String::new();
+    let mut last = None;
+    for (c, &peak) in peaks.iter().enumerate() {
+        if last != Some(peak) {
+            let _ = write!(path, "H{:.0}V{:.1}", PLOT_X + c as f64, height(peak));
+            last = Some(peak);
+        }
+    }
+    let _ = write!(path, "H{:.0}", PLOT_X + peaks.len() as f64);
+    path
+}
+
+/// Draws the orders' latencies, a box plot per model on an axis of their
+/// own, from `top`; returns the bottom.
+pub(super) fn draw_latency(out: &mut String, timeline: &Timeline, top: f64) -> f64 {
+    let spreads: Vec<Option<Spread>> = timeline.charts.iter().map(Chart::latency).collect();
+    let longest = spreads.iter().flatten().map(|s| s.max).max();
+    let longest = longest.unwrap_or_default().max(Duration::from_millis(1));
+    let x = |at: Duration| PLOT_X + at.as_secs_f64() / longest.as_secs_f64() * PLOT_W;
+    let _ = writeln!(
+        out,
+        r#"<text x="8" y="{:.1}" class="heading">Order latency</text><text x="{PLOT_X}" y="{:.1}" class="label">From "Received orders" to each order's dispatch: the line spans all, the box the middle half, the bar is the median.</text>"#,
+        top + 15.0,
+        top + 15.0,
+    );
+    let rows_top = top + HEADING_H;
+    let mut y = rows_top;
+    for (chart, spread) in timeline.charts.iter().zip(&spreads) {
+        let model = escape(chart.model);
+        let _ = writeln!(
+            out,
+            r#"<text x="{:.1}" y="{:.1}" text-anchor="end" class="label">{model}</text>"#,
+            PLOT_X - 8.0,
+            y + BOX_H - 2.0,
+        );
+        match spread {
+            Some(s) => draw_box(out, &model, s, y, &x),
+            None => {
+                let _ = writeln!(
+                    out,
+                    r#"<text x="{PLOT_X}" y="{:.1}" class="note">no order dispatched</text>"#,
+                    y + BOX_H - 2.0,
+                );
+            }
+        }
+        y += LATENCY_ROW_H;
+    }
+    let ticks = axis::ticks(longest, 10);
+    for &tick in &ticks {
+        let tx = x(tick);
+        let _ = writeln!(
+            out,
+            r##"<line x1="{tx:.1}" y1="{:.1}" x2="{tx:.1}" y2="{:.1}" stroke="#e4e4e4"/><text x="{tx:.1}" y="{:.1}" text-anchor="middle" class="tick">{}</text>"##,
+            rows_top - 4.0,
+            y - 4.0,
+            y + 10.0,
+            axis::label(tick)
+        );
+    }
+    let _ = writeln!(
+        out,
+        r#"<text x="{:.1}" y="{:.1}" text-anchor="middle" class="caption">order latency</text>"#,
+        PLOT_X + PLOT_W / 2.0,
+        y + 26.0
+    );
+    y + 26.0 + GAP / 2.0
+}
+
+/// One model's box plot and its figures, at `y`.
+fn draw_box(out: &mut String, model: &str, s: &Spread, y: f64, x: &dyn Fn(Duration) -> f64) {
+    let mid = y + BOX_H / 2.0;
+    let (b0, b1) = (x(s.p25), x(s.p75).max(x(s.p25) + 1.0));
+    let m = x(s.median);
+    let _ = writeln!(
+        out,
+        r##"<g class="latency" data-model="{model}"><line x1="{:.2}" y1="{mid:.1}" x2="{:.2}" y2="{mid:.1}" stroke="#555"/><rect x="{b0:.2}" y="{y:.1}" width="{:.2}" height="{BOX_H}" fill="{IN_FLIGHT_COLOUR}" fill-opacity="0.35" stroke="{IN_FLIGHT_COLOUR}"/><line x1="{m:.2}" y1="{y:.1}" x2="{m:.2}" y2="{:.1}" stroke="#111" stroke-width="2"/><title>{}</title></g>"##,
+        x(s.min),
+        x(s.max),
+        b1 - b0,
+        y + BOX_H,
+        s.describe(),
+    );
+    let _ = writeln!(
+        out,
+        r#"<text x="{PLOT_X}" y="{:.1}" class="note">{}</text>"#,
+        y + BOX_H + 13.0,
+        s.describe(),
+    );
+}
+
+/// Draws what the step charts show, from `top`; returns the bottom.
+pub(super) fn legend(out: &mut String, timeline: &Timeline, mut top: f64) -> f64 {
+    let mut lx = PLOT_X;
+    let _ = writeln!(
+        out,
+        r#"<rect x="{lx:.1}" y="{:.1}" width="12" height="12" fill="{IN_FLIGHT_COLOUR}" fill-opacity="0.55"/><text x="{:.1}" y="{top:.1}" class="label">{IN_FLIGHT}</text>"#,
+        top - 10.0,
+        lx + 16.0,
+    );
+    lx += 30.0 + 7.0 * IN_FLIGHT.len() as f64;
+    if timeline.charts.iter().any(|c| c.threads.is_some()) {
+        let _ = writeln!(
+            out,
+            r#"<line x1="{lx:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="{THREADS_COLOUR}" stroke-width="2"/><text x="{:.1}" y="{top:.1}" class="label">{THREADS}</text>"#,
+            top - 4.0,
+            lx + 12.0,
+            top - 4.0,
+            lx + 16.0,
+        );
+        lx += 30.0 + 7.0 * THREADS.len() as f64;
+    }
+    if timeline.charts.iter().any(|c| !c.blocked.is_empty()) {
+        let text = format!("{BLOCKED}: no other task runs");
+        if lx + 26.0 + 7.0 * text.len() as f64 > WIDTH - 10.0 {
+            lx = PLOT_X;
+            top += 18.0;
+        }
+        let _ = writeln!(
+            out,
+            r#"<rect x="{lx:.1}" y="{:.1}" width="12" height="{STRIP_H}" fill="{BLOCKED_COLOUR}"/><text x="{:.1}" y="{top:.1}" class="label">{text}</text>"#,
+            top - 7.0,
+            lx + 16.0,
+        );
+    }
+    top + 6.0
+}
