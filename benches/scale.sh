@@ -2,22 +2,27 @@
 # Scale benchmark: wall time, CPU time and peak memory of the large runs
 # the README quotes, each run several times, the median reported.
 #
-#   benches/scale.sh [RUNS]      (default 5)
+#   benches/scale.sh [RUNS] [FILTER]     (default 5 runs, every scenario)
+#
+# FILTER keeps the scenarios whose name contains it, such as
+# `benches/scale.sh 3 "async, repeat"`.
 #
 # Needs GNU time (/usr/bin/time, Debian package `time`) for peak memory.
 # Wall time is the whole process: start, workload, run, checks and exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-5}
+filter=${2:-}
 if [ ! -x /usr/bin/time ]; then
     echo "benches/scale.sh needs GNU time: apt-get install time" >&2
     exit 2
 fi
 cargo build --release --quiet
-bin=target/release/mesonero
+bin=${CARGO_TARGET_DIR:-target}/release/mesonero
 
 scenario() {
     local name=$1; shift
+    [[ $name == *"$filter"* ]] || return 0
     local walls=() cpus=() peaks=() summary=""
     for _ in $(seq "$runs"); do
         local out

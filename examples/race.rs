@@ -18,6 +18,8 @@ fn main() {
     // `BALANCE += 1` with no lock: read, then write back. Rust will not
     // share a plain i64 between threads that write it, so it is an atomic
     // whose load and store are separate steps, as Python's are.
+    // `black_box` keeps them separate instructions: fused into one `inc`,
+    // a thread switch could no longer come between them (`src/race/`).
     let balance = AtomicI64::new(0);
     // Not in the article: both threads start together, so that the first
     // does not finish before the second begins and hide the race.
@@ -26,14 +28,14 @@ fn main() {
         s.spawn(|| {
             barrier.wait();
             for _ in 0..VECES {
-                let leido = balance.load(Relaxed);
+                let leido = std::hint::black_box(balance.load(Relaxed));
                 balance.store(leido + 1, Relaxed);
             }
         });
         s.spawn(|| {
             barrier.wait();
             for _ in 0..VECES {
-                let leido = balance.load(Relaxed);
+                let leido = std::hint::black_box(balance.load(Relaxed));
                 balance.store(leido - 1, Relaxed); // Sección crítica
             }
         });

@@ -1,18 +1,23 @@
-//! The allocator of the `mesonero` command: jemalloc, which keeps up with
-//! a million futures, and which ends the process cleanly when memory runs
-//! out, rather than letting Rust abort it.
+//! The allocator of the `mesonero` command: the system's, which ends the
+//! process cleanly when memory runs out, rather than letting Rust abort
+//! it.
+//!
+//! The system's allocator, not a faster one: the memory and latency
+//! figures the tool teaches with are those of an ordinary Rust program.
+//! jemalloc was measured on the largest runs (`benches/scale.sh`) and won
+//! nothing clear there.
 
-use std::alloc::{GlobalAlloc, Layout};
+use std::alloc::{GlobalAlloc, Layout, System};
 
-/// jemalloc, with a failure to allocate ending the process with one line
-/// and exit code 1, where Rust would print "memory allocation failed" and
-/// abort (a core dump, and exit code 134).
-pub struct EndOnFailure(tikv_jemallocator::Jemalloc);
+/// The system's allocator, with a failure to allocate ending the process
+/// with one line and exit code 1, where Rust would print "memory
+/// allocation failed" and abort (a core dump, and exit code 134).
+pub struct EndOnFailure(System);
 
 impl EndOnFailure {
-    /// jemalloc, ending the process when it cannot allocate.
+    /// The system's allocator, ending the process when it cannot allocate.
     pub const fn new() -> EndOnFailure {
-        EndOnFailure(tikv_jemallocator::Jemalloc)
+        EndOnFailure(System)
     }
 }
 
@@ -22,7 +27,8 @@ impl Default for EndOnFailure {
     }
 }
 
-// SAFETY: every call is jemalloc's, with the caller's own arguments.
+// SAFETY: every call is the system allocator's, with the caller's own
+// arguments.
 unsafe impl GlobalAlloc for EndOnFailure {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         non_null(self.0.alloc(layout))

@@ -34,7 +34,12 @@ pub use serve::ServeArgs;
 /// asynchronous I/O, with the restaurant of the article "Una introducción
 /// a la asincronía en Python".
 #[derive(Debug, Parser)]
-#[command(name = "mesonero", version, args_conflicts_with_subcommands = true)]
+#[command(
+    name = "mesonero",
+    version,
+    args_conflicts_with_subcommands = true,
+    after_help = EXAMPLES
+)]
 pub struct Cli {
     /// What to do; `compare` when omitted.
     #[command(subcommand)]
@@ -43,6 +48,16 @@ pub struct Cli {
     #[command(flatten)]
     pub compare: CompareArgs,
 }
+
+/// The end of `mesonero --help`: what no command means, and a few
+/// commands to start with (each is parsed by a test).
+const EXAMPLES: &str = "\
+With no command, mesonero runs compare, with the options above.
+
+Examples:
+  mesonero restaurant --model async   The article's log, served by one async waiter
+  mesonero compare --clock virtual    Every model in one table, in virtual time: instant and exact
+  mesonero report                     Every comparison in one HTML page, report.html";
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
@@ -66,6 +81,15 @@ pub enum Command {
     /// restaurant's four models, the people fetched three ways, the race
     /// and the latency table.
     Report(ReportArgs),
+    /// Print the completion script of a shell to stdout, such as
+    /// `mesonero completions bash > ~/.local/share/bash-completion/completions/mesonero`.
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page, in roff, to stdout: `mesonero man | man -l -`.
+    Man,
 }
 
 /// Options of `mesonero restaurant`.
@@ -281,6 +305,22 @@ mod tests {
             [ModelChoice::Set(crate::restaurant::ModelSet::Article)]
         );
         assert_eq!(cli.compare.service.speed, 10.0);
+    }
+
+    #[test]
+    fn the_examples_of_the_help_are_commands() {
+        let examples: Vec<&str> = EXAMPLES
+            .lines()
+            .filter_map(|line| line.trim_start().strip_prefix("mesonero "))
+            .collect();
+        assert_eq!(examples.len(), 3, "{EXAMPLES}");
+        for example in examples {
+            // The command is what comes before the two spaces of the column.
+            let command = example.split("  ").next().unwrap_or_default();
+            let args = std::iter::once("mesonero").chain(command.split_whitespace());
+            let cli = Cli::try_parse_from(args);
+            assert!(cli.is_ok(), "{example}: {:?}", cli.err());
+        }
     }
 
     #[test]

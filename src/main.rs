@@ -24,7 +24,7 @@ fn main() -> ExitCode {
     }
 }
 
-// A faster allocator, jemalloc (large async runs allocate a million
-// futures), which ends the process with one line when memory runs out.
+// The system's allocator, ending the process with one line when memory
+// runs out.
 #[global_allocator]
 static GLOBAL: EndOnFailure = EndOnFailure::new();

@@ -12,14 +12,14 @@ pub struct RaceArgs {
     #[arg(long, value_enum, default_value = "all")]
     pub strategy: RaceStrategy,
     /// Additions (or subtractions) of 1 each thread makes.
-    #[arg(long, value_name = "N", default_value = "1000000", value_parser = parse_iterations)]
+    #[arg(long, value_name = "N", default_value_t = race::DEFAULT_ITERATIONS, value_parser = parse_iterations)]
     pub iterations: u64,
     /// Threads, half adding and half subtracting: an even number, at
     /// least 2.
     #[arg(long, value_name = "N", default_value = "2", value_parser = parse_threads)]
     pub threads: usize,
     /// Runs of each strategy; times are the median.
-    #[arg(long, value_name = "N", default_value = "5", value_parser = clap::value_parser!(u32).range(1..=race::MAX_RUNS as i64))]
+    #[arg(long, value_name = "N", default_value_t = race::DEFAULT_RUNS, value_parser = clap::value_parser!(u32).range(1..=race::MAX_RUNS as i64))]
     pub runs: u32,
     /// How to print the figures.
     #[arg(long, value_enum, default_value = "table")]

@@ -22,6 +22,7 @@ macro_rules! noteln {
 }
 
 mod compare;
+mod completions;
 mod export;
 mod fetch;
 mod latency;
@@ -214,6 +215,8 @@ pub fn run(cli: Cli) -> Result<(), CommandError> {
         Some(Command::Latency(args)) => latency::run(&args, &shutdown),
         Some(Command::Race(args)) => race::run(&args, &shutdown),
         Some(Command::Report(args)) => report::run(&args, &shutdown),
+        Some(Command::Completions { shell }) => completions::completions(shell),
+        Some(Command::Man) => completions::man(),
         None => compare::run(&cli.compare, &shutdown),
     }
 }

@@ -75,14 +75,21 @@ impl Unlocked {
         // `Relaxed`: each access is atomic, and nothing more is asked of
         // the order of the two. Stronger orderings would not help here:
         // the gap between the load and the store is the bug.
-        let read = self.balance.load(Relaxed);
+        //
+        // `black_box` keeps the read a value of its own, as Python's
+        // `BALANCE` is on the interpreter's stack between its load and its
+        // store. Without it the compiler fuses the load, the addition and
+        // the store into one `inc` instruction. Another core can still
+        // come between the read and the write of that instruction, but a
+        // thread switch cannot: the processor is interrupted only between
+        // instructions. Two tellers sharing one core, as on a busy
+        // machine, then never lose an update, and the race hides.
+        let read = std::hint::black_box(self.balance.load(Relaxed));
         // Here another thread may load the same value, or store its own
-        // update; our store below then overwrites it, and it is lost.
+        // update; or this one may be switched out, for milliseconds, while
+        // the other makes thousands of updates. Our store below then
+        // overwrites them, and they are lost.
         self.balance.store(read + amount, Relaxed);
-        // On x86 the compiler may fuse the two into one `inc` instruction.
-        // Without a `lock` prefix that is still a read and a separate
-        // write for the memory system, and another core can come between
-        // them: the race stays, in a narrower window.
     }
 }
 

@@ -6,6 +6,17 @@ use thiserror::Error;
 
 use super::Strategy;
 
+/// Deposits (or withdrawals) per thread unless asked otherwise: ten
+/// times the article's million. A million take about half a millisecond
+/// in Rust, shorter than one turn of a thread on a core: on a busy
+/// machine one teller would often finish before the other started, and
+/// the race would hide. Ten million last tens of milliseconds, many
+/// turns, and the race shows in nearly every run (`benches/race.sh`).
+pub const DEFAULT_ITERATIONS: u64 = 10_000_000;
+
+/// Runs of each strategy unless asked otherwise.
+pub const DEFAULT_RUNS: u32 = 5;
+
 /// The most threads a race may use: far more than cores, enough to show
 /// how contention grows, and under most systems' thread limits (which
 /// `run` checks as well).

@@ -18,20 +18,35 @@ pub enum Record {
     Blocked(Blocked),
 }
 
-/// Called with each record as it is made: how the article's log is
-/// printed live on the real clock.
+/// Called with each record, in trace order, just after it is made and
+/// outside the trace's lock: how the article's log is printed live on the
+/// real clock.
 pub type Observer = Box<dyn FnMut(Record) + Send>;
 
 /// Collects the events of one run. Shared by every waiter, thread and task.
+///
+/// Two locks: the trace's, held only to add to it, and the observer's,
+/// held while a record is printed. Printing can be slow (a terminal, a
+/// pipe nobody reads yet); no thread waits for it in order to record.
 pub struct Recorder {
     workload: Arc<Workload>,
     inner: Mutex<Inner>,
+    /// `None` when nothing watches the run: nothing is queued then.
+    printer: Option<Mutex<Printer>>,
 }
 
 struct Inner {
     events: Vec<Event>,
     blocked: Vec<Blocked>,
-    observer: Option<Observer>,
+    /// Records not yet passed to the observer, in trace order.
+    unseen: Vec<Record>,
+}
+
+/// The observer, and the records it is passing on.
+struct Printer {
+    observer: Observer,
+    /// Swapped with [`Inner::unseen`], so neither is allocated anew.
+    batch: Vec<Record>,
 }
 
 impl Recorder {
@@ -45,7 +60,13 @@ impl Recorder {
             inner: Mutex::new(Inner {
                 events: Vec::with_capacity(expected),
                 blocked: Vec::new(),
-                observer,
+                unseen: Vec::new(),
+            }),
+            printer: observer.map(|observer| {
+                Mutex::new(Printer {
+                    observer,
+                    batch: Vec::new(),
+                })
             }),
         }
     }
@@ -76,31 +97,64 @@ impl Recorder {
         C: Now + ?Sized,
         I: IntoIterator<Item = EventKind>,
     {
-        // The time is read while the lock is held, so that the trace is in
-        // time order even when threads record at nearly the same moment.
-        // A poisoned lock only means another thread panicked mid-record;
-        // the events already there are still good.
-        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
-        let at = clock.now();
-        let Inner {
-            events, observer, ..
-        } = &mut *inner;
-        for kind in kinds {
-            let event = Event::new(at, waiter, order, kind);
-            events.push(event);
-            if let Some(observer) = observer.as_mut() {
-                observer(Record::Event(event));
+        let watched = self.printer.is_some();
+        let at = {
+            // The time is read while the lock is held, so that the trace is
+            // in time order even when threads record at nearly the same
+            // moment. A poisoned lock only means another thread panicked
+            // mid-record; the events already there are still good.
+            let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+            let at = clock.now();
+            for kind in kinds {
+                let event = Event::new(at, waiter, order, kind);
+                inner.events.push(event);
+                if watched {
+                    inner.unseen.push(Record::Event(event));
+                }
             }
-        }
+            at
+        };
+        self.pass_on();
         at
     }
 
     /// Records a stretch during which the event loop was blocked.
     pub fn record_blocked(&self, blocked: Blocked) {
-        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
-        inner.blocked.push(blocked);
-        if let Some(observer) = inner.observer.as_mut() {
-            observer(Record::Blocked(blocked));
+        {
+            let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+            inner.blocked.push(blocked);
+            if self.printer.is_some() {
+                inner.unseen.push(Record::Blocked(blocked));
+            }
+        }
+        self.pass_on();
+    }
+
+    /// Passes the records not yet seen to the observer, outside the
+    /// trace's lock.
+    ///
+    /// Why the log keeps the trace's order: records join `unseen` under
+    /// the trace's lock, so in trace order. Only the holder of the
+    /// printer's lock takes them out, all at once, and passes them on
+    /// before letting go; a later holder finds only records added after
+    /// that batch was taken. So the batches come out in order, each in
+    /// order. And every recorder calls this after adding its records and
+    /// waits for the printer's lock, so when `record` returns, its records
+    /// have been passed on, by this thread or by the one that took them.
+    fn pass_on(&self) {
+        let Some(printer) = &self.printer else {
+            return;
+        };
+        // Lock order: the printer's, then (briefly) the trace's; never the
+        // other way round, since the trace's is let go before this call.
+        let mut printer = printer.lock().unwrap_or_else(|e| e.into_inner());
+        let Printer { observer, batch } = &mut *printer;
+        {
+            let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+            std::mem::swap(&mut inner.unseen, batch);
+        }
+        for record in batch.drain(..) {
+            observer(record);
         }
     }
 
