@@ -5,11 +5,34 @@
 use std::fmt::Write as _;
 use std::time::Duration;
 
-use super::{axis, edge, Row, Timeline, BLOCKED_COLOUR, MAX_BARS_PER_ROW, PLOT_W, PLOT_X, STRIP_H};
+use super::{
+    axis, edge, Row, Timeline, BLOCKED_COLOUR, MAX_BARS_PER_ROW, PLOT_W, PLOT_X, STRIP_H, WIDTH,
+};
 use crate::report::html::escape;
 use crate::report::seconds;
 use crate::report::timeline::blocked::{merge, Merged};
 use crate::report::timeline::BLOCKED;
+
+/// The legend's key for the strips, when any model's loop was blocked:
+/// placed at `lx` on the line at `y`, or at the start of the next line
+/// when it does not fit. Returns the line it ended on.
+pub(super) fn legend_key(out: &mut String, timeline: &Timeline, mut lx: f64, mut y: f64) -> f64 {
+    if timeline.charts.iter().all(|c| c.blocked.is_empty()) {
+        return y;
+    }
+    let text = format!("{BLOCKED}: no other task runs");
+    if lx + 26.0 + 7.0 * text.len() as f64 > WIDTH - 10.0 && lx > PLOT_X {
+        lx = PLOT_X;
+        y += 18.0;
+    }
+    let _ = writeln!(
+        out,
+        r#"<rect x="{lx:.1}" y="{:.1}" width="12" height="{STRIP_H}" fill="{BLOCKED_COLOUR}"/><text x="{:.1}" y="{y:.1}" class="label">{text}</text>"#,
+        y - 7.0,
+        lx + 16.0,
+    );
+    y
+}
 
 /// Draws a row of stretches of a blocked loop, under the waiter whose code
 /// it was: each stretch, or when there are more than

@@ -22,7 +22,7 @@ mod blocked;
 mod scale;
 
 use super::density::{self, Band};
-use super::{axis, Chart, Legible, Row, Timeline, BLOCKED};
+use super::{axis, Chart, Legible, Row, Timeline};
 use crate::report::html::escape;
 
 /// The most rows drawn per model; more lanes are grouped.
@@ -371,18 +371,6 @@ fn legend(out: &mut String, timeline: &Timeline, top: f64) -> f64 {
         );
         lx += 12.0 + 6.5 * more.len() as f64;
     }
-    if timeline.charts.iter().any(|c| !c.blocked.is_empty()) {
-        let text = format!("{BLOCKED}: no other task runs");
-        if lx + 26.0 + 7.0 * text.len() as f64 > WIDTH - 10.0 && lx > PLOT_X {
-            lx = PLOT_X;
-            y += 18.0;
-        }
-        let _ = writeln!(
-            out,
-            r#"<rect x="{lx:.1}" y="{:.1}" width="12" height="{STRIP_H}" fill="{BLOCKED_COLOUR}"/><text x="{:.1}" y="{y:.1}" class="label">{text}</text>"#,
-            y - 7.0,
-            lx + 16.0,
-        );
-    }
+    let y = blocked::legend_key(out, timeline, lx, y);
     y + 6.0
 }

@@ -8,8 +8,8 @@ use std::fmt::Write as _;
 use std::time::Duration;
 
 use super::{
-    axis, blocked, draw_notes, escape, heading, Chart, Row, Timeline, BLOCKED, BLOCKED_COLOUR, GAP,
-    HEADING_H, LOOP_ROW_H, MAX_BARS_PER_ROW, MERGED_NOTE, PLOT_W, PLOT_X, STRIP_H, WIDTH,
+    axis, blocked, draw_notes, escape, heading, Chart, Row, Timeline, GAP, HEADING_H, LOOP_ROW_H,
+    MAX_BARS_PER_ROW, MERGED_NOTE, PLOT_W, PLOT_X,
 };
 use crate::report::timeline::blocked::LOOP_ROW;
 use crate::report::timeline::{most, peaks, Spread};
@@ -207,7 +207,7 @@ fn draw_box(out: &mut String, model: &str, s: &Spread, y: f64, x: &dyn Fn(Durati
 }
 
 /// Draws what the step charts show, from `top`; returns the bottom.
-pub(super) fn legend(out: &mut String, timeline: &Timeline, mut top: f64) -> f64 {
+pub(super) fn legend(out: &mut String, timeline: &Timeline, top: f64) -> f64 {
     let mut lx = PLOT_X;
     let _ = writeln!(
         out,
@@ -227,18 +227,6 @@ pub(super) fn legend(out: &mut String, timeline: &Timeline, mut top: f64) -> f64
         );
         lx += 30.0 + 7.0 * THREADS.len() as f64;
     }
-    if timeline.charts.iter().any(|c| !c.blocked.is_empty()) {
-        let text = format!("{BLOCKED}: no other task runs");
-        if lx + 26.0 + 7.0 * text.len() as f64 > WIDTH - 10.0 {
-            lx = PLOT_X;
-            top += 18.0;
-        }
-        let _ = writeln!(
-            out,
-            r#"<rect x="{lx:.1}" y="{:.1}" width="12" height="{STRIP_H}" fill="{BLOCKED_COLOUR}"/><text x="{:.1}" y="{top:.1}" class="label">{text}</text>"#,
-            top - 7.0,
-            lx + 16.0,
-        );
-    }
+    let top = blocked::legend_key(out, timeline, lx, top);
     top + 6.0
 }
