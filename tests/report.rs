@@ -160,6 +160,8 @@ fn the_page_speaks_spanish_with_lang_es() {
         "<dd>2 camareros para sync y threads, 1 para los demás; cocineros sin límite</dd>",
         "las personas 1 a 9 del servidor integrado",
         "<td>Referencia de la caché L1</td>",
+        "<p>2 hilos, 1 sumando 1 y 1 restando 1, 10000 veces cada uno; 2 ejecuciones por \
+         estrategia</p>",
     ] {
         assert!(es.contains(heading), "{heading}");
     }
@@ -167,6 +169,7 @@ fn the_page_speaks_spanish_with_lang_es() {
         "On the terminal",
         "The restaurant, served",
         "unlimited cooks",
+        "runs per strategy",
     ] {
         assert!(!es.contains(english), "{english}");
         assert!(en.contains(english), "{english}");

@@ -139,11 +139,11 @@ pub fn write_page(out: &mut impl Write, page: &Page) -> io::Result<()> {
     end_section(out)?;
 
     section(out, text, 4, text.race, &page.commands.race)?;
-    if let Some(heading) = super::race::heading(&page.race) {
+    if let Some(heading) = super::race::heading(&page.race, page.lang) {
         writeln!(out, "<p>{}</p>", escape(&heading))?;
     }
     super::race::table(&page.race).write_html(out)?;
-    notes(out, &super::race::notes(&page.race))?;
+    notes(out, &super::race::notes(&page.race, page.lang))?;
     end_section(out)?;
 
     section(

@@ -7,37 +7,113 @@
 //! --------  ------------------  ----------  ---------------  -------------  ------------------
 //! none            -63422..412      0 of 5            63422        2.49 ms                1.25
 //! ```
+//!
+//! The heading and notes are [`Words`], in English for the terminal and in
+//! Spanish too, for `mesonero report --lang es`.
 
 use std::io::{self, Write};
 
 use super::table::{Cell, Column, Shown, Table, Tabular};
 use super::wall;
+use crate::latency::Lang;
 use crate::race::{Strategy, Summary};
 
 /// Writes the summaries as a table, with the size of the race above it and
 /// the notes below.
 pub fn write_table(out: &mut impl Write, summaries: &[Summary]) -> io::Result<()> {
-    let Some(heading) = heading(summaries) else {
+    let Some(heading) = heading(summaries, Lang::En) else {
         return Ok(());
     };
     writeln!(out, "{heading}")?;
     table(summaries).write(out)?;
-    for line in notes(summaries) {
+    for line in notes(summaries, Lang::En) {
         writeln!(out, "{line}")?;
     }
     Ok(())
 }
 
+/// The words around the race's table, in one language.
+pub struct Words {
+    /// The size of the race: threads, half of them, iterations, runs.
+    heading: fn(usize, usize, u64, usize) -> String,
+    /// Why "lost (at least)" is a lower bound.
+    lower_bound: &'static str,
+    /// A strategy with no lock that ended at 0 in some runs (`which`).
+    luck: fn(strategy: &str, which: &str) -> String,
+    /// Every run, when all of them ended at 0.
+    every_run: &'static str,
+    /// Run `3`, or runs `1, 3 and 4`.
+    runs: fn(many: bool, list: &str) -> String,
+    /// The last link of a list: " and ".
+    and: &'static str,
+}
+
+impl Words {
+    /// The words in `lang`.
+    pub fn of(lang: Lang) -> &'static Words {
+        match lang {
+            Lang::En => &ENGLISH,
+            Lang::Es => &SPANISH,
+        }
+    }
+}
+
+const ENGLISH: Words = Words {
+    heading: |threads, half, iterations, runs| {
+        format!(
+            "{threads} threads, {half} adding 1 and {half} subtracting 1, {iterations} times \
+             each; {runs} runs per strategy"
+        )
+    },
+    lower_bound: "lost (at least): the largest |final balance| of a run; a lost deposit and a \
+                  lost withdrawal cancel out, so more may have been lost.",
+    luck: |strategy, which| {
+        format!("{strategy} ended at 0 in {which}: luck, not correctness; the updates can still be lost.")
+    },
+    every_run: "every run",
+    runs: |many, list| format!("{} {list}", if many { "runs" } else { "run" }),
+    and: " and ",
+};
+
+const SPANISH: Words = Words {
+    heading: |threads, half, iterations, runs| {
+        format!(
+            "{threads} hilos, {half} sumando 1 y {half} restando 1, {iterations} veces cada \
+             uno; {runs} ejecuciones por estrategia"
+        )
+    },
+    lower_bound: "lost (at least), perdidas (al menos): el mayor |balance final| de una \
+                  ejecución; un depósito perdido y una retirada perdida se anulan, así que \
+                  pudieron perderse más.",
+    luck: |strategy, which| {
+        format!(
+            "{strategy} terminó en 0 en {which}: suerte, no corrección; las actualizaciones \
+             pueden perderse igualmente."
+        )
+    },
+    every_run: "todas las ejecuciones",
+    runs: |many, list| {
+        format!(
+            "{} {list}",
+            if many {
+                "las ejecuciones"
+            } else {
+                "la ejecución"
+            }
+        )
+    },
+    and: " y ",
+};
+
 /// The size of the race, such as `2 threads, 1 adding 1 and 1 subtracting
 /// 1, 1000000 times each; 5 runs per strategy`; `None` with no summaries.
-pub fn heading(summaries: &[Summary]) -> Option<String> {
+pub fn heading(summaries: &[Summary], lang: Lang) -> Option<String> {
     let first = summaries.first()?;
-    let half = first.threads / 2;
-    Some(format!(
-        "{} threads, {half} adding 1 and {half} subtracting 1, {} times each; {} runs per strategy",
+    Some((Words::of(lang).heading)(
         first.threads,
+        first.threads / 2,
         first.iterations,
-        first.balances.len()
+        first.balances.len(),
     ))
 }
 
@@ -106,42 +182,31 @@ fn balance_range(s: &Summary) -> String {
 }
 
 /// What the table cannot say by itself.
-pub fn notes(summaries: &[Summary]) -> Vec<String> {
+pub fn notes(summaries: &[Summary], lang: Lang) -> Vec<String> {
+    let words = Words::of(lang);
     let mut notes = Vec::new();
     if summaries.iter().any(|s| s.lost_at_least > 0) {
-        notes.push(
-            "lost (at least): the largest |final balance| of a run; a lost deposit and a lost \
-             withdrawal cancel out, so more may have been lost."
-                .to_string(),
-        );
+        notes.push(words.lower_bound.to_string());
     }
     for s in summaries.iter().filter(|s| s.strategy == Strategy::None) {
         if s.runs_at_zero.is_empty() {
             continue;
         }
         let which = if s.runs_at_zero.len() == s.balances.len() && s.balances.len() > 1 {
-            "every run".to_string()
+            words.every_run.to_string()
         } else {
-            let plural = if s.runs_at_zero.len() > 1 {
-                "runs"
-            } else {
-                "run"
-            };
-            format!("{plural} {}", list(&s.runs_at_zero))
+            (words.runs)(s.runs_at_zero.len() > 1, &list(&s.runs_at_zero, words.and))
         };
-        notes.push(format!(
-            "{} ended at 0 in {which}: luck, not correctness; the updates can still be lost.",
-            s.strategy
-        ));
+        notes.push((words.luck)(s.strategy.name(), &which));
     }
     notes
 }
 
 /// `3`, `2 and 4`, `1, 2 and 4`.
-fn list(runs: &[usize]) -> String {
+fn list(runs: &[usize], and: &str) -> String {
     let names: Vec<String> = runs.iter().map(usize::to_string).collect();
     match names.split_last() {
-        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        Some((last, rest)) if !rest.is_empty() => format!("{}{and}{last}", rest.join(", ")),
         _ => names.join(""),
     }
 }
@@ -188,6 +253,24 @@ mod tests {
         assert!(!text.contains("lost (at least):"));
         // A mutex or an atomic at 0 is the point, not luck.
         assert!(!printed(&[summary(Strategy::Mutex, &[0])]).contains("luck"));
+    }
+
+    #[test]
+    fn the_words_come_in_spanish_too() {
+        let summaries = [summary(Strategy::None, &[0, 5, 0])];
+        assert_eq!(
+            heading(&summaries, Lang::Es).unwrap(),
+            "2 hilos, 1 sumando 1 y 1 restando 1, 1000000 veces cada uno; 3 ejecuciones por \
+             estrategia"
+        );
+        let notes = notes(&summaries, Lang::Es);
+        assert_eq!(notes.len(), 2);
+        assert!(notes[0].starts_with("lost (at least), perdidas (al menos):"));
+        assert_eq!(
+            notes[1],
+            "none terminó en 0 en las ejecuciones 1 y 3: suerte, no corrección; las \
+             actualizaciones pueden perderse igualmente."
+        );
     }
 
     #[test]

@@ -4,8 +4,9 @@
 //! line the article prints is here, as a field of [`Text`]: a set that
 //! leaves one out does not compile. The tables' column headers are the
 //! commands' own, declared once with each table, and stay as the commands
-//! print them; so do the model and strategy names, the commands, and the
-//! notes the `race` command prints under its table.
+//! print them; so do the model and strategy names and the commands. The
+//! words around the race's table are the `race` command's own, in each
+//! language ([`crate::report::race::Words`]).
 
 use crate::latency::Lang;
 
