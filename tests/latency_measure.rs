@@ -48,11 +48,15 @@ fn memory_references_are_ordered_and_of_their_size() {
     let l1 = within("L1 reference", chase(1), 0.1, 50.0);
     let l2 = within("L2 reference", chase(2), 0.3, 100.0);
     let ram = Chain::new(caches.buffer_for(3));
+    // Up to 10 µs: with 4 KiB pages nearly every step is also a TLB miss,
+    // and in a virtual machine each page-table walk is itself a walk of
+    // the host's tables. A VM with a large last-level cache (so a buffer
+    // of 1 GiB) measured 0.6 µs when idle and 2 µs while busy.
     let main = within(
         "main memory reference",
         memory::pointer_chase(&ram, &budget()),
         10.0,
-        2_000.0,
+        10_000.0,
     );
     let read = memory::read_sequential(&ram, memory::MEGABYTE, &budget());
     within("1 MB read from memory", read, 1_000.0, 10_000_000.0);
