@@ -34,13 +34,20 @@ fetch("{api}people/1/")
 /// Serves `html` to every request on a free loopback port, from a thread,
 /// for at most `requests` connections; returns the page's URL.
 fn serve_page(html: String, requests: usize) -> String {
+    serve_same("text/html; charset=utf-8", html, requests)
+}
+
+/// Answers every request on a free loopback port with `body`, as
+/// `content_type` and with no other header, from a thread, for at most
+/// `requests` connections; returns the server's root URL.
+fn serve_same(content_type: &'static str, body: String, requests: usize) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
     let url = format!("http://{}/", listener.local_addr().unwrap());
     thread::spawn(move || {
         for stream in listener.incoming().take(requests) {
             let Ok(mut stream) = stream else { continue };
             // The request's head, up to its blank line; the answer is the
-            // same page whatever was asked (a favicon too).
+            // same whatever was asked (a favicon too).
             let mut reader = BufReader::new(&stream);
             let mut line = String::new();
             while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
@@ -48,9 +55,9 @@ fn serve_page(html: String, requests: usize) -> String {
             }
             let _ = write!(
                 stream,
-                "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\
-                 Content-Length: {}\r\nConnection: close\r\n\r\n{html}",
-                html.len()
+                "HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\n\
+                 Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
             );
         }
     });
@@ -104,25 +111,12 @@ fn without_cors_the_browser_refuses_the_answer() {
         return;
     }
     // A server that answers person 1 as JSON but sends no CORS headers.
-    let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
-    let api = format!("http://{}/api/", listener.local_addr().unwrap());
-    thread::spawn(move || {
-        let body = r#"{"name": "Luke Skywalker"}"#;
-        for stream in listener.incoming().take(8) {
-            let Ok(mut stream) = stream else { continue };
-            let mut reader = BufReader::new(&stream);
-            let mut line = String::new();
-            while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
-                line.clear();
-            }
-            let _ = write!(
-                stream,
-                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\
-                 Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                body.len()
-            );
-        }
-    });
+    let root = serve_same(
+        "application/json",
+        r#"{"name": "Luke Skywalker"}"#.to_string(),
+        8,
+    );
+    let api = format!("{root}api/");
     let url = serve_page(page(&api), 8);
     let shown = shown_name(&url);
     assert!(shown.starts_with("failed: "), "the page showed {shown:?}");
