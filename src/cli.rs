@@ -194,6 +194,16 @@ pub struct ServiceArgs {
     /// [default: unlimited, as in the article].
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
     pub cooks: Option<u32>,
+    /// CPU cores for the products' computing (a product's `cpu` time): on
+    /// the virtual clock, simulated; on the real clock, the run is pinned
+    /// to this many of the machine's [default: this machine's].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=crate::cpu::MAX_CORES as i64))]
+    pub cores: Option<u32>,
+    /// Compute as Python does: one lock per process (the GIL), held while
+    /// computing and let go while waiting, so that threads compute one at
+    /// a time.
+    #[arg(long)]
+    pub gil: bool,
     #[command(flatten)]
     pub event_loop: LoopArgs,
 }

@@ -12,6 +12,8 @@
 //!   generated.
 //! - [`clock`]: real and virtual time, for threads and for async tasks.
 //! - [`kitchen`]: where products take time, with optional limited cooks.
+//! - [`cpu`]: work that needs a core: simulated cores on the virtual
+//!   clock, real computing on the real one, and Python's GIL.
 //! - [`crew`]: workers given jobs in order, each to the one free first:
 //!   the kitchen's cooks, and a simulated pool of threads.
 //! - [`restaurant`]: the models, one file each: the article's four
@@ -35,6 +37,7 @@ pub mod alloc;
 pub mod cli;
 pub mod clock;
 pub mod commands;
+pub mod cpu;
 pub mod crew;
 pub mod ideal;
 pub mod kitchen;

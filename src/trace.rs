@@ -38,7 +38,15 @@ pub enum EventKind {
         /// Position of the product in the order.
         item: u16,
     },
-    /// The kitchen handed the product over.
+    /// The kitchen's part is over and the waiter starts computing, on a
+    /// core it got (and under the GIL, if there is one): only for a product
+    /// that needs CPU time.
+    Compute {
+        /// Position of the product in the order.
+        item: u16,
+    },
+    /// The product is ready: the kitchen handed it over, and the waiter
+    /// did the computing it needs.
     DoneProduct {
         /// Position of the product in the order.
         item: u16,
@@ -61,6 +69,7 @@ impl EventKind {
             EventKind::ReceivedOrders => "received-orders",
             EventKind::RequestOrder => "request-order",
             EventKind::RequestProduct { .. } => "request-product",
+            EventKind::Compute { .. } => "compute",
             EventKind::DoneProduct { .. } => "done-product",
             EventKind::DoneOrder => "done-order",
             EventKind::Dispatch { .. } => "dispatch",
@@ -82,12 +91,15 @@ impl EventKind {
     /// (`Request order!`, `Request burger`) comes right after its caller's
     /// code: the waiter's `request_orders`, or the order's
     /// `request_order`. The others end a stretch of their own coroutine:
-    /// `Done burger` comes after `request_product`'s wait.
+    /// `Done burger` comes after `request_product`'s wait or computing,
+    /// `Compute photo` after its wait.
     pub fn culprit(self, order: OrderId) -> Culprit {
         match self {
             EventKind::ReceivedOrders => Culprit::Loop,
             EventKind::RequestOrder => Culprit::Waiter,
-            EventKind::DoneProduct { item } => Culprit::Product { order, item },
+            EventKind::DoneProduct { item } | EventKind::Compute { item } => {
+                Culprit::Product { order, item }
+            }
             EventKind::RequestProduct { .. }
             | EventKind::DoneOrder
             | EventKind::Dispatch { .. }
@@ -99,6 +111,7 @@ impl EventKind {
     pub fn item(self) -> Option<usize> {
         match self {
             EventKind::RequestProduct { item }
+            | EventKind::Compute { item }
             | EventKind::DoneProduct { item }
             | EventKind::Dispatch { item } => Some(item as usize),
             _ => None,
@@ -136,6 +149,7 @@ impl Event {
             EventKind::DoneOrder => (4, 0),
             EventKind::Dispatch { item } => (5, item),
             EventKind::DoneDispatch => (6, 0),
+            EventKind::Compute { item } => (7, item),
         };
         let order = u64::from(order) & ((1 << ORDER_BITS) - 1);
         let waiter = u64::from(waiter) & u64::from(MAX_WAITERS);
@@ -170,7 +184,8 @@ impl Event {
             3 => EventKind::DoneProduct { item },
             4 => EventKind::DoneOrder,
             5 => EventKind::Dispatch { item },
-            _ => EventKind::DoneDispatch,
+            6 => EventKind::DoneDispatch,
+            _ => EventKind::Compute { item },
         }
     }
 }
@@ -326,6 +341,7 @@ mod tests {
             EventKind::DoneOrder,
             EventKind::Dispatch { item: 0 },
             EventKind::DoneDispatch,
+            EventKind::Compute { item: 3 },
         ];
         for kind in kinds {
             let max_order = crate::workload::MAX_ORDERS as OrderId;

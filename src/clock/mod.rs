@@ -60,7 +60,7 @@ impl<F: Fn() -> Duration> Now for F {
 /// 1e-300) is [`Duration::MAX`], as good as forever. The command line keeps
 /// the speed within [`MIN_SPEED`]..=[`MAX_SPEED`], where this never
 /// happens, but the clocks must not depend on that.
-pub(crate) fn to_wall(at: Duration, speed: f64) -> Duration {
+pub fn to_wall(at: Duration, speed: f64) -> Duration {
     if speed == 1.0 {
         return at;
     }

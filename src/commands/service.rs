@@ -50,6 +50,8 @@ pub fn setup(model: Model, args: &ServiceArgs) -> Setup {
         waiters: args.waiters.map_or(model.default_waiters(), |n| n as usize),
         cooks: args.cooks.map(|n| n as usize),
         clock: clock(args),
+        cores: args.cores.map(|n| n as usize),
+        gil: args.gil,
         event_loop: LoopSettings {
             workers: options.workers.map(|n| n as usize),
             blocking_threads: options

@@ -4,6 +4,9 @@
 //! {"at_s":7.5,"kind":"done-product","waiter":1,"order":0,"item":0,"product":"burger"}
 //! ```
 //!
+//! A `compute` line (the waiter starts the CPU part of a product) carries
+//! `cpu_s`, how long it computes.
+//!
 //! A stretch the event loop was blocked is a line of kind `loop-blocked`,
 //! at the moment the loop got its thread back, with `blocked_s`, how long.
 
@@ -28,6 +31,8 @@ struct Line<'a> {
     product: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     wait_s: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cpu_s: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     blocked_s: Option<f64>,
 }
@@ -56,6 +61,7 @@ pub fn write_blocked(
         item,
         product: order.zip(item).map(|(o, i)| workload.product_name(o, i)),
         wait_s: None,
+        cpu_s: None,
         blocked_s: Some(blocked.length.as_secs_f64()),
     };
     serde_json::to_writer(&mut *out, &line)?;
@@ -79,6 +85,12 @@ pub fn write_event(out: &mut impl Write, workload: &Workload, event: &Event) -> 
                     .preparation(event.order(), item as usize)
                     .as_secs_f64(),
             ),
+            _ => None,
+        },
+        cpu_s: match event.kind() {
+            EventKind::Compute { item } => {
+                Some(workload.cpu(event.order(), item as usize).as_secs_f64())
+            }
             _ => None,
         },
         blocked_s: None,

@@ -126,6 +126,10 @@ pub fn write_message(out: &mut impl Write, workload: &Workload, event: &Event) -
             let wait = duration::seconds(workload.preparation(event.order(), item as usize));
             write!(out, "Request {}. Wait {wait} seg...", name(item))
         }
+        EventKind::Compute { item } => {
+            let cpu = duration::seconds(workload.cpu(event.order(), item as usize));
+            write!(out, "Compute {}. CPU {cpu} seg...", name(item))
+        }
         EventKind::DoneProduct { item } => write!(out, "Done {}", name(item)),
         EventKind::DoneOrder => write!(out, "Done order!"),
         EventKind::Dispatch { item } => write!(out, "Dispatch {}", name(item)),

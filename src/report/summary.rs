@@ -24,6 +24,18 @@ pub fn write(out: &mut impl Write, run: &Run) -> io::Result<()> {
         ClockKind::Real { speed } => format!("real clock at speed {speed}"),
         ClockKind::Virtual => "virtual clock".to_string(),
     };
+    // Cores and CPU time matter only to products that compute.
+    let cpu = if w.has_cpu() {
+        let gil = if setup.gil { " under a GIL" } else { "" };
+        format!(
+            ", {}{gil}; CPU {} s, {:.2} cores busy",
+            plural(setup.cores(), "core", "cores"),
+            seconds(run.cpu),
+            run.cores_busy()
+        )
+    } else {
+        String::new()
+    };
     let blocked = if setup.model.has_event_loop() {
         let stretches = run.trace.blocked().len();
         match setup.event_loop.slow_callback {
@@ -40,7 +52,7 @@ pub fn write(out: &mut impl Write, run: &Run) -> io::Result<()> {
     };
     writeln!(
         out,
-        "{}: {}, {}, {}, {cooks}, {}; makespan {} s (ideal {} s, {:+.1} %){blocked}; wall {}, {clock}",
+        "{}: {}, {}, {}, {cooks}, {}{cpu}; makespan {} s (ideal {} s, {:+.1} %){blocked}; wall {}, {clock}",
         setup.model,
         plural(w.orders().len(), "order", "orders"),
         plural(w.products_total(), "product", "products"),

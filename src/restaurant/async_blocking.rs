@@ -56,7 +56,7 @@ async fn request_product(waiter: &Waiter, order: OrderId, item: u16) -> Result<(
     // `time.sleep(time_sleep)`: the thread blocks, and the event loop,
     // which has no other, can run nothing else meanwhile.
     waiter.clock().thread_sleep(wait)?;
-    waiter.log(order, EventKind::DoneProduct { item });
+    waiter.finish_product(order, item)?;
     Ok(())
 }
 

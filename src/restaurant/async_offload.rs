@@ -55,7 +55,7 @@ async fn request_product(waiter: &Waiter, order: OrderId, item: u16) -> Result<(
         .clock()
         .spawn_blocking(move |thread| thread.thread_sleep(wait))
         .await?;
-    waiter.log(order, EventKind::DoneProduct { item });
+    waiter.finish_product(order, item)?;
     Ok(())
 }
 

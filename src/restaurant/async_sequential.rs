@@ -46,7 +46,7 @@ async fn request_product(waiter: &Waiter, order: OrderId, item: u16) -> Result<(
     // `await asyncio.sleep(time_sleep)`: the thread goes back to the event
     // loop, which runs every other order meanwhile.
     waiter.clock().sleep(wait).await;
-    waiter.log(order, EventKind::DoneProduct { item });
+    waiter.finish_product(order, item)?;
     Ok(())
 }
 

@@ -53,7 +53,9 @@ async fn request_product(waiter: &Waiter, order: OrderId, item: u16) -> Result<(
     // `await asyncio.sleep(time_sleep)`: the thread goes back to the event
     // loop, which runs every other order meanwhile.
     waiter.clock().sleep(wait).await;
-    waiter.log(order, EventKind::DoneProduct { item });
+    // Computing, if the product needs any, is not a wait: it runs on the
+    // loop's one thread and holds every other order up meanwhile.
+    waiter.finish_product(order, item)?;
     Ok(())
 }
 

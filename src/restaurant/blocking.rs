@@ -49,7 +49,8 @@ impl Waiter {
         // The article's `time.sleep(time_sleep)`: this thread can do
         // nothing else until the product is ready.
         self.clock().sleep(wait)?;
-        self.log(order, EventKind::DoneProduct { item });
+        // Then whatever computing the product needs, on this thread.
+        self.finish_product(order, item)?;
         Ok(())
     }
 }

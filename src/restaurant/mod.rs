@@ -48,6 +48,7 @@ pub use watch::DEFAULT_SLOW_CALLBACK;
 
 use crate::clock::event_loop::LoopError;
 use crate::clock::{thread_budget, ClockKind, Interrupted, Shutdown, SpawnError};
+use crate::cpu::{self, affinity, usage};
 use crate::ideal;
 use crate::trace::{InvariantError, Observer, Recorder, Trace, MAX_WAITERS};
 use crate::workload::Workload;
@@ -97,6 +98,10 @@ pub struct Run {
     pub trace: Trace,
     /// Wall time the run took.
     pub wall: Duration,
+    /// CPU time the run used: measured on the real clock (the process's
+    /// and its children's, computing and overhead alike), simulated
+    /// exactly on the virtual one (the products' CPU time).
+    pub cpu: Duration,
     /// The ideal makespan for this model and workload (see [`ideal`]).
     pub ideal: Duration,
 }
@@ -105,6 +110,20 @@ impl Run {
     /// When the last order was dispatched, in restaurant time.
     pub fn makespan(&self) -> Duration {
         self.trace.makespan()
+    }
+
+    /// How many cores were busy on average: CPU time over the run's time
+    /// (wall time on the real clock, restaurant time on the virtual one).
+    /// 0 for a run that took no time.
+    pub fn cores_busy(&self) -> f64 {
+        let elapsed = match self.setup.clock {
+            ClockKind::Real { .. } => self.wall,
+            ClockKind::Virtual => self.makespan(),
+        };
+        if elapsed.is_zero() {
+            return 0.0;
+        }
+        self.cpu.as_secs_f64() / elapsed.as_secs_f64()
     }
 }
 
@@ -154,6 +173,14 @@ pub fn run(
     shutdown: &Shutdown,
 ) -> Result<Run, RunError> {
     check(setup)?;
+    // On the real clock, `--cores` pins every thread (and process) the run
+    // starts to that many cores, until the run ends.
+    let _pinned = match (setup.clock, setup.cores) {
+        (ClockKind::Real { .. }, Some(cores)) => {
+            affinity::pin(cores).map_err(|e| RunError::BadSetup(e.to_string()))?
+        }
+        _ => None,
+    };
     let recorder = Arc::new(Recorder::new(Arc::clone(workload), observer));
     let shift = Shift {
         workload,
@@ -161,6 +188,7 @@ pub fn run(
         recorder: &recorder,
         shutdown,
     };
+    let cpu_before = usage::used();
     let started = Instant::now();
     let served = match setup.model {
         Model::Sync => sync::serve(&shift),
@@ -173,6 +201,10 @@ pub fn run(
         Model::AsyncMulti => async_multi::serve(&shift),
     };
     let wall = started.elapsed();
+    let cpu = match setup.clock {
+        ClockKind::Real { .. } => usage::used().saturating_sub(cpu_before),
+        ClockKind::Virtual => workload.cpu_total(),
+    };
     let trace = recorder.take_trace();
     let served = match served {
         Ok(served) => served,
@@ -201,6 +233,7 @@ pub fn run(
         ideal: ideal::makespan(workload, setup),
         trace,
         wall,
+        cpu,
     })
 }
 
@@ -227,6 +260,14 @@ fn check(setup: &Setup) -> Result<(), RunError> {
     }
     if setup.cooks == Some(0) {
         return bad("a kitchen needs at least one cook".to_string());
+    }
+    if let Some(cores) = setup.cores {
+        if cores == 0 || cores > cpu::MAX_CORES {
+            return bad(format!(
+                "a run needs between 1 and {} cores, not {cores}",
+                cpu::MAX_CORES
+            ));
+        }
     }
     if let ClockKind::Real { speed } = setup.clock {
         if !(speed.is_finite() && speed > 0.0) {

@@ -160,6 +160,12 @@ pub struct Setup {
     pub cooks: Option<usize>,
     /// The clock.
     pub clock: ClockKind,
+    /// CPU cores the waiters' computing may use; `None` for this
+    /// machine's. Only products with CPU time need one.
+    pub cores: Option<usize>,
+    /// Whether computing holds one lock per process, as Python's global
+    /// interpreter lock does: threads then compute one at a time.
+    pub gil: bool,
     /// The event loop's settings, for the models that have one.
     pub event_loop: LoopSettings,
 }
@@ -173,8 +179,16 @@ impl Setup {
             waiters: model.default_waiters(),
             cooks: None,
             clock,
+            cores: None,
+            gil: false,
             event_loop: LoopSettings::default(),
         }
+    }
+
+    /// The cores the waiters compute on: as many as asked, or this
+    /// machine's.
+    pub fn cores(&self) -> usize {
+        self.cores.unwrap_or_else(crate::cpu::machine_cores)
     }
 }
 

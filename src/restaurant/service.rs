@@ -12,14 +12,15 @@ use std::time::Duration;
 
 use super::watch::Watch;
 use super::{OrderQueue, Shift};
-use crate::clock::{LoopClock, Now, ThreadClock};
+use crate::clock::{Interrupted, LoopClock, ThreadClock};
+use crate::cpu::{Hold, Processor};
 use crate::kitchen::{Kitchen, Wait};
 use crate::trace::{EventKind, Recorder, WaiterId};
 use crate::workload::{OrderId, Workload};
 
-/// A clock a shift can run on: it tells restaurant time, and is told when
-/// the restaurant opens.
-pub trait ShiftClock: Now {
+/// A clock a shift can run on: it tells restaurant time, holds a thread
+/// that computes, and is told when the restaurant opens.
+pub trait ShiftClock: Hold {
     /// The cashier has queued every order: restaurant time 0 is now.
     fn open(&self) {}
 }
@@ -33,12 +34,13 @@ impl ShiftClock for ThreadClock {
 /// The loop's time starts with the loop.
 impl ShiftClock for LoopClock {}
 
-/// What everyone on a shift shares: the queue, the kitchen, the clock and
-/// the record of what happens.
+/// What everyone on a shift shares: the queue, the kitchen, the CPU, the
+/// clock and the record of what happens.
 pub struct Service<C> {
     workload: Arc<Workload>,
     orders: OrderQueue,
     kitchen: Kitchen,
+    cpu: Processor,
     clock: C,
     recorder: Arc<Recorder>,
     /// The slow-callback detector, on an event loop that has one.
@@ -48,10 +50,18 @@ pub struct Service<C> {
 impl<C: ShiftClock> Service<C> {
     /// Opens a shift on `clock`: every order queued, the kitchen ready.
     pub fn open(shift: &Shift, clock: C, watch: Option<Watch>) -> Arc<Service<C>> {
+        let setup = shift.setup;
         Arc::new(Service {
             workload: Arc::clone(shift.workload),
             orders: OrderQueue::new(shift.workload.orders().len()),
-            kitchen: Kitchen::new(shift.setup.cooks),
+            kitchen: Kitchen::new(setup.cooks),
+            cpu: Processor::new(
+                setup.clock,
+                setup.cores(),
+                setup.gil,
+                shift.workload.has_cpu(),
+                shift.shutdown,
+            ),
             clock,
             recorder: Arc::clone(shift.recorder),
             watch,
@@ -146,6 +156,22 @@ impl<C: ShiftClock> Waiter<C> {
         let now = self.log(order, EventKind::RequestProduct { item });
         let preparation = service.workload.preparation(order, item as usize);
         service.kitchen.ask(now, preparation)
+    }
+
+    /// The kitchen has handed a product over: the waiter does the
+    /// computing it needs, on this thread (`Compute photo. CPU 1 seg...`),
+    /// and the product is done (`Done photo`). For the article's products,
+    /// pure waiting, it is only done.
+    pub fn finish_product(&self, order: OrderId, item: u16) -> Result<(), Interrupted> {
+        let service = &self.service;
+        let cpu = service.workload.cpu(order, item as usize);
+        if !cpu.is_zero() {
+            service.cpu.compute(&service.clock, cpu, || {
+                self.log(order, EventKind::Compute { item });
+            })?;
+        }
+        self.log(order, EventKind::DoneProduct { item });
+        Ok(())
     }
 
     /// Takes every product of a ready order to its table.

@@ -26,17 +26,21 @@ pub enum InvariantError {
         /// The product position it names, if any.
         item: Option<usize>,
     },
-    /// A product requested, done or dispatched more or fewer times than once.
-    #[error("order {order} item {item} was {what} {count} times, not once")]
+    /// A product requested, done or dispatched more or fewer times than
+    /// once, or computed a number of times other than once if it needs CPU
+    /// time and never if not.
+    #[error("order {order} item {item} was {what} {count} times, not {}", times(*expected))]
     ProductCount {
         /// The order.
         order: OrderId,
         /// The product's position in the order.
         item: usize,
-        /// `requested`, `done` or `dispatched`.
+        /// `requested`, `computed`, `done` or `dispatched`.
         what: &'static str,
         /// How many times.
         count: u32,
+        /// How many times it should have been.
+        expected: u32,
     },
     /// An order done or dispatched more or fewer times than once.
     #[error("order {order} was {what} {count} times, not once")]
@@ -60,9 +64,19 @@ pub enum InvariantError {
 
 const NEVER: u64 = u64::MAX;
 
+/// "once" or "never", as the message of a count says it.
+fn times(expected: u32) -> &'static str {
+    if expected == 0 {
+        "never"
+    } else {
+        "once"
+    }
+}
+
 #[derive(Clone, Copy)]
 struct ProductState {
     requested: u32,
+    computed: u32,
     done: u32,
     dispatched: u32,
     requested_at: u64,
@@ -90,6 +104,7 @@ pub(super) fn check(trace: &Trace) -> Result<(), InvariantError> {
     first_slot.push(total);
     let blank = ProductState {
         requested: 0,
+        computed: 0,
         done: 0,
         dispatched: 0,
         requested_at: NEVER,
@@ -135,6 +150,18 @@ pub(super) fn check(trace: &Trace) -> Result<(), InvariantError> {
                     }
                     p.requested += 1;
                     p.requested_at = micros;
+                }
+                EventKind::Compute { .. } => {
+                    if p.requested_at == NEVER || micros < p.requested_at || p.done > 0 {
+                        return Err(InvariantError::OutOfOrder {
+                            order: e.order(),
+                            what: format!(
+                                "{} (item {item}) computed outside its request and its end",
+                                name()
+                            ),
+                        });
+                    }
+                    p.computed += 1;
                 }
                 EventKind::DoneProduct { .. } => {
                     if p.requested_at == NEVER || micros < p.requested_at {
@@ -210,17 +237,21 @@ pub(super) fn check(trace: &Trace) -> Result<(), InvariantError> {
             .iter()
             .enumerate()
         {
-            for (what, count) in [
-                ("requested", p.requested),
-                ("done", p.done),
-                ("dispatched", p.dispatched),
+            // A product computes once if it needs CPU time, else never.
+            let computes = u32::from(!workload.cpu(id, item).is_zero());
+            for (what, count, expected) in [
+                ("requested", p.requested, 1),
+                ("computed", p.computed, computes),
+                ("done", p.done, 1),
+                ("dispatched", p.dispatched, 1),
             ] {
-                if count != 1 {
+                if count != expected {
                     return Err(InvariantError::ProductCount {
                         order: id,
                         item,
                         what,
                         count,
+                        expected,
                     });
                 }
             }

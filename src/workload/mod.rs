@@ -34,12 +34,19 @@ pub const NAMES_SHOWN: usize = 20;
 pub type ProductId = u32;
 
 /// One dish or drink the kitchen prepares, and how long that takes.
+///
+/// Its work has two parts: the kitchen's, which the waiter only waits for
+/// (the article's every product), and then the waiter's own, which needs a
+/// CPU core: a photo to compress, an answer to parse. Either may be 0, not
+/// both.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Product {
     /// The name orders use, such as `burger`.
     pub name: String,
     /// How long the kitchen takes to prepare it, in restaurant time.
     pub preparation: Duration,
+    /// How long the waiter then computes, on a core, in restaurant time.
+    pub cpu: Duration,
 }
 
 /// The menu: the products the kitchen can prepare, in the order they were
@@ -54,8 +61,20 @@ pub struct Menu {
 }
 
 impl Menu {
-    /// Adds a product, checking its name and preparation time.
+    /// Adds a product that is pure waiting, checking its name and
+    /// preparation time.
     pub fn add(&mut self, name: &str, preparation: Duration) -> Result<ProductId, WorkloadError> {
+        self.add_with_cpu(name, preparation, Duration::ZERO)
+    }
+
+    /// Adds a product whose waiter computes for `cpu` after the kitchen's
+    /// `preparation`, checking both; one of them may be 0.
+    pub fn add_with_cpu(
+        &mut self,
+        name: &str,
+        preparation: Duration,
+        cpu: Duration,
+    ) -> Result<ProductId, WorkloadError> {
         if name.trim().is_empty() {
             return Err(WorkloadError::EmptyProductName);
         }
@@ -68,11 +87,18 @@ impl Menu {
         if self.find(name).is_some() {
             return Err(WorkloadError::DuplicateProduct(name.to_string()));
         }
-        duration::check(name, preparation)?;
+        if cpu.is_zero() {
+            // Pure waiting, as every product of the article.
+            duration::check(name, preparation)?;
+        } else {
+            duration::check_part(name, duration::Part::Preparation, preparation)?;
+            duration::check_part(name, duration::Part::Cpu, cpu)?;
+        }
         let id = self.products.len() as ProductId;
         self.products.push(Product {
             name: name.to_string(),
             preparation,
+            cpu,
         });
         self.index.insert(name.to_string(), id);
         Ok(id)
@@ -253,6 +279,30 @@ impl Workload {
         self.menu
             .product(self.order(order).products[item])
             .preparation
+    }
+
+    /// How long the waiter computes for one product of an order, after
+    /// the kitchen's part.
+    pub fn cpu(&self, order: OrderId, item: usize) -> Duration {
+        self.menu.product(self.order(order).products[item]).cpu
+    }
+
+    /// The CPU time of every product of every order, in all.
+    pub fn cpu_total(&self) -> Duration {
+        if !self.has_cpu() {
+            return Duration::ZERO;
+        }
+        self.orders
+            .iter()
+            .flat_map(|o| &o.products)
+            .map(|&p| self.menu.product(p).cpu)
+            .sum()
+    }
+
+    /// Whether any product needs CPU time: a workload of pure waiting
+    /// shows nothing of cores or the GIL.
+    pub fn has_cpu(&self) -> bool {
+        self.menu.products().iter().any(|p| !p.cpu.is_zero())
     }
 
     /// The name of one product of an order.

@@ -47,7 +47,8 @@ fn a_missing_dispatch_is_caught() {
             order: 0,
             item: 0,
             what: "dispatched",
-            count: 0
+            count: 0,
+            expected: 1
         })
     );
 }
@@ -99,7 +100,8 @@ fn a_product_done_twice_is_caught() {
             order: 0,
             item: 0,
             what: "done",
-            count: 2
+            count: 2,
+            expected: 1
         })
     );
 }

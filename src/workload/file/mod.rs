@@ -8,6 +8,9 @@
 //! orders = [["burger", "soda"], ["soda"]]
 //! ```
 //!
+//! A product whose waiter also computes gives its parts in a table:
+//! `photo = { cpu = "1s" }`, `soup = { wait = "2s", cpu = "250ms" }`.
+//!
 //! A preparation time is a number of seconds, as the article writes them, or
 //! a string with a unit (see
 //! [`duration::parse`](super::duration::parse)). The menu keeps the order
@@ -255,8 +258,8 @@ fn build(
     let mut menu = super::Menu::default();
     for (i, (name, value)) in entries.into_iter().enumerate() {
         value
-            .preparation(&name, format)
-            .and_then(|preparation| menu.add(&name, preparation))
+            .work(&name, format)
+            .and_then(|work| menu.add_with_cpu(&name, work.preparation, work.cpu))
             .map_err(|e| invalid(Place::MenuEntry(i), e))?;
     }
     Workload::new(menu, &orders).map_err(|e| {

@@ -1,7 +1,12 @@
 //! The deserializers both formats share: the menu as [`Entries`] in the
-//! order the parser hands them over, and a preparation time as a [`Value`]
+//! order the parser hands them over, and a product's work as a [`Value`]
 //! that takes whatever was written, so that a wrong type is reported as a
 //! workload error on the product's line rather than as a parser's message.
+//!
+//! A product's work is a preparation time (`burger = 7.5`), pure waiting as
+//! in the article, or a table of its parts (`photo = { cpu = "1s" }`,
+//! `soup = { wait = "2s", cpu = "250ms" }`): the kitchen's wait, then the
+//! waiter's CPU time.
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -11,7 +16,8 @@ use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
 use super::Format;
-use crate::workload::{duration, WorkloadError};
+use crate::workload::duration::{self, Part};
+use crate::workload::WorkloadError;
 
 /// A menu: its entries in the order the deserializer hands them over.
 ///
@@ -45,12 +51,18 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for Entries<V> {
     }
 }
 
-/// A preparation time as written, before checking.
+/// The keys a product's table may have, each a part of its work, in the
+/// order its work happens.
+pub(super) const PARTS: [(&str, Part); 2] = [("wait", Part::Preparation), ("cpu", Part::Cpu)];
+
+/// A product's work as written, before checking.
 pub(super) enum Value {
     /// A bare number: seconds, as the article writes them.
     Seconds(f64),
     /// A string, with a unit or without.
     Text(String),
+    /// A table of the work's parts, by key, as written.
+    Parts(Vec<(String, Value)>),
     /// Something that cannot be a preparation time.
     Other(Kind),
 }
@@ -65,35 +77,116 @@ pub(super) enum Kind {
     Null,
 }
 
+/// A product's work, checked: the kitchen's wait, then the CPU time.
+pub(super) struct Work {
+    /// The kitchen's part.
+    pub(super) preparation: Duration,
+    /// The waiter's own part.
+    pub(super) cpu: Duration,
+}
+
 impl Value {
-    /// The preparation time of `product`, checked; `format` names a table in
-    /// the words of the file's format.
-    pub(super) fn preparation(
-        &self,
-        product: &str,
-        format: Format,
-    ) -> Result<Duration, WorkloadError> {
-        match self {
+    /// The work of `product`, checked; `format` names a table in the words
+    /// of the file's format.
+    pub(super) fn work(&self, product: &str, format: Format) -> Result<Work, WorkloadError> {
+        let preparation = match self {
+            Value::Parts(parts) => return parts_of(parts, product, format),
             Value::Seconds(seconds) => duration::from_seconds(product, *seconds),
             Value::Text(text) => duration::parse(product, text),
-            Value::Other(kind) => {
-                let kind = match (kind, format) {
-                    (Kind::Bool, _) => "a boolean",
-                    (Kind::Table, Format::Toml) => "a table",
-                    (Kind::Table, Format::Json) => "an object",
-                    (Kind::Array, _) => "an array",
-                    (Kind::Date, _) => "a date",
-                    (Kind::Null, _) => "null",
-                };
-                Err(WorkloadError::BadDuration {
-                    product: product.to_string(),
-                    problem: format!(
-                        "the preparation time must be a number of seconds, such as 7.5, \
-                         or a string with a unit, such as \"7.5s\"; not {kind}"
-                    ),
-                })
-            }
+            Value::Other(kind) => Err(not_a_duration(product, Part::Preparation, *kind, format)),
+        }?;
+        Ok(Work {
+            preparation,
+            cpu: Duration::ZERO,
+        })
+    }
+
+    /// One part of a product's work, which may be 0.
+    fn part(&self, product: &str, part: Part, format: Format) -> Result<Duration, WorkloadError> {
+        match self {
+            Value::Seconds(seconds) => duration::part_from_seconds(product, part, *seconds),
+            Value::Text(text) => duration::parse_part(product, part, text),
+            Value::Parts(_) => Err(not_a_duration(product, part, Kind::Table, format)),
+            Value::Other(kind) => Err(not_a_duration(product, part, *kind, format)),
         }
+    }
+}
+
+/// A product's work written as a table of its parts, checked: only known
+/// keys, and some time in all.
+fn parts_of(
+    parts: &[(String, Value)],
+    product: &str,
+    format: Format,
+) -> Result<Work, WorkloadError> {
+    let mut work = [Duration::ZERO; PARTS.len()];
+    for (key, value) in parts {
+        let Some(i) = PARTS.iter().position(|(name, _)| name == key) else {
+            let known: Vec<String> = PARTS.iter().map(|(name, _)| format!("`{name}`")).collect();
+            return Err(bad(
+                product,
+                format!(
+                    "unknown key `{}`; a product's {} may have {}",
+                    key.escape_debug(),
+                    table(format),
+                    known.join(" and ")
+                ),
+            ));
+        };
+        work[i] = value.part(product, PARTS[i].1, format)?;
+    }
+    let [preparation, cpu] = work;
+    if preparation.is_zero() && cpu.is_zero() {
+        return Err(bad(
+            product,
+            "a product must take some time: give `wait` or `cpu` a positive duration".into(),
+        ));
+    }
+    Ok(Work { preparation, cpu })
+}
+
+/// The error for a value that cannot be a duration.
+fn not_a_duration(product: &str, part: Part, kind: Kind, format: Format) -> WorkloadError {
+    let kind = match kind {
+        Kind::Bool => "a boolean",
+        Kind::Table => match format {
+            Format::Toml => "a table",
+            Format::Json => "an object",
+        },
+        Kind::Array => "an array",
+        Kind::Date => "a date",
+        Kind::Null => "null",
+    };
+    // A table is what a product's work may be, but not one of its parts.
+    let or_table = match part {
+        Part::Preparation => match format {
+            Format::Toml => ", or a table such as { wait = 2, cpu = \"250ms\" }".to_string(),
+            Format::Json => ", or an object such as {\"wait\": 2, \"cpu\": \"250ms\"}".to_string(),
+        },
+        Part::Cpu => String::new(),
+    };
+    bad(
+        product,
+        format!(
+            "the {} must be a number of seconds, such as 7.5, \
+             or a string with a unit, such as \"7.5s\"{or_table}; not {kind}",
+            part.name()
+        ),
+    )
+}
+
+/// What the file's format calls a table.
+fn table(format: Format) -> &'static str {
+    match format {
+        Format::Toml => "table",
+        Format::Json => "object",
+    }
+}
+
+fn bad(product: &str, problem: String) -> WorkloadError {
+    WorkloadError::BadDuration {
+        product: product.to_string(),
+        problem,
     }
 }
 
@@ -142,20 +235,18 @@ impl<'de> Deserialize<'de> for Value {
             }
 
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-                // toml hands dates and times over as a map with this one key.
-                let kind = match map.next_key::<String>()? {
-                    Some(key) => {
+                let mut parts = Vec::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    // toml hands dates and times over as a map with this
+                    // one key.
+                    if key == "$__toml_private_datetime" {
                         map.next_value::<IgnoredAny>()?;
-                        if key == "$__toml_private_datetime" {
-                            Kind::Date
-                        } else {
-                            Kind::Table
-                        }
+                        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                        return Ok(Value::Other(Kind::Date));
                     }
-                    None => Kind::Table,
-                };
-                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-                Ok(Value::Other(kind))
+                    parts.push((key, map.next_value::<Value>()?));
+                }
+                Ok(Value::Parts(parts))
             }
         }
 
