@@ -15,94 +15,211 @@
 //!   thread of the pool for the kitchen's wait: the list schedule of those
 //!   waits, in request order, onto the pool's threads.
 //!
+//! A product that needs CPU time is computed by the waiter's thread once
+//! the kitchen hands it over, on a core ([`crate::cpu`]): the threaded
+//! models share the run's cores (one, under a GIL), each product to the
+//! core free first in the order they became ready; an event loop computes
+//! on its one thread (async-multi: on its workers), one product after
+//! another, in the order they became ready.
+//!
 //! On the virtual clock each model must match its ideal exactly; on the
-//! real clock the difference is the model's overhead.
+//! real clock the difference is the model's overhead. One exception:
+//! several `async-sequential` waiters whose products compute. The ideal
+//! computes the products in the order they became ready; tokio polls one
+//! task's waiters in turn, and a waiter that takes a new order whose first
+//! product needs no waiting may compute it before the loop has noticed the
+//! timers that fell due while it computed. Who takes the next order then
+//! differs, and so may the makespan, by a product's computing or so.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::time::Duration;
 
+use crate::clock::event_loop::default_workers;
 use crate::crew::Crew;
 use crate::kitchen::Kitchen;
 use crate::restaurant::{Model, Setup};
-use crate::workload::Workload;
+use crate::workload::{Order, Workload};
 
 /// The ideal makespan of `setup`'s model on `workload`.
 pub fn makespan(workload: &Workload, setup: &Setup) -> Duration {
     let kitchen = Kitchen::new(setup.cooks);
-    let preparations = || {
+    // The cores the threads of one process share: one under a GIL.
+    let cores = || Crew::new(Some(if setup.gil { 1 } else { setup.cores() }));
+    // An event loop's one thread computes one product at a time.
+    let one_thread = || Crew::new(Some(1));
+    let work = || {
         workload
             .orders()
             .iter()
             .flat_map(|o| &o.products)
-            .map(|&p| workload.menu().product(p).preparation)
+            .map(|&p| workload.menu().product(p))
+            .map(|p| (p.preparation, p.cpu))
     };
     match setup.model {
-        // One product at a time, so the kitchen is never busy: cooks don't
-        // matter.
-        Model::Sync | Model::AsyncBlocking => preparations().sum(),
-        Model::Threads => waiters_in_turn(workload, setup.waiters, &kitchen),
-        Model::ThreadPerProduct | Model::Async | Model::AsyncMulti => preparations()
-            .map(|p| kitchen.ready_at(Duration::ZERO, p))
-            .max()
-            .unwrap_or_default(),
+        // One product at a time, so the kitchen and the cores are never
+        // busy: cooks and cores don't matter.
+        Model::Sync | Model::AsyncBlocking => work().map(|(wait, cpu)| wait + cpu).sum(),
+        Model::Threads => waiters_in_turn(workload, setup.waiters, &kitchen, &cores()),
+        Model::ThreadPerProduct | Model::Async | Model::AsyncMulti => {
+            let ready = work().map(|(wait, cpu)| (kitchen.ready_at(Duration::ZERO, wait), cpu));
+            let cpu = match setup.model {
+                Model::ThreadPerProduct => cores(),
+                Model::AsyncMulti => {
+                    let workers = setup.event_loop.workers.unwrap_or_else(default_workers);
+                    let cores = if setup.gil { 1 } else { setup.cores() };
+                    Crew::new(Some(workers.min(cores)))
+                }
+                _ => one_thread(),
+            };
+            computed(ready.collect(), &cpu)
+        }
         Model::AsyncSequential => orders_in_turn(workload, setup.waiters, &kitchen),
         Model::AsyncOffload => {
             let pool = Crew::new(Some(setup.event_loop.blocking_threads));
-            preparations()
-                .map(|p| pool.take(Duration::ZERO, kitchen.ready_at(Duration::ZERO, p)))
-                .max()
-                .unwrap_or_default()
+            let ready = work().map(|(wait, cpu)| {
+                let ready = kitchen.ready_at(Duration::ZERO, wait);
+                (pool.take(Duration::ZERO, ready), cpu)
+            });
+            computed(ready.collect(), &one_thread())
         }
     }
 }
 
-/// Waiters that each serve one order at a time, asking for its products
-/// all at once. The waiter free first takes the next order; on a tie, the
-/// waiter with the lower badge, which the event loop polls first.
+/// When the last of some products is done, each ready at a moment and then
+/// needing some CPU time: they are computed on `cpu` in the order they
+/// became ready (ties in the order given), each on the core free first.
+fn computed(mut ready: Vec<(Duration, Duration)>, cpu: &Crew) -> Duration {
+    // Stable: products ready at the same moment keep their request order,
+    // as the threads waking then do.
+    ready.sort_by_key(|&(at, _)| at);
+    ready
+        .into_iter()
+        .map(|(at, time)| if time.is_zero() { at } else { cpu.take(at, time) })
+        .max()
+        .unwrap_or_default()
+}
+
+/// Waiters on one event loop that each serve one order at a time, asking
+/// for its products all at once. The waiter free first takes the next
+/// order; on a tie, the waiter with the lower badge, which the event loop
+/// polls first. Products that need CPU time are computed on the loop's one
+/// thread, one after another, in the order they became ready.
 fn orders_in_turn(workload: &Workload, waiters: usize, kitchen: &Kitchen) -> Duration {
-    let mut free: BinaryHeap<Reverse<(Duration, usize)>> =
-        (0..waiters).map(|w| Reverse((Duration::ZERO, w))).collect();
-    let mut end = Duration::ZERO;
-    for order in workload.orders() {
-        // Every waiter taken out is put back, so there is always one.
-        let Some(Reverse((now, waiter))) = free.pop() else {
-            break;
+    /// What the loop does next: a product became ready (its waiter, its
+    /// order's position in the queue, its own position in the order).
+    type Ready = Reverse<(Duration, usize, usize, usize)>;
+    let orders = workload.orders();
+    let mut next_order = 0;
+    let mut ready: BinaryHeap<Ready> = BinaryHeap::new();
+    // Products of each waiter's order still to be done.
+    let mut left = vec![0usize; waiters];
+    let take = |waiter: usize, now: Duration, next: &mut usize, ready: &mut BinaryHeap<Ready>| {
+        let Some(order) = orders.get(*next) else {
+            return 0;
         };
-        let done = order
-            .products
-            .iter()
-            .map(|&p| kitchen.ready_at(now, workload.menu().product(p).preparation))
-            .max()
-            .unwrap_or(now);
+        for (item, &p) in order.products.iter().enumerate() {
+            let at = kitchen.ready_at(now, workload.menu().product(p).preparation);
+            ready.push(Reverse((at, waiter, *next, item)));
+        }
+        *next += 1;
+        order.products.len()
+    };
+    for (waiter, left) in left.iter_mut().enumerate() {
+        *left = take(waiter, Duration::ZERO, &mut next_order, &mut ready);
+    }
+    // When the loop's thread is next free to compute.
+    let mut free = Duration::ZERO;
+    let mut end = Duration::ZERO;
+    while let Some(Reverse((at, waiter, order, item))) = ready.pop() {
+        let cpu = cpu_of(&orders[order], item, workload);
+        // Even a product that needs no computing is done only when the
+        // loop's thread is free to hear of it.
+        let done = if cpu.is_zero() {
+            free.max(at)
+        } else {
+            free = free.max(at) + cpu;
+            free
+        };
         end = end.max(done);
-        free.push(Reverse((done, waiter)));
+        left[waiter] -= 1;
+        if left[waiter] == 0 {
+            left[waiter] = take(waiter, done, &mut next_order, &mut ready);
+        }
     }
     end
 }
 
-/// Simulates waiters that each serve one product at a time. At every step
-/// the waiter with the earliest next moment acts (ties to whoever has been
-/// waiting longest), which is also how the virtual clock orders threads.
-fn waiters_in_turn(workload: &Workload, waiters: usize, kitchen: &Kitchen) -> Duration {
+/// The CPU time of one product of an order.
+fn cpu_of(order: &Order, item: usize, workload: &Workload) -> Duration {
+    workload.menu().product(order.products[item]).cpu
+}
+
+/// Simulates waiters that each serve one product at a time: ask the
+/// kitchen, wait, then compute on a core if the product needs it. At every
+/// step the waiter with the earliest next moment acts (ties to whoever has
+/// been waiting longest), which is also how the virtual clock orders
+/// threads.
+fn waiters_in_turn(workload: &Workload, waiters: usize, kitchen: &Kitchen, cores: &Crew) -> Duration {
+    /// Where a waiter is in serving a product when it next acts.
+    #[derive(Clone, Copy)]
+    enum Step {
+        /// Free: takes the next product of its order, or the next order.
+        Free,
+        /// The kitchen handed the product over: compute it if it needs to.
+        Handed,
+        /// A core is free for it now: compute until the moment given.
+        Core(Duration),
+    }
     struct Busy {
         order: usize,
         next_item: usize,
     }
-    let mut orders = workload.orders().iter().enumerate();
+    let orders = workload.orders();
+    let mut queue = orders.iter().enumerate();
     let mut current: Vec<Option<Busy>> = (0..waiters).map(|_| None).collect();
+    let mut steps = vec![Step::Free; waiters];
     // (moment the waiter acts, sequence number for ties, waiter)
     let mut agenda: BinaryHeap<Reverse<(Duration, u64, usize)>> = (0..waiters)
         .map(|w| Reverse((Duration::ZERO, w as u64, w)))
         .collect();
     let mut seq = waiters as u64;
+    let mut later = |agenda: &mut BinaryHeap<_>, at: Duration, w: usize| {
+        agenda.push(Reverse((at, seq, w)));
+        seq += 1;
+    };
     let mut end = Duration::ZERO;
     while let Some(Reverse((now, _, w))) = agenda.pop() {
         end = end.max(now);
+        match steps[w] {
+            Step::Handed => {
+                steps[w] = Step::Free;
+                let busy = current[w].as_ref().map(|b| (b.order, b.next_item - 1));
+                let cpu = busy.map_or(Duration::ZERO, |(o, i)| cpu_of(&orders[o], i, workload));
+                if !cpu.is_zero() {
+                    let done = cores.take(now, cpu);
+                    let start = done - cpu;
+                    if start > now {
+                        // Every core busy: wait for the one free first.
+                        steps[w] = Step::Core(done);
+                        later(&mut agenda, start, w);
+                    } else {
+                        later(&mut agenda, done, w);
+                    }
+                    continue;
+                }
+            }
+            Step::Core(done) => {
+                steps[w] = Step::Free;
+                later(&mut agenda, done, w);
+                continue;
+            }
+            Step::Free => {}
+        }
         let busy = match current[w].take() {
-            Some(busy) if busy.next_item < workload.orders()[busy.order].products.len() => busy,
+            Some(busy) if busy.next_item < orders[busy.order].products.len() => busy,
             // Order dispatched (or none yet): take the next one.
-            _ => match orders.next() {
+            _ => match queue.next() {
                 Some((order, _)) => Busy {
                     order,
                     next_item: 0,
@@ -110,14 +227,14 @@ fn waiters_in_turn(workload: &Workload, waiters: usize, kitchen: &Kitchen) -> Du
                 None => continue,
             },
         };
-        let product = workload.orders()[busy.order].products[busy.next_item];
+        let product = orders[busy.order].products[busy.next_item];
         let ready = kitchen.ready_at(now, workload.menu().product(product).preparation);
         current[w] = Some(Busy {
             next_item: busy.next_item + 1,
             ..busy
         });
-        agenda.push(Reverse((ready, seq, w)));
-        seq += 1;
+        steps[w] = Step::Handed;
+        later(&mut agenda, ready, w);
     }
     end
 }
@@ -208,5 +325,70 @@ mod tests {
         // frites A 16.2-20.2.
         assert_eq!(ideal(Model::Async, 1, Some(2)), ms(23_600));
         assert_eq!(ideal(Model::ThreadPerProduct, 1, Some(2)), ms(23_600));
+    }
+
+    /// Four orders of one photo, a second of CPU each, on two cores: the
+    /// table of "concurrency is not parallelism".
+    fn photos(model: Model, waiters: usize, gil: bool) -> Duration {
+        let mut menu = crate::workload::Menu::default();
+        menu.add_with_cpu("photo", Duration::ZERO, ms(1000)).unwrap();
+        let workload = Workload::new(menu, &vec![vec!["photo"]; 4]).unwrap();
+        let setup = Setup {
+            waiters,
+            cores: Some(2),
+            gil,
+            ..Setup::new(model, ClockKind::Virtual)
+        };
+        makespan(&workload, &setup)
+    }
+
+    #[test]
+    fn computing_needs_a_core_and_the_gil() {
+        for gil in [false, true] {
+            let parallel = if gil { ms(4000) } else { ms(2000) };
+            assert_eq!(photos(Model::Sync, 2, gil), ms(4000));
+            assert_eq!(photos(Model::Threads, 2, gil), parallel);
+            assert_eq!(photos(Model::Threads, 4, gil), parallel);
+            assert_eq!(photos(Model::ThreadPerProduct, 1, gil), parallel);
+            assert_eq!(photos(Model::Async, 1, gil), ms(4000));
+            assert_eq!(photos(Model::AsyncBlocking, 1, gil), ms(4000));
+            assert_eq!(photos(Model::AsyncSequential, 2, gil), ms(4000));
+            assert_eq!(photos(Model::AsyncOffload, 1, gil), ms(4000));
+        }
+    }
+
+    #[test]
+    fn without_cpu_time_cores_and_the_gil_change_nothing() {
+        for model in Model::ALL {
+            let plain = ideal(model, 2, None);
+            for (cores, gil) in [(1, false), (1, true), (8, true)] {
+                let setup = Setup {
+                    waiters: 2,
+                    cores: Some(cores),
+                    gil,
+                    ..Setup::new(model, ClockKind::Virtual)
+                };
+                assert_eq!(makespan(&Workload::article(), &setup), plain, "{model}");
+            }
+        }
+    }
+
+    #[test]
+    fn waiting_and_computing_overlap_across_threads() {
+        // A soup waits 2 s then computes 1 s; two waiters, one core: the
+        // second soup's wait overlaps the first one's computing, then
+        // waits for the core: 2 + 1 + 1.
+        let mut menu = crate::workload::Menu::default();
+        menu.add_with_cpu("soup", ms(2000), ms(1000)).unwrap();
+        let workload = Workload::new(menu, &vec![vec!["soup"]; 2]).unwrap();
+        let setup = |model, waiters| Setup {
+            waiters,
+            cores: Some(1),
+            ..Setup::new(model, ClockKind::Virtual)
+        };
+        assert_eq!(makespan(&workload, &setup(Model::Threads, 2)), ms(4000));
+        assert_eq!(makespan(&workload, &setup(Model::Async, 1)), ms(4000));
+        assert_eq!(makespan(&workload, &setup(Model::Sync, 2)), ms(6000));
+        assert_eq!(makespan(&workload, &setup(Model::AsyncSequential, 1)), ms(6000));
     }
 }

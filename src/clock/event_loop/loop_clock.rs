@@ -19,6 +19,7 @@ use std::time::{Duration, Instant as StdInstant};
 use futures::FutureExt;
 use tokio::time::Instant;
 
+use super::nap::Nap;
 use super::pool::SimulatedPool;
 use crate::clock::{deadline, to_restaurant, to_wall, ClockKind, Interrupted, Now, Shutdown};
 use crate::kitchen::Wait;
@@ -74,11 +75,11 @@ impl LoopClock {
     }
 
     /// A future that completes when `wait` is over, leaving the thread to
-    /// the loop meanwhile: `await asyncio.sleep(wait)`.
-    pub fn sleep(&self, wait: Wait) -> tokio::time::Sleep {
-        // A plain `Sleep` rather than an `async fn`, to keep each of a
+    /// the loop meanwhile, at least once: `await asyncio.sleep(wait)`.
+    pub fn sleep(&self, wait: Wait) -> Nap {
+        // A plain timer rather than an `async fn`, to keep each of a
         // million waiting products small.
-        tokio::time::sleep_until(self.instant(wait.until))
+        Nap::new(tokio::time::sleep_until(self.instant(wait.until)))
     }
 
     /// Blocks the calling thread until `wait` is over: `time.sleep`. On the
@@ -140,7 +141,7 @@ impl LoopClock {
                 let answer = job(&thread);
                 let busy = Duration::from_nanos(slept.load(Ordering::Relaxed));
                 let done = pool.take(self.now(), busy);
-                let ready = tokio::time::sleep_until(self.instant(done));
+                let ready = Nap::new(tokio::time::sleep_until(self.instant(done)));
                 Answer::Simulated(Box::pin(async move {
                     ready.await;
                     answer

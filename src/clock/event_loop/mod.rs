@@ -17,6 +17,7 @@
 //! idle: the turns of the loop, which the slow-callback detector times.
 
 mod loop_clock;
+mod nap;
 mod pool;
 
 use std::future::Future;
@@ -26,6 +27,7 @@ use std::sync::{Arc, OnceLock};
 use thiserror::Error;
 
 pub use loop_clock::LoopClock;
+pub use nap::Nap;
 
 use super::{ClockKind, Interrupted, Shutdown};
 
