@@ -95,7 +95,13 @@ fn computed(mut ready: Vec<(Duration, Duration)>, cpu: &Crew) -> Duration {
     ready.sort_by_key(|&(at, _)| at);
     ready
         .into_iter()
-        .map(|(at, time)| if time.is_zero() { at } else { cpu.take(at, time) })
+        .map(|(at, time)| {
+            if time.is_zero() {
+                at
+            } else {
+                cpu.take(at, time)
+            }
+        })
         .max()
         .unwrap_or_default()
 }
@@ -160,7 +166,12 @@ fn cpu_of(order: &Order, item: usize, workload: &Workload) -> Duration {
 /// step the waiter with the earliest next moment acts (ties to whoever has
 /// been waiting longest), which is also how the virtual clock orders
 /// threads.
-fn waiters_in_turn(workload: &Workload, waiters: usize, kitchen: &Kitchen, cores: &Crew) -> Duration {
+fn waiters_in_turn(
+    workload: &Workload,
+    waiters: usize,
+    kitchen: &Kitchen,
+    cores: &Crew,
+) -> Duration {
     /// Where a waiter is in serving a product when it next acts.
     #[derive(Clone, Copy)]
     enum Step {
@@ -331,7 +342,8 @@ mod tests {
     /// table of "concurrency is not parallelism".
     fn photos(model: Model, waiters: usize, gil: bool) -> Duration {
         let mut menu = crate::workload::Menu::default();
-        menu.add_with_cpu("photo", Duration::ZERO, ms(1000)).unwrap();
+        menu.add_with_cpu("photo", Duration::ZERO, ms(1000))
+            .unwrap();
         let workload = Workload::new(menu, &vec![vec!["photo"]; 4]).unwrap();
         let setup = Setup {
             waiters,
@@ -389,6 +401,9 @@ mod tests {
         assert_eq!(makespan(&workload, &setup(Model::Threads, 2)), ms(4000));
         assert_eq!(makespan(&workload, &setup(Model::Async, 1)), ms(4000));
         assert_eq!(makespan(&workload, &setup(Model::Sync, 2)), ms(6000));
-        assert_eq!(makespan(&workload, &setup(Model::AsyncSequential, 1)), ms(6000));
+        assert_eq!(
+            makespan(&workload, &setup(Model::AsyncSequential, 1)),
+            ms(6000)
+        );
     }
 }

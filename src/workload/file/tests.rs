@@ -162,11 +162,16 @@ fn bad_durations_name_the_line_of_the_product() {
         (
             "menu = { soda = true }",
             "w.toml:2: 'soda': the preparation time must be a number of seconds, such as 7.5, \
-             or a string with a unit, such as \"7.5s\"; not a boolean",
+             or a string with a unit, such as \"7.5s\", or a table such as \
+             { wait = 2, cpu = \"250ms\" }; not a boolean",
         ),
         (
             "menu = { soda = { seconds = 1 } }",
-            "w.toml:2: 'soda': the preparation time must be a number of seconds, such as 7.5, \
+            "w.toml:2: 'soda': unknown key `seconds`; a product's table may have `wait` and `cpu`",
+        ),
+        (
+            "menu = { soda = { cpu = { wait = 1 } } }",
+            "w.toml:2: 'soda': the CPU time must be a number of seconds, such as 7.5, \
              or a string with a unit, such as \"7.5s\"; not a table",
         ),
     ];
@@ -186,7 +191,14 @@ fn bad_durations_in_json_name_the_line_of_the_product() {
     assert_eq!(
         json_error(text),
         "w.json:2: 'soda': the preparation time must be a number of seconds, such as 7.5, \
-         or a string with a unit, such as \"7.5s\"; not an array"
+         or a string with a unit, such as \"7.5s\", or an object such as \
+         {\"wait\": 2, \"cpu\": \"250ms\"}; not an array"
+    );
+    let text = "{\"menu\": {\n  \"soup\": {\"wait\": 2, \"cpu\": \"250ms\"}\n},\n\"orders\": [[\"soup\"]]}";
+    let soup = parse_json(text, "w.json").unwrap();
+    assert_eq!(
+        (soup.preparation(0, 0), soup.cpu(0, 0)),
+        (Duration::from_secs(2), Duration::from_millis(250))
     );
 }
 
