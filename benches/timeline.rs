@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 
+use mesonero::latency::Lang;
 use mesonero::report::timeline::{chrome, svg, text, Timeline};
 use mesonero::restaurant::{self, Model, Run, Setup};
 use mesonero::workload::generate;
@@ -34,7 +35,7 @@ fn drawing(c: &mut Criterion) {
             b.iter(|| Timeline::of(runs))
         });
         group.bench_with_input(BenchmarkId::new("svg", repeat), &timeline, |b, t| {
-            b.iter(|| svg::render(t, svg::Embedding::Document))
+            b.iter(|| svg::render(t, svg::Embedding::Document, Lang::En))
         });
         group.bench_with_input(BenchmarkId::new("text", repeat), &timeline, |b, t| {
             b.iter(|| text::write(&mut io::sink(), t).unwrap())

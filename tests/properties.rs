@@ -17,7 +17,8 @@ use std::time::Duration;
 use proptest::prelude::*;
 use proptest::sample::Index;
 
-use mesonero::report::timeline::Chart;
+use mesonero::latency::Lang;
+use mesonero::report::timeline::{Chart, Words};
 use mesonero::restaurant::{self, LoopSettings, Model, Run, Setup};
 use mesonero::trace::Culprit;
 use mesonero::{ClockKind, Event, EventKind, Menu, Shutdown, Trace, Workload};
@@ -437,7 +438,7 @@ proptest! {
         let held: Duration = chart.blocked.iter().map(|s| s.end - s.start).sum();
         prop_assert_eq!(held, run.trace.time_blocked());
         prop_assert!(chart.blocked.iter().all(|s| s.waiter as usize <= waiters));
-        let view = chart.view(max_rows);
+        let view = chart.view(max_rows, Words::of(Lang::En));
         prop_assert!(view.rows.len() <= max_rows, "{}: {} rows", model, view.rows.len());
         let drawn: usize = view.rows.iter().map(|r| r.blocked.len()).sum();
         prop_assert_eq!(drawn, chart.blocked.len(), "{}", model);

@@ -116,6 +116,7 @@ fn the_mutex_and_the_atomic_end_at_zero() {
         assert_eq!(rows[0]["strategy"], strategy);
         assert_eq!(rows[0]["balances"], serde_json::json!([0, 0, 0, 0, 0]));
         assert_eq!(rows[0]["runs_at_zero"], serde_json::json!([1, 2, 3, 4, 5]));
+        assert_eq!(rows[0]["ended_at_zero"], 5);
         assert_eq!(rows[0]["lost_at_least"], 0);
     }
 }

@@ -165,11 +165,27 @@ fn the_page_speaks_spanish_with_lang_es() {
     ] {
         assert!(es.contains(heading), "{heading}");
     }
+    // The pictures too: their captions, labels and tooltips.
+    for words in [
+        "class=\"caption\">tiempo del restaurante</text>",
+        "Cada barra es un producto, desde que el camarero lo pide hasta que la cocina lo entrega",
+        ">2 camareros, 22 productos, makespan 87.6 s</text>",
+        ">tarea 1</text>",
+        ">bucle bloqueado</text>",
+        "bucle de eventos bloqueado: no se ejecuta ninguna otra tarea",
+    ] {
+        assert!(es.contains(words), "{words}");
+    }
     for english in [
         "On the terminal",
         "The restaurant, served",
         "unlimited cooks",
         "runs per strategy",
+        "class=\"caption\">restaurant time</text>",
+        "Each bar is a product",
+        ">task 1</text>",
+        ">loop blocked</text>",
+        "event loop blocked",
     ] {
         assert!(!es.contains(english), "{english}");
         assert!(en.contains(english), "{english}");

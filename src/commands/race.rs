@@ -5,7 +5,8 @@ use std::io::{self, Write};
 use crate::cli::{RaceArgs, TableFormat};
 use crate::clock::Shutdown;
 use crate::race::{self, RaceError, Summary};
-use crate::report::race::{write_json, write_table};
+use crate::report::export::{Exporter, Json};
+use crate::report::race::write_table;
 
 use super::export::Exports;
 use super::progress::ProgressLine;
@@ -22,7 +23,7 @@ pub(super) fn run(args: &RaceArgs, shutdown: &Shutdown) -> Result<(), CommandErr
             let mut out = io::stdout().lock();
             match args.format {
                 TableFormat::Table => write_table(&mut out, summaries)?,
-                TableFormat::Json => write_json(&mut out, summaries)?,
+                TableFormat::Json => Json.write(&mut out, summaries)?,
             }
             out.flush()
         },

@@ -29,7 +29,6 @@ use std::fmt;
 use std::time::{Duration, Instant};
 
 use clap::ValueEnum;
-use serde::Serialize;
 
 use crate::clock::{thread_budget, Shutdown};
 use account::{Account, Atomic, Locked, Unlocked};
@@ -42,8 +41,7 @@ pub use error::{
 pub use summary::{median, Summary};
 
 /// How the threads share the balance.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ValueEnum, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ValueEnum)]
 pub enum Strategy {
     /// No synchronisation: read the balance, then write it back changed.
     /// The article's first program: updates get lost.

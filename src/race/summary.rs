@@ -4,13 +4,11 @@
 
 use std::time::Duration;
 
-use serde::Serialize;
-
 use super::{RaceRun, Strategy};
 
-/// Several runs of one strategy, summed up. Serialised as is for
-/// `--format json`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// Several runs of one strategy, summed up; `report::race` declares how
+/// each format shows it.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// How the balance was shared.
     pub strategy: Strategy,
@@ -39,7 +37,6 @@ pub struct Summary {
     /// The median over runs of the wall time per update, in nanoseconds.
     pub median_ns_per_update: f64,
     /// The median time of a run.
-    #[serde(skip)]
     pub median_time: Duration,
 }
 

@@ -1,12 +1,10 @@
 //! `mesonero compare`: every model on one workload, one row each.
 //!
 //! The figures ([`Row`]) are computed apart from their printing, so that the
-//! table, JSON and later exports all show the same numbers.
+//! table, JSON and the exports all show the same numbers.
 
 use std::io::{self, Write};
 use std::time::Duration;
-
-use serde::Serialize;
 
 use super::seconds;
 use super::table::{Cell, Column, Shown, Table, Tabular};
@@ -14,7 +12,7 @@ use crate::clock::ClockKind;
 use crate::restaurant::{Model, Run};
 
 /// One model's figures in a comparison.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Row {
     /// The model's name.
     pub model: &'static str,
@@ -34,9 +32,8 @@ pub struct Row {
     pub speedup: f64,
     /// For a model with an event loop, the restaurant seconds it was
     /// blocked by a waiter's code, in stretches of at least the
-    /// slow-callback threshold; absent for the others, and when the
+    /// slow-callback threshold; `None` for the others, and when the
     /// detector was off.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub loop_blocked_s: Option<f64>,
     /// Wall time of the run, in seconds.
     pub wall_s: f64,

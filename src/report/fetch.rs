@@ -136,9 +136,8 @@ pub fn table(rows: &[FetchStats]) -> Table {
     Table::of(rows)
 }
 
-/// Requests in flight at once, as the table shows it: the sequential
-/// model makes one at a time, whatever `--concurrency` says. JSON keeps
-/// the concurrency asked for.
+/// Requests in flight at once: the sequential model makes one at a time,
+/// whatever `--concurrency` says.
 fn concurrency(stats: &FetchStats) -> usize {
     if stats.model == "sequential" {
         1
@@ -147,8 +146,6 @@ fn concurrency(stats: &FetchStats) -> usize {
     }
 }
 
-/// The answers by status are left to JSON: their keys vary from run to
-/// run, and a table has fixed columns.
 impl Tabular for FetchStats {
     const COLUMNS: &'static [Column<FetchStats>] = &[
         Column::<Self>::left("model", "model", |s| Cell::Name(s.model)),
@@ -177,6 +174,16 @@ impl Tabular for FetchStats {
             .shown(Shown::FILES),
         Column::<Self>::right("p99", "p99_ms", |s| Cell::millis(s.p99_ms, 1)).unit("ms"),
         Column::<Self>::right("max", "max_ms", |s| Cell::millis(s.max_ms, 1)).unit("ms"),
+        // Their keys vary from run to run, and a table has fixed columns.
+        Column::<Self>::right("answers", "answers", |s| {
+            Cell::Map(
+                s.answers
+                    .iter()
+                    .map(|(key, &n)| (key.clone(), Cell::Integer(n.into())))
+                    .collect(),
+            )
+        })
+        .shown(Shown::JSON),
     ];
 }
 

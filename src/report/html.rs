@@ -117,12 +117,12 @@ pub fn write_page(out: &mut impl Write, page: &Page) -> io::Result<()> {
         text.timelines,
         &format!("{} --timeline timeline.svg", page.commands.compare),
     )?;
-    writeln!(out, "{}", timeline_picture(&page.runs))?;
+    writeln!(out, "{}", timeline_picture(&page.runs, page.lang))?;
     end_section(out)?;
 
     section(out, text, 2, text.lesson, &page.commands.lesson)?;
     super::compare::table(&page.lesson_compare).write_html(out)?;
-    writeln!(out, "{}", timeline_picture(&page.lesson))?;
+    writeln!(out, "{}", timeline_picture(&page.lesson, page.lang))?;
     end_section(out)?;
 
     section(
@@ -164,11 +164,11 @@ pub fn write_page(out: &mut impl Write, page: &Page) -> io::Result<()> {
     writeln!(out, "</body>\n</html>")
 }
 
-/// The picture `compare --timeline` draws of `runs`, inline: the
-/// restaurant's timelines, and the warning's.
-fn timeline_picture(runs: &[Run]) -> String {
+/// The picture `compare --timeline` draws of `runs`, inline, in `lang`:
+/// the restaurant's timelines, and the warning's.
+fn timeline_picture(runs: &[Run], lang: Lang) -> String {
     let timeline = timeline::Timeline::of(runs);
-    let picture = timeline::svg::render(&timeline, timeline::svg::Embedding::Html);
+    let picture = timeline::svg::render(&timeline, timeline::svg::Embedding::Html, lang);
     format!("<div class=\"timeline-picture\">\n{picture}</div>")
 }
 

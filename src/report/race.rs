@@ -124,7 +124,8 @@ pub fn table(summaries: &[Summary]) -> Table {
 
 /// The terminal gives the size of the race in a line above the table; an
 /// exported table stands alone, so each row carries it. Every run's
-/// balance and time are left to JSON.
+/// balance and time, and which runs ended at 0, are lists: JSON alone
+/// holds them.
 impl Tabular for Summary {
     const COLUMNS: &'static [Column<Summary>] = &[
         Column::<Self>::left("strategy", "strategy", |s| Cell::Name(s.strategy.name())),
@@ -134,8 +135,21 @@ impl Tabular for Summary {
             Cell::Integer(s.iterations as i128)
         })
         .shown(Shown::FILES),
+        Column::<Self>::right("updates per run", "updates_per_run", |s| {
+            Cell::Integer(s.updates_per_run as i128)
+        })
+        .shown(Shown::JSON),
         Column::<Self>::right("runs", "runs", |s| Cell::Integer(s.balances.len() as i128))
             .shown(Shown::FILES),
+        Column::<Self>::right("balances", "balances", |s| {
+            Cell::List(
+                s.balances
+                    .iter()
+                    .map(|&b| Cell::Integer(b.into()))
+                    .collect(),
+            )
+        })
+        .shown(Shown::JSON),
         Column::<Self>::right("balance (min..max)", "balance_range", |s| {
             Cell::Text(balance_range(s))
         })
@@ -148,13 +162,27 @@ impl Tabular for Summary {
             Cell::Integer(s.max_balance as i128)
         })
         .shown(Shown::FILES),
-        // A count here; JSON lists which runs.
-        Column::<Self>::right("ended at 0", "runs_at_zero", |s| {
+        Column::<Self>::right("ended at 0", "ended_at_zero", |s| {
             Cell::OutOf(s.runs_at_zero.len() as i128, s.balances.len() as i128)
         }),
+        // Which runs: the numbers the notes give, counted from 1.
+        Column::<Self>::right("runs at 0", "runs_at_zero", |s| {
+            Cell::List(
+                s.runs_at_zero
+                    .iter()
+                    .map(|&run| Cell::Integer(run as i128))
+                    .collect(),
+            )
+        })
+        .shown(Shown::JSON),
         Column::<Self>::right("lost (at least)", "lost_at_least", |s| {
             Cell::Integer(s.lost_at_least as i128)
         }),
+        Column::<Self>::right("times", "times_s", |s| {
+            Cell::List(s.times_s.iter().map(|&t| Cell::seconds(t, 6)).collect())
+        })
+        .unit("s")
+        .shown(Shown::JSON),
         Column::<Self>::right("time (median)", "median_time_s", |s| {
             let secs = s.median_time_s;
             Cell::figure(secs, format!("{secs:.6}"), wall(s.median_time))
@@ -164,12 +192,6 @@ impl Tabular for Summary {
             Cell::fixed(s.median_ns_per_update, 2)
         }),
     ];
-}
-
-/// Writes the summaries as a JSON array, one object per strategy.
-pub fn write_json(out: &mut impl Write, summaries: &[Summary]) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, summaries)?;
-    writeln!(out)
 }
 
 /// `-63422..412`, or the one value when every run ended at the same one.
@@ -271,18 +293,5 @@ mod tests {
             "none terminó en 0 en las ejecuciones 1 y 3: suerte, no corrección; las \
              actualizaciones pueden perderse igualmente."
         );
-    }
-
-    #[test]
-    fn json_is_an_array_of_summaries() {
-        let mut out = Vec::new();
-        write_json(&mut out, &[summary(Strategy::Atomic, &[0, 0])]).unwrap();
-        let value: serde_json::Value = serde_json::from_slice(&out).unwrap();
-        let row = &value[0];
-        assert_eq!(row["strategy"], "atomic");
-        assert_eq!(row["balances"], serde_json::json!([0, 0]));
-        assert_eq!(row["updates_per_run"], 2_000_000);
-        assert_eq!(row["lost_at_least"], 0);
-        assert!(row["median_ns_per_update"].is_f64());
     }
 }

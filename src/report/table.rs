@@ -3,15 +3,17 @@
 //! cells.
 //!
 //! A row type declares its columns once ([`columns`]); its terminal table,
-//! HTML, Markdown and CSV are all drawn from that declaration.
+//! HTML, Markdown, CSV and JSON are all drawn from that declaration.
 
 use std::io::{self, Write};
 
 use super::html::escape;
 
+mod cell;
 mod columns;
 
-pub use columns::{columns_in, Cell, Column, Format, Shown, Tabular};
+pub use cell::Cell;
+pub use columns::{columns_in, Column, Format, Shown, Tabular};
 
 /// How a column's cells line up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

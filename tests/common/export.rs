@@ -68,8 +68,10 @@ impl Exports {
     }
 
     /// Checks that the three files hold one row per name, that the
-    /// Markdown table and the CSV start with the headers given, and that
-    /// the first column names the rows in order; returns the JSON rows.
+    /// Markdown table and the CSV start with the headers given, that the
+    /// first column names the rows in order, and that each CSV field is
+    /// in JSON under the same key with the same value; returns the JSON
+    /// rows.
     pub fn check(&self, names: &[&str], markdown_header: &str, csv_header: &str) -> Vec<Value> {
         let json = self.json();
         assert_eq!(json.len(), names.len(), "{json:?}");
@@ -87,14 +89,33 @@ impl Exports {
         let lines: Vec<&str> = csv.lines().collect();
         assert_eq!(lines.len(), names.len() + 1, "{csv}");
         assert!(lines[0].starts_with(csv_header), "{csv}");
-        let columns = lines[0].split(',').count();
-        for (line, name) in lines[1..].iter().zip(names) {
+        let keys: Vec<&str> = lines[0].split(',').collect();
+        for ((line, name), row) in lines[1..].iter().zip(names).zip(&json) {
             let fields: Vec<&str> = line.split(',').collect();
-            assert_eq!(fields.len(), columns, "{csv}");
+            assert_eq!(fields.len(), keys.len(), "{csv}");
             assert_eq!(fields[0], *name, "{csv}");
+            for (key, field) in keys.iter().zip(fields) {
+                same_value(field, &row[key], key);
+            }
         }
         json
     }
+}
+
+/// Checks that a CSV field and a JSON value say the same: the same
+/// number, the same words, or no value at all.
+fn same_value(field: &str, value: &Value, key: &str) {
+    let same = match value {
+        Value::Null => field.is_empty(),
+        Value::String(text) => field == text,
+        // serde_json's parser may miss the last digit of a float.
+        Value::Number(n) => match (field.parse::<f64>(), n.as_f64()) {
+            (Ok(a), Some(b)) => (a - b).abs() <= 1e-12 * a.abs().max(1.0),
+            _ => false,
+        },
+        _ => false,
+    };
+    assert!(same, "{key}: {field:?} in CSV, {value} in JSON");
 }
 
 fn read(path: &str) -> String {

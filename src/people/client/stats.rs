@@ -10,7 +10,6 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use hdrhistogram::Histogram;
-use serde::Serialize;
 
 use super::{Failure, FetchRun, Outcome};
 
@@ -96,8 +95,9 @@ impl Tally {
     }
 }
 
-/// A fetch run, summed up.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// A fetch run, summed up; `report::fetch` declares how each format shows
+/// it.
+#[derive(Debug, Clone, PartialEq)]
 pub struct FetchStats {
     /// The model.
     pub model: &'static str,

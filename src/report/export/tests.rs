@@ -18,23 +18,24 @@ fn exports<R: Tabular>(rows: &[R]) -> [String; 3] {
     })
 }
 
-/// Checks that the terminal table, HTML, Markdown and CSV show each of
-/// `R`'s columns they are declared for, in the declared order, with a cell
-/// for each in every row; and that JSON has a field named by each CSV key
-/// but those in `not_in_json`.
-fn assert_every_column_in_every_format<R: Tabular>(rows: &[R], not_in_json: &[&str]) {
+/// Checks that the terminal table, HTML, Markdown, CSV and JSON show each
+/// of `R`'s columns they are declared for, in the declared order, with a
+/// cell for each in every row: JSON's fields are exactly the declared
+/// keys, each holding its cell; and that a key names one column, and a
+/// column of lists or maps is shown in JSON alone.
+fn assert_every_column_in_every_format<R: Tabular>(rows: &[R]) {
     assert!(!rows.is_empty());
     let names = |format| -> Vec<String> {
         columns_in::<R>(format)
             .map(|c| match format {
                 Format::Markdown => c.markdown_header(),
-                Format::Csv => c.key.to_string(),
+                Format::Csv | Format::Json => c.key.to_string(),
                 Format::Screen => c.name.to_string(),
             })
             .collect()
     };
+    let formats = [Format::Screen, Format::Markdown, Format::Csv, Format::Json];
     for column in R::COLUMNS {
-        let formats = [Format::Screen, Format::Markdown, Format::Csv];
         assert!(
             formats.iter().any(|&f| column.shown.includes(f)),
             "{} is shown nowhere",
@@ -42,6 +43,20 @@ fn assert_every_column_in_every_format<R: Tabular>(rows: &[R], not_in_json: &[&s
         );
         if let Some(unit) = column.unit {
             assert!(column.key.ends_with(&format!("_{unit}")), "{}", column.key);
+        }
+        let same_key = R::COLUMNS.iter().filter(|c| c.key == column.key).count();
+        assert_eq!(same_key, 1, "two columns are keyed {}", column.key);
+        // Whatever a file shows, JSON holds too, under the same key.
+        for file in [Format::Markdown, Format::Csv] {
+            if column.shown.includes(file) {
+                assert!(column.shown.includes(Format::Json), "{}", column.key);
+            }
+        }
+        for row in rows {
+            if (column.value)(row).is_compound() {
+                let elsewhere = formats[..3].iter().any(|&f| column.shown.includes(f));
+                assert!(!elsewhere, "{} is a list a table cannot show", column.key);
+            }
         }
     }
 
@@ -90,18 +105,33 @@ fn assert_every_column_in_every_format<R: Tabular>(rows: &[R], not_in_json: &[&s
     }
 
     let json: serde_json::Value = serde_json::from_str(&json).unwrap();
-    for (row, object) in rows.iter().zip(json.as_array().unwrap()) {
-        for column in columns_in::<R>(Format::Csv) {
-            // A field with no value may be left out of JSON.
-            let present = object.get(column.key).is_some()
-                || (column.value)(row) == Cell::Missing
-                || not_in_json.contains(&column.key);
-            assert!(present, "no {} in {object}", column.key);
+    let objects = json.as_array().unwrap();
+    assert_eq!(objects.len(), rows.len(), "{json}");
+    for (row, object) in rows.iter().zip(objects) {
+        let object = object.as_object().unwrap();
+        // A parsed object may sort its keys: the order is checked in the
+        // text below.
+        let mut keys: Vec<&str> = object.keys().map(String::as_str).collect();
+        keys.sort_unstable();
+        let mut declared = names(Format::Json);
+        declared.sort_unstable();
+        assert_eq!(keys, declared, "{json}");
+        for column in columns_in::<R>(Format::Json) {
+            // Parsed as the field was, so that both lose the same digits.
+            let cell = (column.value)(row).text(Format::Json);
+            let cell: serde_json::Value = serde_json::from_str(&cell).unwrap();
+            assert_eq!(object[column.key], cell, "{}", column.key);
         }
     }
+    // In the text, the fields come in the declared order.
+    let [text, _, _] = exports(&rows[..1]);
+    let at: Vec<usize> = names(Format::Json)
+        .iter()
+        .map(|key| text.find(&format!("\n    \"{key}\": ")).unwrap())
+        .collect();
+    assert!(at.windows(2).all(|w| w[0] < w[1]), "{text}");
 }
 
-#[derive(Serialize)]
 struct Pair {
     name: &'static str,
     value: u32,
@@ -128,7 +158,7 @@ fn the_first_column_is_aligned_left_and_the_figures_right() {
             value: 2,
         },
     ];
-    assert_every_column_in_every_format(&rows, &["value_u"]);
+    assert_every_column_in_every_format(&rows);
     let [json, markdown, csv] = exports(&rows);
     insta::assert_snapshot!(markdown, @r"
     | name | value [u] |
@@ -143,7 +173,7 @@ fn the_first_column_is_aligned_left_and_the_figures_right() {
     ");
     assert_eq!(
         json,
-        "[\n  {\n    \"name\": \"a\",\n    \"value\": 1\n  },\n  {\n    \"name\": \"b\",\n    \"value\": 2\n  }\n]\n"
+        "[\n  {\n    \"name\": \"a\",\n    \"value_u\": 1\n  },\n  {\n    \"name\": \"b\",\n    \"value_u\": 2\n  }\n]\n"
     );
 }
 

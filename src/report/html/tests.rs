@@ -178,6 +178,60 @@ fn the_spanish_page_has_spanish_words_and_the_same_figures() {
     assert_eq!(es.matches("<tr>").count(), en.matches("<tr>").count());
 }
 
+/// The pictures speak the page's language too: the restaurant's
+/// timelines and the warning's, with its loop blocked.
+#[test]
+fn the_spanish_pages_pictures_have_spanish_words() {
+    use crate::report::timeline::svg::tests::{assert_translated, words_of};
+    let english = page();
+    let mut spanish = page();
+    spanish.lang = Lang::Es;
+    let (en, es) = (written(&english), written(&spanish));
+    for picture in ["timelines", "lesson"] {
+        let es = section_of(&es, picture);
+        for spanish in [
+            "tiempo del restaurante",
+            "Cada barra es un producto, desde que el camarero lo pide",
+            "1 camarero, 11 productos, makespan 7.5 s",
+            "tarea 1",
+            "pedido 0, burger: de 0 s a 7.5 s",
+        ] {
+            assert!(es.contains(spanish), "{picture}: {spanish}");
+        }
+    }
+    let lesson = section_of(&es, "lesson");
+    assert!(lesson.contains("bucle de eventos bloqueado 7.5 s por burger del pedido 0: de 0 s"));
+    assert!(lesson.contains("bucle de eventos bloqueado: no se ejecuta ninguna otra tarea"));
+    let timelines = section_of(&es, "timelines");
+    assert!(timelines.contains(">camarero 2<") && timelines.contains(">hilo 11<"));
+    let translated = [
+        "restaurant",
+        "time",
+        "each",
+        "bar",
+        "product",
+        "products",
+        "request",
+        "kitchen",
+        "answer",
+        "marks",
+        "dispatch",
+        "waiter",
+        "waiters",
+        "thread",
+        "task",
+        "order",
+        "to",
+        "loop",
+        "blocked",
+        "event",
+        "by",
+        "other",
+        "runs",
+    ];
+    assert_translated(&words_of(&en), &words_of(&es), &translated);
+}
+
 #[test]
 fn the_page_asks_for_nothing_and_runs_nothing() {
     let html = written(&page());
@@ -202,7 +256,7 @@ fn what_users_give_is_escaped() {
 fn the_timelines_have_their_place() {
     let page = page();
     let html = written(&page);
-    let section = timeline_picture(&page.runs);
+    let section = timeline_picture(&page.runs, page.lang);
     // The picture `compare --timeline` draws, inline: a bar per product.
     let bars = section.matches("<rect class=\"bar\"").count();
     let products: usize = page

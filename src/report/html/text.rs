@@ -6,7 +6,9 @@
 //! commands' own, declared once with each table, and stay as the commands
 //! print them; so do the model and strategy names and the commands. The
 //! words around the race's table are the `race` command's own, in each
-//! language ([`crate::report::race::Words`]).
+//! language ([`crate::report::race::Words`]), and so are the timeline
+//! pictures' labels, captions and tooltips
+//! ([`crate::report::timeline::Words`]).
 
 use crate::latency::Lang;
 

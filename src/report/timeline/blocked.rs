@@ -5,23 +5,21 @@
 //! with a blocking sleep in a coroutine, each product's preparation holds
 //! it, and the products that should wait together wait one after another.
 //! Each renderer gives these stretches a row (or thread) of their own
-//! under the waiter whose code it was, named by [`LOOP_ROW`].
+//! under the waiter whose code it was, named by [`Words::loop_row`].
 //!
 //! At thousands of stretches a row is drawn merged ([`merge`]): stretches
 //! less than a pixel apart become one band, as `density.rs` does for bars.
 
 use std::time::Duration;
 
+use super::words::{Words, ENGLISH};
 use crate::report::seconds;
 use crate::trace::{Blocked, Culprit, WaiterId};
 use crate::workload::{OrderId, ProductId, Workload};
 
-/// What a stretch is called, in tooltips, trace slices and legends.
-pub const BLOCKED: &str = "event loop blocked";
-/// The label of the row of a waiter's stretches.
-pub(super) const LOOP_ROW: &str = "loop blocked";
-/// The label of the row of stretches no waiter's code can be named for.
-pub(super) const UNNAMED_ROW: &str = "loop blocked, no waiter";
+/// What a stretch is called in English, in the Chrome trace's slices and
+/// the text's legend.
+pub const BLOCKED: &str = ENGLISH.blocked;
 
 /// A stretch during which one waiter's code held the event loop.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,31 +66,33 @@ impl Stretch {
         self.by.order()
     }
 
-    /// Whose code it was, in words: `order 0's burger`, `order 2`,
+    /// Whose code it was, in `words`: `order 0's burger`, `order 2`,
     /// `waiter 1 taking orders`, or `no waiter's code`. Product names come
     /// from `products`, unescaped.
-    pub fn culprit(&self, products: &[String]) -> String {
+    pub fn culprit(&self, products: &[String], words: &Words) -> String {
         match self.by {
-            Culprit::Loop => "no waiter's code".to_string(),
-            Culprit::Waiter => format!("waiter {} taking orders", self.waiter),
-            Culprit::Order(order) => format!("order {order}"),
+            Culprit::Loop => words.no_waiters_code.to_string(),
+            Culprit::Waiter => (words.taking_orders)(&words.waiter.numbered(self.waiter)),
+            Culprit::Order(order) => words.order.numbered(order),
             Culprit::Product { order, .. } => {
                 let name = self
                     .product
                     .and_then(|p| products.get(p as usize))
                     .map_or("?", String::as_str);
-                format!("order {order}'s {name}")
+                (words.product_of)(&words.order.numbered(order), name)
             }
         }
     }
 
     /// The sentence a tooltip shows: `event loop blocked 7.5 s by order
     /// 0's burger`.
-    pub fn describe(&self, products: &[String]) -> String {
+    pub fn describe(&self, products: &[String], words: &Words) -> String {
         format!(
-            "{BLOCKED} {} s by {}",
+            "{} {} s {} {}",
+            words.blocked,
             seconds(self.length()),
-            self.culprit(products)
+            words.by,
+            self.culprit(products, words)
         )
     }
 }
@@ -156,17 +156,27 @@ mod tests {
     fn a_stretch_names_the_code_that_held_the_loop() {
         let products = ["burger", "fr<i>tes"].map(String::from);
         let product = Culprit::Product { order: 3, item: 1 };
+        let en = &ENGLISH;
         assert_eq!(
-            stretch(product, 0, 4000).describe(&products),
+            stretch(product, 0, 4000).describe(&products, en),
             "event loop blocked 4 s by order 3's fr<i>tes"
         );
         assert_eq!(
-            stretch(Culprit::Order(2), 100, 1300).describe(&products),
+            stretch(Culprit::Order(2), 100, 1300).describe(&products, en),
             "event loop blocked 1.2 s by order 2"
         );
         assert_eq!(
-            stretch(Culprit::Loop, 0, 150).culprit(&products),
+            stretch(Culprit::Loop, 0, 150).culprit(&products, en),
             "no waiter's code"
+        );
+        assert_eq!(
+            stretch(Culprit::Waiter, 0, 150).culprit(&products, en),
+            "waiter 1 taking orders"
+        );
+        let es = Words::of(crate::latency::Lang::Es);
+        assert_eq!(
+            stretch(product, 0, 4000).describe(&products, es),
+            "bucle de eventos bloqueado 4 s por fr<i>tes del pedido 3"
         );
     }
 

@@ -11,7 +11,8 @@
 //! draws the Gantt chart only when every lane of every model gets it: one
 //! picture, so that the models compare at a glance.
 
-use super::Timeline;
+use super::{Timeline, Words};
+use crate::latency::Lang;
 
 /// The least room a renderer needs for each lane, in its own units.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -37,7 +38,8 @@ impl Legible {
         timeline.charts.iter().all(|chart| {
             let span = chart.makespan.as_secs_f64() / end * self.width;
             let busiest = chart.lanes.iter().map(|l| l.bars.len()).max();
-            chart.view(self.rows).lanes_per_row == 1
+            // The grouping is the same in every language.
+            chart.view(self.rows, Words::of(Lang::En)).lanes_per_row == 1
                 && span >= self.span
                 && busiest.unwrap_or(0) as f64 * self.product <= span
         })

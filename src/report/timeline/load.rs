@@ -9,7 +9,7 @@
 
 use std::time::Duration;
 
-use super::axis;
+use super::{axis, Words};
 
 /// From `at` on, `count` things at once, until the next step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -120,18 +120,14 @@ impl Spread {
     }
 
     /// `4 orders: fastest 1.2 s, median 7.5 s, 9 in 10 within 7.5 s,
-    /// slowest 7.5 s`.
-    pub fn describe(&self) -> String {
-        let orders = match self.count {
-            1 => "1 order".to_string(),
-            n => format!("{n} orders"),
-        };
-        format!(
-            "{orders}: fastest {}, median {}, 9 in 10 within {}, slowest {}",
-            axis::label(self.min),
-            axis::label(self.median),
-            axis::label(self.p90),
-            axis::label(self.max)
+    /// slowest 7.5 s`, in `words`.
+    pub fn describe(&self, words: &Words) -> String {
+        (words.spread)(
+            &words.order.count(self.count),
+            &axis::label(self.min),
+            &axis::label(self.median),
+            &axis::label(self.p90),
+            &axis::label(self.max),
         )
     }
 }
@@ -139,6 +135,7 @@ impl Spread {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::latency::Lang;
 
     fn s(secs: u64) -> Duration {
         Duration::from_secs(secs)
@@ -179,7 +176,10 @@ mod tests {
         assert_eq!(secs.map(|d| d.as_secs()), [1, 3, 5, 8, 9, 10]);
         assert_eq!(got.count, 10);
         let said = "10 orders: fastest 1 s, median 5 s, 9 in 10 within 9 s, slowest 10 s";
-        assert_eq!(got.describe(), said);
+        assert_eq!(got.describe(Words::of(Lang::En)), said);
+        let dicho = "10 pedidos: el más rápido 1 s, mediana 5 s, 9 de cada 10 en 9 s o menos, el \
+                     más lento 10 s";
+        assert_eq!(got.describe(Words::of(Lang::Es)), dicho);
         let one = Spread::of(&[s(7)]).unwrap();
         assert_eq!((one.min, one.median, one.max), (s(7), s(7), s(7)));
         assert_eq!(Spread::of(&[]), None);

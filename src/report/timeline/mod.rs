@@ -16,6 +16,9 @@
 //! from figures each chart keeps (`load.rs`): products in preparation and
 //! threads alive over time ([`Step`]), and the spread of each order's time
 //! from `Received orders` to its dispatch ([`Spread`]).
+//!
+//! Their words are [`Words`] (`words.rs`): English, or for the pictures of
+//! `mesonero report --lang es`, Spanish.
 
 mod axis;
 mod blocked;
@@ -27,11 +30,13 @@ mod load;
 pub mod svg;
 pub mod text;
 mod view;
+mod words;
 
 pub use blocked::{Stretch, BLOCKED};
 pub use legible::Legible;
 pub use load::{most, peaks, steps, Spread, Step};
 pub use view::{Row, View};
+pub use words::{Noun, Words};
 
 use std::time::Duration;
 
@@ -120,12 +125,13 @@ impl Units {
         }
     }
 
-    /// One lane's name, `thread` or `task`; `None` for waiters.
-    pub fn name(self) -> Option<&'static str> {
+    /// What one lane is called in `words`, `thread` or `task`; `None`
+    /// for waiters.
+    pub fn noun(self, words: &Words) -> Option<&Noun> {
         match self {
             Units::Waiters => None,
-            Units::Threads => Some("thread"),
-            Units::Tasks => Some("task"),
+            Units::Threads => Some(&words.thread),
+            Units::Tasks => Some(&words.task),
         }
     }
 }

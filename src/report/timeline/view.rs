@@ -5,8 +5,7 @@
 use std::ops::Range;
 use std::time::Duration;
 
-use super::blocked::{LOOP_ROW, UNNAMED_ROW};
-use super::{Bar, Chart, Lane, Stretch};
+use super::{Bar, Chart, Lane, Stretch, Words};
 
 /// A chart as drawn: rows of bars, and how many lanes each row holds.
 #[derive(Debug)]
@@ -44,8 +43,9 @@ impl Row<'_> {
 impl Chart {
     /// What to draw with at most `max_rows` rows: lanes grouped when
     /// there are more. The rows of stretches count too: when they do not
-    /// fit beside the lanes, the lanes are grouped more.
-    pub fn view(&self, max_rows: usize) -> View<'_> {
+    /// fit beside the lanes, the lanes are grouped more. Rows are labelled
+    /// in `words`.
+    pub fn view(&self, max_rows: usize, words: &Words) -> View<'_> {
         let max_rows = max_rows.max(1);
         let lanes = self.lanes.len();
         let unnamed = self.blocked.partition_point(|s| s.waiter == 0);
@@ -68,12 +68,12 @@ impl Chart {
         };
         let mut view = Vec::new();
         if unnamed > 0 {
-            view.push(loop_row(UNNAMED_ROW, &self.blocked[..unnamed]));
+            view.push(loop_row(words.unnamed_row, &self.blocked[..unnamed]));
         }
         let under = self.under(group, unnamed);
         for (lanes, under) in self.lanes.chunks(group).zip(under) {
             view.push(Row {
-                label: self.row_label(lanes),
+                label: self.row_label(lanes, words),
                 bars: lanes.iter().flat_map(|l| &l.bars).collect(),
                 dispatches: lanes
                     .iter()
@@ -83,7 +83,7 @@ impl Chart {
                 blocked: &[],
             });
             if !under.is_empty() {
-                view.push(loop_row(LOOP_ROW, &self.blocked[under]));
+                view.push(loop_row(words.loop_row, &self.blocked[under]));
             }
         }
         View {
@@ -115,37 +115,33 @@ impl Chart {
 }
 
 impl View<'_> {
-    /// What a reader must know about the grouping, if anything.
-    pub fn note(&self, chart: &Chart) -> Option<String> {
-        (self.lanes_per_row > 1).then(|| {
-            format!(
-                "{} lanes grouped {} to a row",
-                chart.lanes.len(),
-                self.lanes_per_row
-            )
-        })
+    /// What a reader must know about the grouping, if anything, in
+    /// `words`.
+    pub fn note(&self, chart: &Chart, words: &Words) -> Option<String> {
+        (self.lanes_per_row > 1).then(|| (words.grouped)(chart.lanes.len(), self.lanes_per_row))
     }
 }
 
 impl Chart {
     /// The label of a row of lanes, all of one waiter or spanning several.
-    fn row_label(&self, lanes: &[Lane]) -> String {
+    fn row_label(&self, lanes: &[Lane], words: &Words) -> String {
         let (Some(first), Some(last)) = (lanes.first(), lanes.last()) else {
             return String::new();
         };
+        let waiter = &words.waiter;
         if first.waiter != last.waiter {
-            return format!("waiters {}-{}", first.waiter, last.waiter);
+            return waiter.range(first.waiter as usize, last.waiter as usize);
         }
-        let Some(unit) = self.units.name() else {
-            return format!("waiter {}", first.waiter);
+        let Some(unit) = self.units.noun(words) else {
+            return waiter.numbered(first.waiter);
         };
         let lanes = if lanes.len() > 1 {
-            format!("{unit}s {}-{}", first.track + 1, last.track + 1)
+            unit.range(first.track + 1, last.track + 1)
         } else {
-            format!("{unit} {}", first.track + 1)
+            unit.numbered(first.track + 1)
         };
         if self.waiters > 1 {
-            format!("waiter {}, {lanes}", first.waiter)
+            format!("{}, {lanes}", waiter.numbered(first.waiter))
         } else {
             lanes
         }
@@ -155,6 +151,7 @@ impl Chart {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::latency::Lang;
     use crate::report::timeline::Units;
     use crate::trace::{Culprit, WaiterId};
 
@@ -202,7 +199,7 @@ mod tests {
         let lanes = vec![lane(1, 0, 2), lane(1, 1, 2), lane(2, 0, 1), lane(3, 0, 1)];
         let blocked = vec![stretch(0, 5), stretch(1, 0), stretch(1, 3), stretch(3, 2)];
         let c = chart(lanes, blocked);
-        let view = c.view(24);
+        let view = c.view(24, Words::of(Lang::En));
         assert_eq!(
             shape(&view),
             [
@@ -226,13 +223,14 @@ mod tests {
         let lanes = (1..=8).map(|w| lane(w, 0, 1)).collect();
         let blocked = (1..=8).map(|w| stretch(w, 0)).collect();
         let c = chart(lanes, blocked);
-        let view = c.view(8);
+        let view = c.view(8, Words::of(Lang::En));
         assert_eq!(view.lanes_per_row, 2);
         assert_eq!(view.rows.len(), 8);
         let held: Vec<usize> = view.rows.iter().map(|r| r.blocked.len()).collect();
         assert_eq!(held, [0, 2, 0, 2, 0, 2, 0, 2]);
         // Without stretches, the same lanes fill the eight rows.
-        assert_eq!(chart(c.lanes.clone(), Vec::new()).view(8).lanes_per_row, 1);
+        let without = chart(c.lanes.clone(), Vec::new());
+        assert_eq!(without.view(8, Words::of(Lang::En)).lanes_per_row, 1);
     }
 
     #[test]
@@ -240,18 +238,23 @@ mod tests {
         let lanes: Vec<Lane> = (0..4).map(|t| lane(1, t, 4)).collect();
         let mut c = chart(lanes, Vec::new());
         c.waiters = 1;
-        let labels = |c: &Chart, rows| -> Vec<String> {
-            c.view(rows).rows.into_iter().map(|r| r.label).collect()
+        let in_words = |c: &Chart, rows, lang| -> Vec<String> {
+            let view = c.view(rows, Words::of(lang));
+            view.rows.into_iter().map(|r| r.label).collect()
         };
+        let labels = |c: &Chart, rows| in_words(c, rows, Lang::En);
         assert_eq!(labels(&c, 4), ["task 1", "task 2", "task 3", "task 4"]);
         assert_eq!(labels(&c, 2), ["tasks 1-2", "tasks 3-4"]);
+        assert_eq!(in_words(&c, 2, Lang::Es), ["tareas 1-2", "tareas 3-4"]);
         c.units = Units::Threads;
         assert_eq!(labels(&c, 1), ["threads 1-4"]);
         c.waiters = 2;
         assert_eq!(labels(&c, 1), ["waiter 1, threads 1-4"]);
+        assert_eq!(in_words(&c, 1, Lang::Es), ["camarero 1, hilos 1-4"]);
         c.units = Units::Waiters;
         c.lanes = vec![lane(1, 0, 1), lane(2, 0, 1)];
         assert_eq!(labels(&c, 2), ["waiter 1", "waiter 2"]);
         assert_eq!(labels(&c, 1), ["waiters 1-2"]);
+        assert_eq!(in_words(&c, 1, Lang::Es), ["camareros 1-2"]);
     }
 }

@@ -55,7 +55,7 @@ fn markdown() {
 #[test]
 fn csv() {
     let rows = rows();
-    assert_every_column_in_every_format(&rows, &[]);
+    assert_every_column_in_every_format(&rows);
     let [_, _, csv] = exports(&rows);
     insta::assert_snapshot!(csv, @r"
     model,concurrency,ids,ok,failed,interrupted,retries,requests,wall_s,requests_per_s,p50_ms,p90_ms,p99_ms,max_ms
@@ -66,15 +66,16 @@ fn csv() {
 }
 
 #[test]
-fn json_is_what_format_json_prints() {
+fn json_has_the_columns_and_the_answers_by_status() {
     let [json, _, _] = exports(&rows());
     let value: serde_json::Value = serde_json::from_str(&json).unwrap();
     let rows = value.as_array().unwrap();
     assert_eq!(rows.len(), 3);
     let threads = &rows[1];
     assert_eq!(threads["model"], "threads");
-    // As `--format json`: the concurrency asked for, not the table's.
-    assert_eq!(rows[0]["concurrency"], 100);
+    // Requests in flight at once, as the table says: one for sequential.
+    assert_eq!(rows[0]["concurrency"], 1);
+    assert_eq!(threads["concurrency"], 100);
     assert_eq!(threads["ids"], 9);
     assert_eq!(threads["ok"], 9);
     assert_eq!(threads["failed"], 0);

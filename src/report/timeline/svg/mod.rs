@@ -8,6 +8,9 @@
 //! preparation and threads alive over time, on the same shared axis, and
 //! under them the spread of the orders' latencies.
 //!
+//! Its words are English, or for the report's page, the page's language
+//! ([`Words`]).
+//!
 //! Written by hand, not with a plotting crate: the picture is rectangles,
 //! lines and text, and each bar carries `class="bar"` (each strip
 //! `class="blocked"`, each step chart `class="in-flight"` or
@@ -22,7 +25,8 @@ mod blocked;
 mod scale;
 
 use super::density::{self, Band};
-use super::{axis, Chart, Legible, Row, Timeline};
+use super::{axis, Chart, Legible, Row, Timeline, Words};
+use crate::latency::Lang;
 use crate::report::html::escape;
 
 /// The most rows drawn per model; more lanes are grouped.
@@ -77,9 +81,16 @@ pub fn colour(product: u32) -> &'static str {
     PALETTE[product as usize % PALETTE.len()]
 }
 
-/// Writes the timeline as a standalone SVG document.
+/// Writes the timeline as a standalone SVG document, in English: the
+/// commands that write one have no `--lang`.
 pub fn write(out: &mut impl Write, timeline: &Timeline) -> io::Result<()> {
-    out.write_all(render(timeline, Embedding::Document).as_bytes())
+    out.write_all(render(timeline, Embedding::Document, Lang::En).as_bytes())
+}
+
+/// What is drawn, and in which words.
+struct Picture<'a> {
+    timeline: &'a Timeline,
+    words: &'static Words,
 }
 
 /// Where the markup goes: its own file, or inside an HTML page.
@@ -92,8 +103,14 @@ pub enum Embedding {
     Html,
 }
 
-/// The timeline as SVG markup, to write to a file or put in a page.
-pub fn render(timeline: &Timeline, embedding: Embedding) -> String {
+/// The timeline as SVG markup, to write to a file or put in a page, its
+/// words in `lang`.
+pub fn render(timeline: &Timeline, embedding: Embedding, lang: Lang) -> String {
+    let picture = Picture {
+        timeline,
+        words: Words::of(lang),
+    };
+    let words = picture.words;
     let end = timeline.end().max(Duration::from_millis(1));
     let ticks = axis::ticks(end, 10);
     let x = |at: Duration| PLOT_X + at.as_secs_f64() / end.as_secs_f64() * PLOT_W;
@@ -104,9 +121,9 @@ pub fn render(timeline: &Timeline, embedding: Embedding) -> String {
     let plot_top = y;
     for chart in &timeline.charts {
         y = if gantt {
-            draw_chart(&mut body, chart, y, end, timeline)
+            draw_chart(&mut body, chart, y, end, &picture)
         } else {
-            scale::draw_load(&mut body, chart, y, end, timeline)
+            scale::draw_load(&mut body, chart, y, end, &picture)
         };
         y += GAP;
     }
@@ -129,15 +146,16 @@ pub fn render(timeline: &Timeline, embedding: Embedding) -> String {
     }
     let _ = writeln!(
         body,
-        r#"<text x="{:.1}" y="{:.1}" text-anchor="middle" class="caption">restaurant time</text>"#,
+        r#"<text x="{:.1}" y="{:.1}" text-anchor="middle" class="caption">{}</text>"#,
         PLOT_X + PLOT_W / 2.0,
-        plot_bottom + 30.0
+        plot_bottom + 30.0,
+        words.axis
     );
     let height = if gantt {
-        legend(&mut body, timeline, plot_bottom + 48.0)
+        legend(&mut body, &picture, plot_bottom + 48.0)
     } else {
-        let y = scale::draw_latency(&mut body, timeline, plot_bottom + 48.0);
-        scale::legend(&mut body, timeline, y + 24.0)
+        let y = scale::draw_latency(&mut body, &picture, plot_bottom + 48.0);
+        scale::legend(&mut body, &picture, y + 24.0)
     } + 10.0;
 
     let namespace = match embedding {
@@ -157,11 +175,7 @@ pub fn render(timeline: &Timeline, embedding: Embedding) -> String {
         r##"<rect width="100%" height="100%" fill="#ffffff"/>"##,
         "\n",
     ));
-    let caption = if gantt {
-        "Each bar is a product, from the waiter's request to the kitchen's answer; ▼ marks an order's dispatch."
-    } else {
-        "Too many products for a bar each: what was in flight over time, and below, how long orders took."
-    };
+    let caption = if gantt { words.gantt } else { words.at_scale };
     let _ = writeln!(
         svg,
         r#"<text x="{PLOT_X}" y="16" class="caption">{caption}</text>"#
@@ -173,21 +187,16 @@ pub fn render(timeline: &Timeline, embedding: Embedding) -> String {
 }
 
 /// Draws one model's block from `top`; returns where the next one starts.
-fn draw_chart(
-    out: &mut String,
-    chart: &Chart,
-    top: f64,
-    end: Duration,
-    timeline: &Timeline,
-) -> f64 {
+fn draw_chart(out: &mut String, chart: &Chart, top: f64, end: Duration, picture: &Picture) -> f64 {
     let x = |at: Duration| PLOT_X + at.as_secs_f64() / end.as_secs_f64() * PLOT_W;
-    let view = chart.view(MAX_ROWS);
+    let words = picture.words;
+    let view = chart.view(MAX_ROWS, words);
     let model = escape(chart.model);
-    heading(out, chart, top);
+    heading(out, chart, top, words);
     let mut y = top + HEADING_H;
     let marks: usize = view.rows.iter().map(|r| r.dispatches.len()).sum();
-    let unmarked = (marks > MAX_MARKS).then(|| format!("{marks} dispatch marks left out"));
-    let grouping = match (view.note(chart), unmarked) {
+    let unmarked = (marks > MAX_MARKS).then(|| (words.marks_left_out)(marks));
+    let grouping = match (view.note(chart, words), unmarked) {
         (Some(a), Some(b)) => Some(format!("{a}; {b}")),
         (a, b) => a.or(b),
     };
@@ -199,15 +208,15 @@ fn draw_chart(
     let merged = view.rows.iter().any(|r| r.blocked.len() > MAX_BARS_PER_ROW);
     let notes = [
         grouping.as_deref(),
-        dense.then_some(DENSE_NOTE),
-        merged.then_some(MERGED_NOTE),
+        dense.then_some(words.dense),
+        merged.then_some(words.merged),
     ];
     y = draw_notes(out, notes.into_iter().flatten(), y);
     let rows_top = y;
     let opacity = if view.lanes_per_row > 1 { 0.45 } else { 1.0 };
     for row in &view.rows {
         if row.is_loop() {
-            blocked::draw_row(out, &model, row, y, end, &x, timeline);
+            blocked::draw_row(out, &model, row, y, end, &x, picture);
             y += LOOP_ROW_H;
             continue;
         }
@@ -228,7 +237,7 @@ fn draw_chart(
             );
             draw_bands(out, &model, &bands, y);
         } else {
-            draw_bars(out, &model, row, opacity, y, &x, timeline);
+            draw_bars(out, &model, row, opacity, y, &x, picture);
         }
         for &at in row.dispatches.iter().filter(|_| marks <= MAX_MARKS) {
             let dx = x(at);
@@ -250,11 +259,6 @@ fn draw_chart(
     y
 }
 
-/// What a row drawn as bands shows.
-const DENSE_NOTE: &str = "Rows this dense show, in each pixel column, the product waited for longest, darker where more lanes are busy.";
-/// What a row of merged stretches shows.
-const MERGED_NOTE: &str = "Where the event loop was blocked too many times to draw each, stretches less than a pixel apart are drawn as one.";
-
 /// Draws `notes` a line each from `y`; returns where the next thing goes.
 fn draw_notes<'a>(out: &mut String, notes: impl IntoIterator<Item = &'a str>, mut y: f64) -> f64 {
     for note in notes {
@@ -270,20 +274,15 @@ fn draw_notes<'a>(out: &mut String, notes: impl IntoIterator<Item = &'a str>, mu
 }
 
 /// Draws a model's name and figures, at `top`.
-fn heading(out: &mut String, chart: &Chart, top: f64) {
-    let waiters = match chart.waiters {
-        1 => "1 waiter".to_string(),
-        n => format!("{n} waiters"),
-    };
+fn heading(out: &mut String, chart: &Chart, top: f64, words: &Words) {
     let _ = writeln!(
         out,
-        r#"<text x="8" y="{:.1}" class="heading">{}</text><text x="{:.1}" y="{:.1}" class="label">{waiters}, {} products, makespan {}</text>"#,
+        r#"<text x="8" y="{:.1}" class="heading">{}</text><text x="{:.1}" y="{:.1}" class="label">{}</text>"#,
         top + 15.0,
         escape(chart.model),
         PLOT_X,
         top + 15.0,
-        chart.bars(),
-        axis::label(chart.makespan),
+        escape(&words.figures(chart.waiters, chart.bars(), chart.makespan)),
     );
 }
 
@@ -295,25 +294,28 @@ fn draw_bars(
     opacity: f64,
     y: f64,
     x: &dyn Fn(Duration) -> f64,
-    timeline: &Timeline,
+    picture: &Picture,
 ) {
+    let words = picture.words;
     for bar in &row.bars {
         let (x0, x1) = (x(bar.start), x(bar.end));
         let width = (x1 - x0).max(1.0);
         let stroke = edge(width);
-        let name = timeline
+        let name = picture
+            .timeline
             .products
             .get(bar.product as usize)
             .map_or("?", String::as_str);
         let _ = writeln!(
             out,
-            r##"<rect class="bar" data-model="{model}" x="{x0:.2}" y="{:.1}" width="{width:.2}" height="{BAR_H}" fill="{}" fill-opacity="{opacity}"{stroke}><title>order {}, {}: {} to {}</title></rect>"##,
+            r##"<rect class="bar" data-model="{model}" x="{x0:.2}" y="{:.1}" width="{width:.2}" height="{BAR_H}" fill="{}" fill-opacity="{opacity}"{stroke}><title>{}</title></rect>"##,
             y + 1.0,
             colour(bar.product),
-            bar.order,
-            escape(name),
-            axis::label(bar.start),
-            axis::label(bar.end),
+            escape(&format!(
+                "{}, {name}: {}",
+                words.order.numbered(bar.order),
+                (words.span)(&axis::label(bar.start), &axis::label(bar.end))
+            )),
         );
     }
 }
@@ -344,7 +346,8 @@ fn draw_bands(out: &mut String, model: &str, bands: &[Band], y: f64) {
 }
 
 /// Draws the legend from `top`, wrapping; returns the bottom.
-fn legend(out: &mut String, timeline: &Timeline, top: f64) -> f64 {
+fn legend(out: &mut String, picture: &Picture, top: f64) -> f64 {
+    let timeline = picture.timeline;
     let (mut lx, mut y) = (PLOT_X, top);
     for (id, name) in timeline.products.iter().enumerate().take(MAX_LEGEND) {
         let width = 26.0 + 7.0 * name.chars().count() as f64;
@@ -364,13 +367,16 @@ fn legend(out: &mut String, timeline: &Timeline, top: f64) -> f64 {
         lx += width;
     }
     if timeline.products.len() > MAX_LEGEND {
-        let more = format!("and {} more products", timeline.products.len() - MAX_LEGEND);
+        let more = (picture.words.more_products)(timeline.products.len() - MAX_LEGEND);
         let _ = writeln!(
             out,
             r#"<text x="{lx:.1}" y="{y:.1}" class="note">{more}</text>"#
         );
-        lx += 12.0 + 6.5 * more.len() as f64;
+        lx += 12.0 + 6.5 * more.chars().count() as f64;
     }
-    let y = blocked::legend_key(out, timeline, lx, y);
+    let y = blocked::legend_key(out, picture, lx, y);
     y + 6.0
 }
+
+#[cfg(test)]
+pub(crate) mod tests;

@@ -8,11 +8,10 @@ use std::fmt::Write as _;
 use std::time::Duration;
 
 use super::{
-    axis, blocked, draw_notes, escape, heading, Chart, Row, Timeline, GAP, HEADING_H, LOOP_ROW_H,
-    MAX_BARS_PER_ROW, MERGED_NOTE, PLOT_W, PLOT_X,
+    axis, blocked, draw_notes, escape, heading, Chart, Picture, Row, GAP, HEADING_H, LOOP_ROW_H,
+    MAX_BARS_PER_ROW, PLOT_W, PLOT_X,
 };
-use crate::report::timeline::blocked::LOOP_ROW;
-use crate::report::timeline::{most, peaks, Spread};
+use crate::report::timeline::{most, peaks, Spread, Words};
 
 /// The height of a step chart.
 const LOAD_H: f64 = 56.0;
@@ -24,23 +23,20 @@ const THREADS_COLOUR: &str = "#e15759";
 const LATENCY_ROW_H: f64 = 36.0;
 const BOX_H: f64 = 14.0;
 
-/// What the step charts show, in the legend.
-const IN_FLIGHT: &str = "products in preparation";
-const THREADS: &str = "OS threads alive";
-
 /// Draws one model's step chart from `top`; returns where the next starts.
 pub(super) fn draw_load(
     out: &mut String,
     chart: &Chart,
     top: f64,
     end: Duration,
-    timeline: &Timeline,
+    picture: &Picture,
 ) -> f64 {
     let x = |at: Duration| PLOT_X + at.as_secs_f64() / end.as_secs_f64() * PLOT_W;
+    let words = picture.words;
     let model = escape(chart.model);
-    heading(out, chart, top);
+    heading(out, chart, top, words);
     let merged = chart.blocked.len() > MAX_BARS_PER_ROW;
-    let mut y = draw_notes(out, merged.then_some(MERGED_NOTE), top + HEADING_H);
+    let mut y = draw_notes(out, merged.then_some(words.merged), top + HEADING_H);
     let chart_top = y;
     let base = y + LOAD_H;
     let alive = chart.threads.as_deref();
@@ -74,18 +70,18 @@ pub(super) fn draw_load(
     let filled = series(&chart.in_flight);
     let _ = writeln!(
         out,
-        r#"<path class="in-flight" data-model="{model}" d="M{PLOT_X},{base:.1}{filled}V{base:.1}Z" fill="{IN_FLIGHT_COLOUR}" fill-opacity="0.55" stroke="{IN_FLIGHT_COLOUR}" stroke-width="1"><title>{model}: at most {} {IN_FLIGHT} at once</title></path>"#,
-        most(&chart.in_flight),
+        r#"<path class="in-flight" data-model="{model}" d="M{PLOT_X},{base:.1}{filled}V{base:.1}Z" fill="{IN_FLIGHT_COLOUR}" fill-opacity="0.55" stroke="{IN_FLIGHT_COLOUR}" stroke-width="1"><title>{}</title></path>"#,
+        (words.at_once)(&model, most(&chart.in_flight), words.in_preparation),
     );
-    let mut label = format!("{} at most", most(&chart.in_flight));
+    let mut label = (words.at_most)(most(&chart.in_flight));
     if let Some(alive) = alive {
         let line = series(alive);
         let _ = writeln!(
             out,
-            r#"<path class="threads-alive" data-model="{model}" d="M{PLOT_X},{base:.1}{line}" fill="none" stroke="{THREADS_COLOUR}" stroke-width="1.5"><title>{model}: at most {} {THREADS} at once</title></path>"#,
-            most(alive),
+            r#"<path class="threads-alive" data-model="{model}" d="M{PLOT_X},{base:.1}{line}" fill="none" stroke="{THREADS_COLOUR}" stroke-width="1.5"><title>{}</title></path>"#,
+            (words.at_once)(&model, most(alive), words.threads_alive),
         );
-        label = format!("{label}, {} threads", most(alive));
+        label = format!("{label}, {}", words.thread.count(most(alive) as usize));
     }
     let _ = writeln!(
         out,
@@ -95,12 +91,12 @@ pub(super) fn draw_load(
     y = base + 4.0;
     if !chart.blocked.is_empty() {
         let row = Row {
-            label: LOOP_ROW.to_string(),
+            label: words.loop_row.to_string(),
             bars: Vec::new(),
             dispatches: Vec::new(),
             blocked: &chart.blocked,
         };
-        blocked::draw_row(out, &model, &row, y, end, &x, timeline);
+        blocked::draw_row(out, &model, &row, y, end, &x, picture);
         y += LOOP_ROW_H;
     }
     let mx = x(chart.makespan);
@@ -130,16 +126,19 @@ fn outline(peaks: &[u32], height: &dyn Fn(u32) -> f64) -> String {
 
 /// Draws the orders' latencies, a box plot per model on an axis of their
 /// own, from `top`; returns the bottom.
-pub(super) fn draw_latency(out: &mut String, timeline: &Timeline, top: f64) -> f64 {
+pub(super) fn draw_latency(out: &mut String, picture: &Picture, top: f64) -> f64 {
+    let (timeline, words) = (picture.timeline, picture.words);
     let spreads: Vec<Option<Spread>> = timeline.charts.iter().map(Chart::latency).collect();
     let longest = spreads.iter().flatten().map(|s| s.max).max();
     let longest = longest.unwrap_or_default().max(Duration::from_millis(1));
     let x = |at: Duration| PLOT_X + at.as_secs_f64() / longest.as_secs_f64() * PLOT_W;
     let _ = writeln!(
         out,
-        r#"<text x="8" y="{:.1}" class="heading">Order latency</text><text x="{PLOT_X}" y="{:.1}" class="label">From "Received orders" to each order's dispatch: the line spans all, the box the middle half, the bar is the median.</text>"#,
+        r#"<text x="8" y="{:.1}" class="heading">{}</text><text x="{PLOT_X}" y="{:.1}" class="label">{}</text>"#,
         top + 15.0,
+        words.latency,
         top + 15.0,
+        words.latency_explained,
     );
     let rows_top = top + HEADING_H;
     let mut y = rows_top;
@@ -152,12 +151,13 @@ pub(super) fn draw_latency(out: &mut String, timeline: &Timeline, top: f64) -> f
             y + BOX_H - 2.0,
         );
         match spread {
-            Some(s) => draw_box(out, &model, s, y, &x),
+            Some(s) => draw_box(out, &model, s, y, &x, words),
             None => {
                 let _ = writeln!(
                     out,
-                    r#"<text x="{PLOT_X}" y="{:.1}" class="note">no order dispatched</text>"#,
+                    r#"<text x="{PLOT_X}" y="{:.1}" class="note">{}</text>"#,
                     y + BOX_H - 2.0,
+                    words.none_dispatched,
                 );
             }
         }
@@ -177,16 +177,25 @@ pub(super) fn draw_latency(out: &mut String, timeline: &Timeline, top: f64) -> f
     }
     let _ = writeln!(
         out,
-        r#"<text x="{:.1}" y="{:.1}" text-anchor="middle" class="caption">order latency</text>"#,
+        r#"<text x="{:.1}" y="{:.1}" text-anchor="middle" class="caption">{}</text>"#,
         PLOT_X + PLOT_W / 2.0,
-        y + 26.0
+        y + 26.0,
+        words.latency_axis
     );
     y + 26.0 + GAP / 2.0
 }
 
 /// One model's box plot and its figures, at `y`.
-fn draw_box(out: &mut String, model: &str, s: &Spread, y: f64, x: &dyn Fn(Duration) -> f64) {
+fn draw_box(
+    out: &mut String,
+    model: &str,
+    s: &Spread,
+    y: f64,
+    x: &dyn Fn(Duration) -> f64,
+    words: &Words,
+) {
     let mid = y + BOX_H / 2.0;
+    let described = s.describe(words);
     let (b0, b1) = (x(s.p25), x(s.p75).max(x(s.p25) + 1.0));
     let m = x(s.median);
     let _ = writeln!(
@@ -196,37 +205,39 @@ fn draw_box(out: &mut String, model: &str, s: &Spread, y: f64, x: &dyn Fn(Durati
         x(s.max),
         b1 - b0,
         y + BOX_H,
-        s.describe(),
+        described,
     );
     let _ = writeln!(
         out,
         r#"<text x="{PLOT_X}" y="{:.1}" class="note">{}</text>"#,
         y + BOX_H + 13.0,
-        s.describe(),
+        described,
     );
 }
 
 /// Draws what the step charts show, from `top`; returns the bottom.
-pub(super) fn legend(out: &mut String, timeline: &Timeline, top: f64) -> f64 {
+pub(super) fn legend(out: &mut String, picture: &Picture, top: f64) -> f64 {
+    let words = picture.words;
+    let (in_flight, threads) = (words.in_preparation, words.threads_alive);
     let mut lx = PLOT_X;
     let _ = writeln!(
         out,
-        r#"<rect x="{lx:.1}" y="{:.1}" width="12" height="12" fill="{IN_FLIGHT_COLOUR}" fill-opacity="0.55"/><text x="{:.1}" y="{top:.1}" class="label">{IN_FLIGHT}</text>"#,
+        r#"<rect x="{lx:.1}" y="{:.1}" width="12" height="12" fill="{IN_FLIGHT_COLOUR}" fill-opacity="0.55"/><text x="{:.1}" y="{top:.1}" class="label">{in_flight}</text>"#,
         top - 10.0,
         lx + 16.0,
     );
-    lx += 30.0 + 7.0 * IN_FLIGHT.len() as f64;
-    if timeline.charts.iter().any(|c| c.threads.is_some()) {
+    lx += 30.0 + 7.0 * in_flight.chars().count() as f64;
+    if picture.timeline.charts.iter().any(|c| c.threads.is_some()) {
         let _ = writeln!(
             out,
-            r#"<line x1="{lx:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="{THREADS_COLOUR}" stroke-width="2"/><text x="{:.1}" y="{top:.1}" class="label">{THREADS}</text>"#,
+            r#"<line x1="{lx:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="{THREADS_COLOUR}" stroke-width="2"/><text x="{:.1}" y="{top:.1}" class="label">{threads}</text>"#,
             top - 4.0,
             lx + 12.0,
             top - 4.0,
             lx + 16.0,
         );
-        lx += 30.0 + 7.0 * THREADS.len() as f64;
+        lx += 30.0 + 7.0 * threads.chars().count() as f64;
     }
-    let top = blocked::legend_key(out, timeline, lx, top);
+    let top = blocked::legend_key(out, picture, lx, top);
     top + 6.0
 }

@@ -24,7 +24,8 @@ use std::time::Duration;
 
 mod scale;
 
-use super::{axis, Chart, Legible, Timeline, BLOCKED};
+use super::{axis, Chart, Legible, Timeline, Words, BLOCKED};
+use crate::latency::Lang;
 
 /// Columns of the time axis.
 const COLUMNS: usize = 60;
@@ -44,6 +45,12 @@ pub const LEGIBLE: Legible = Legible {
 /// Where the event loop was blocked, in a `loop blocked` row.
 const BLOCKED_CELL: char = '#';
 
+/// The text's words: English, since the commands that print it have no
+/// `--lang`.
+fn words() -> &'static Words {
+    Words::of(Lang::En)
+}
+
 /// Writes the timeline, one block per model on a shared axis, then the
 /// legend.
 pub fn write(out: &mut impl Write, timeline: &Timeline) -> io::Result<()> {
@@ -59,7 +66,7 @@ pub fn write(out: &mut impl Write, timeline: &Timeline) -> io::Result<()> {
     let views: Vec<_> = timeline
         .charts
         .iter()
-        .map(|chart| chart.view(MAX_ROWS))
+        .map(|chart| chart.view(MAX_ROWS, words()))
         .collect();
     let label_width = views
         .iter()
@@ -72,7 +79,7 @@ pub fn write(out: &mut impl Write, timeline: &Timeline) -> io::Result<()> {
 
     for (chart, view) in timeline.charts.iter().zip(&views) {
         writeln!(out, "{}", heading(chart))?;
-        if let Some(note) = view.note(chart) {
+        if let Some(note) = view.note(chart, words()) {
             writeln!(out, "  ({note})")?;
         }
         writeln!(out, "  {:label_width$}  {scale}", "")?;
@@ -129,16 +136,8 @@ fn scale_line(end: Duration) -> String {
 
 /// `sync: 2 waiters, 11 products, makespan 43.8 s`
 fn heading(chart: &Chart) -> String {
-    let waiters = match chart.waiters {
-        1 => "1 waiter".to_string(),
-        n => format!("{n} waiters"),
-    };
-    format!(
-        "{}: {waiters}, {} products, makespan {}",
-        chart.model,
-        chart.bars(),
-        axis::label(chart.makespan)
-    )
+    let figures = words().figures(chart.waiters, chart.bars(), chart.makespan);
+    format!("{}: {figures}", chart.model)
 }
 
 /// One letter per product: its initial when free, else another of its

@@ -17,8 +17,8 @@
 use std::io::{self, Write};
 use std::time::Duration;
 
-use super::{heading, scale_line, COLUMNS};
-use crate::report::timeline::blocked::{merge, LOOP_ROW};
+use super::{heading, scale_line, words, COLUMNS};
+use crate::report::timeline::blocked::merge;
 use crate::report::timeline::{most, peaks, Chart, Spread, Step, Timeline, BLOCKED};
 
 /// Eighths of a column's height, from a sliver to full.
@@ -32,7 +32,8 @@ const BLOCKED_CELL: char = '#';
 pub(super) fn write(out: &mut impl Write, timeline: &Timeline) -> io::Result<()> {
     let end = timeline.end().max(Duration::from_millis(1));
     let models = timeline.charts.iter().map(|c| c.model.chars().count());
-    let width = [IN_FLIGHT, THREADS, LOOP_ROW]
+    let loop_row = words().loop_row;
+    let width = [IN_FLIGHT, THREADS, loop_row]
         .iter()
         .map(|l| l.chars().count())
         .chain(models)
@@ -51,7 +52,7 @@ pub(super) fn write(out: &mut impl Write, timeline: &Timeline) -> io::Result<()>
             writeln!(out, "  {THREADS:>width$}  {row}  {} at most", most(alive))?;
         }
         if !chart.blocked.is_empty() {
-            writeln!(out, "  {LOOP_ROW:>width$}  {}", blocked_row(chart, end))?;
+            writeln!(out, "  {loop_row:>width$}  {}", blocked_row(chart, end))?;
         }
     }
     write_latencies(out, timeline, width)?;
@@ -107,7 +108,7 @@ fn write_latencies(out: &mut impl Write, timeline: &Timeline, width: usize) -> i
         match spread {
             Some(s) => {
                 writeln!(out, "  {model:>width$}  {}", box_row(s, longest))?;
-                writeln!(out, "  {:width$}  {}", "", s.describe())?;
+                writeln!(out, "  {:width$}  {}", "", s.describe(words()))?;
             }
             None => writeln!(out, "  {model:>width$}  no order dispatched")?,
         }
