@@ -90,6 +90,10 @@ pub enum Command {
     },
     /// Print the manual page, in roff, to stdout: `mesonero man | man -l -`.
     Man,
+    /// A waiter process that says it is ready and idles until stdin
+    /// closes: what one costs, for benches/waiter_cost.rs.
+    #[command(hide = true)]
+    IdleWaiter,
 }
 
 /// Options of `mesonero restaurant`.

@@ -4,7 +4,7 @@
 
 use std::io::{self, Write};
 
-use clap::CommandFactory;
+use clap::{Command, CommandFactory};
 use clap_complete::Shell;
 
 use crate::cli::Cli;
@@ -13,7 +13,7 @@ use super::CommandError;
 
 /// Writes `shell`'s completion script to stdout.
 pub(super) fn completions(shell: Shell) -> Result<(), CommandError> {
-    let mut command = Cli::command();
+    let mut command = without_hidden(Cli::command());
     let name = command.get_name().to_owned();
     let mut out = io::stdout().lock();
     // `generate` panics on a write error (a closed pipe among them), so
@@ -24,6 +24,24 @@ pub(super) fn completions(shell: Shell) -> Result<(), CommandError> {
     out.write_all(&script)?;
     out.flush()?;
     Ok(())
+}
+
+/// `command` with its hidden subcommands left out, which clap_complete
+/// would offer (clap_mangen leaves them out): the root is made again from
+/// its own arguments and visible subcommands, since clap cannot remove one.
+fn without_hidden(command: Command) -> Command {
+    let visible: Vec<Command> = command
+        .get_subcommands()
+        .filter(|s| !s.is_hide_set())
+        .cloned()
+        .collect();
+    let mut root = Command::new(command.get_name().to_owned())
+        .args(command.get_arguments().cloned())
+        .subcommands(visible);
+    if let Some(version) = command.get_version() {
+        root = root.version(version.to_owned());
+    }
+    root
 }
 
 /// Writes the manual page, in roff, to stdout: `mesonero man | man -l -`.

@@ -25,6 +25,7 @@ mod compare;
 mod completions;
 mod export;
 mod fetch;
+mod idle_waiter;
 mod latency;
 mod pictures;
 mod progress;
@@ -217,6 +218,7 @@ pub fn run(cli: Cli) -> Result<(), CommandError> {
         Some(Command::Report(args)) => report::run(&args, &shutdown),
         Some(Command::Completions { shell }) => completions::completions(shell),
         Some(Command::Man) => completions::man(),
+        Some(Command::IdleWaiter) => idle_waiter::run(),
         None => compare::run(&cli.compare, &shutdown),
     }
 }
