@@ -35,6 +35,12 @@ pub struct Row {
     /// slow-callback threshold; `None` for the others, and when the
     /// detector was off.
     pub loop_blocked_s: Option<f64>,
+    /// CPU time used, in seconds: measured on the real clock (wall
+    /// seconds of the process and its children), the products' own on the
+    /// virtual one (restaurant seconds).
+    pub cpu_s: f64,
+    /// Cores busy on average: CPU time over the run's time.
+    pub cores_busy: f64,
     /// Wall time of the run, in seconds.
     pub wall_s: f64,
     /// `real` or `virtual`.
@@ -84,6 +90,8 @@ pub fn rows(runs: &[Run], sync_ideal: Duration) -> Vec<Row> {
                 loop_blocked_s: (run.setup.model.has_event_loop()
                     && run.setup.event_loop.slow_callback.is_some())
                 .then(|| run.trace.time_blocked().as_secs_f64()),
+                cpu_s: run.cpu.as_secs_f64(),
+                cores_busy: run.cores_busy(),
                 wall_s: run.wall.as_secs_f64(),
                 clock,
                 speed,
@@ -144,6 +152,14 @@ impl Tabular for Row {
                 .map_or(Cell::Missing, |s| restaurant_time(r, s))
         })
         .unit("s"),
+        // Simulated CPU time is restaurant time, exact; measured CPU time
+        // is the machine's, as wall time is.
+        Column::<Self>::right("CPU", "cpu_s", |r| match r.clock {
+            "virtual" => restaurant_time(r, r.cpu_s),
+            _ => Cell::seconds(r.cpu_s, 6),
+        })
+        .unit("s"),
+        Column::<Self>::right("cores busy", "cores_busy", |r| Cell::fixed(r.cores_busy, 2)),
         Column::<Self>::right("wall", "wall_s", |r| Cell::seconds(r.wall_s, 6)).unit("s"),
         Column::<Self>::left("clock", "clock", |r| Cell::Name(r.clock)).shown(Shown::CSV),
         Column::<Self>::right("speed", "speed", |r| Cell::fixed(r.speed, 1)).shown(Shown::CSV),

@@ -30,15 +30,15 @@ fn rows() -> Vec<Row> {
 fn markdown() {
     let [_, markdown, _] = exports(&rows());
     insta::assert_snapshot!(markdown, @r"
-    | model | waiters | threads | makespan [s] | ideal [s] | overhead | speed-up | loop blocked [s] | wall [s] |
-    | :--- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
-    | `sync` | 2 | 1 | 43.800 | 43.800 | +0.0 % | 1.00x | - | 0.000010 |
-    | `threads` | 2 | 3 | 23.600 | 23.600 | +0.0 % | 1.86x | - | 0.000020 |
-    | `thread-per-product` | 1 | 17 | 7.500 | 7.500 | +0.0 % | 5.84x | - | 0.000030 |
-    | `async` | 1 | 1 | 7.500 | 7.500 | +0.0 % | 5.84x | 0.000 | 0.000040 |
-    | `async-blocking` | 1 | 1 | 43.800 | 43.800 | +0.0 % | 1.00x | 43.800 | 0.000050 |
-    | `async-sequential` | 1 | 1 | 23.700 | 23.700 | +0.0 % | 1.85x | 0.000 | 0.000060 |
-    | `async-offload` | 1 | 12 | 7.500 | 7.500 | +0.0 % | 5.84x | 0.000 | 0.000070 |
+    | model | waiters | threads | makespan [s] | ideal [s] | overhead | speed-up | loop blocked [s] | CPU [s] | cores busy | wall [s] |
+    | :--- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+    | `sync` | 2 | 1 | 43.800 | 43.800 | +0.0 % | 1.00x | - | 0.000 | 0.00 | 0.000010 |
+    | `threads` | 2 | 3 | 23.600 | 23.600 | +0.0 % | 1.86x | - | 0.000 | 0.00 | 0.000020 |
+    | `thread-per-product` | 1 | 17 | 7.500 | 7.500 | +0.0 % | 5.84x | - | 0.000 | 0.00 | 0.000030 |
+    | `async` | 1 | 1 | 7.500 | 7.500 | +0.0 % | 5.84x | 0.000 | 0.000 | 0.00 | 0.000040 |
+    | `async-blocking` | 1 | 1 | 43.800 | 43.800 | +0.0 % | 1.00x | 43.800 | 0.000 | 0.00 | 0.000050 |
+    | `async-sequential` | 1 | 1 | 23.700 | 23.700 | +0.0 % | 1.85x | 0.000 | 0.000 | 0.00 | 0.000060 |
+    | `async-offload` | 1 | 12 | 7.500 | 7.500 | +0.0 % | 5.84x | 0.000 | 0.000 | 0.00 | 0.000070 |
     ");
 }
 
@@ -48,14 +48,14 @@ fn csv() {
     assert_every_column_in_every_format(&rows);
     let [_, _, csv] = exports(&rows);
     insta::assert_snapshot!(csv, @r"
-    model,waiters,cooks,threads,makespan_s,ideal_s,overhead_pct,speedup,loop_blocked_s,wall_s,clock,speed
-    sync,2,,1,43.8,43.8,0,1,,0.00001,virtual,1
-    threads,2,,3,23.6,23.6,0,1.8559322033898302,,0.00002,virtual,1
-    thread-per-product,1,,17,7.5,7.5,0,5.84,,0.00003,virtual,1
-    async,1,,1,7.5,7.5,0,5.84,0,0.00004,virtual,1
-    async-blocking,1,,1,43.8,43.8,0,1,43.8,0.00005,virtual,1
-    async-sequential,1,,1,23.7,23.7,0,1.8481012658227847,0,0.00006,virtual,1
-    async-offload,1,,12,7.5,7.5,0,5.84,0,0.00007,virtual,1
+    model,waiters,cooks,threads,makespan_s,ideal_s,overhead_pct,speedup,loop_blocked_s,cpu_s,cores_busy,wall_s,clock,speed
+    sync,2,,1,43.8,43.8,0,1,,0,0,0.00001,virtual,1
+    threads,2,,3,23.6,23.6,0,1.8559322033898302,,0,0,0.00002,virtual,1
+    thread-per-product,1,,17,7.5,7.5,0,5.84,,0,0,0.00003,virtual,1
+    async,1,,1,7.5,7.5,0,5.84,0,0,0,0.00004,virtual,1
+    async-blocking,1,,1,43.8,43.8,0,1,43.8,0,0,0.00005,virtual,1
+    async-sequential,1,,1,23.7,23.7,0,1.8481012658227847,0,0,0,0.00006,virtual,1
+    async-offload,1,,12,7.5,7.5,0,5.84,0,0,0,0.00007,virtual,1
     ");
 }
 
