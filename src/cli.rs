@@ -233,6 +233,11 @@ pub struct WorkloadArgs {
     // lines; the command refuses a seed without --random in one.
     #[arg(long, value_name = "S")]
     pub seed: Option<u64>,
+    /// Give every product of the menu this much CPU time, which the
+    /// waiter computes after the kitchen's part ("250ms", "1s"; 0 for pure
+    /// waiting) [default: the workload's own].
+    #[arg(long, value_name = "DURATION", value_parser = parse_cpu, allow_negative_numbers = true)]
+    pub cpu: Option<std::time::Duration>,
 }
 
 /// `--clock`.
@@ -290,6 +295,16 @@ fn parse_duration(text: &str) -> Result<Duration, String> {
 
 /// Reads `--speed`, within [`MIN_SPEED`]..=[`MAX_SPEED`]: outside it a
 /// wait would be too long or too short for the clocks to measure.
+/// `--cpu`: a CPU time as a workload file writes one (`1`, `"250ms"`),
+/// with the same limits: at most a day, in whole milliseconds.
+fn parse_cpu(text: &str) -> Result<Duration, String> {
+    use crate::workload::duration::{parse_part, Part};
+    parse_part("--cpu", Part::Cpu, text).map_err(|e| match e {
+        crate::workload::WorkloadError::BadDuration { problem, .. } => problem,
+        e => e.to_string(),
+    })
+}
+
 fn parse_speed(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
         Ok(speed) if (MIN_SPEED..=MAX_SPEED).contains(&speed) => Ok(speed),

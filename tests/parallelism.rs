@@ -268,3 +268,34 @@ fn more_cores_than_the_machine_has_are_refused_on_the_real_clock() {
         predicate::str::contains("--cores 65536 on the real clock is more than"),
     );
 }
+
+#[test]
+fn cpu_gives_every_product_of_the_menu_computing() {
+    let summary = cli([
+        "restaurant",
+        "--model",
+        "async",
+        "--clock",
+        "virtual",
+        "--cpu",
+        "1s",
+        "--format",
+        "quiet",
+    ])
+    .output()
+    .unwrap();
+    let summary = String::from_utf8_lossy(&summary.stdout);
+    // The burger's 7.5 s of waiting overlap; the eleven seconds of
+    // computing, on the loop's one thread, do not.
+    assert!(summary.contains("CPU 11 s"), "{summary}");
+    assert_eq!(makespan(&summary), 12.0);
+}
+
+#[test]
+fn a_bad_cpu_option_is_refused() {
+    bad_input(["restaurant", "--clock", "virtual", "--cpu", "-1"]).stderr(
+        predicate::str::contains("the CPU time must be positive, not -1"),
+    );
+    bad_input(["restaurant", "--clock", "virtual", "--cpu", "2d"])
+        .stderr(predicate::str::contains("is longer than a day"));
+}

@@ -57,7 +57,15 @@ fn the_page_holds_every_section_and_asks_for_nothing() {
         "{html}"
     );
     assert!(html.contains("<h2>The restaurant, served four ways</h2>"));
-    for id in ["compare", "timelines", "lesson", "fetch", "race", "latency"] {
+    for id in [
+        "compare",
+        "timelines",
+        "lesson",
+        "parallel",
+        "fetch",
+        "race",
+        "latency",
+    ] {
         assert!(html.contains(&format!("<section id=\"{id}\">")), "{id}");
     }
     for model in [
@@ -85,13 +93,15 @@ fn the_page_holds_every_section_and_asks_for_nothing() {
     }
     assert!(html.contains("<td>L1 cache reference</td>"));
     // The timelines, inline: eleven bars per model on the article's orders,
-    // async's twice (the restaurant's picture and the warning's), and a
-    // strip for each product async-blocking's waiter held the loop.
+    // the article's models twice (the restaurant's picture and the one of
+    // parallelism), async's three times (and the warning's), and a strip
+    // for each product async-blocking's waiter held the loop, and async's,
+    // computing, in the picture of parallelism.
     for (model, pictures) in [
-        ("sync", 1),
-        ("threads", 1),
-        ("thread-per-product", 1),
-        ("async", 2),
+        ("sync", 2),
+        ("threads", 2),
+        ("thread-per-product", 2),
+        ("async", 3),
         ("async-blocking", 1),
         ("async-sequential", 1),
         ("async-offload", 1),
@@ -99,17 +109,18 @@ fn the_page_holds_every_section_and_asks_for_nothing() {
         let bar = format!("<rect class=\"bar\" data-model=\"{model}\"");
         assert_eq!(html.matches(&bar).count(), 11 * pictures, "{model}");
     }
-    assert_eq!(html.matches("<rect class=\"blocked\"").count(), 11);
-    assert_eq!(
-        html.matches("<rect class=\"blocked\" data-model=\"async-blocking\"")
-            .count(),
-        11
-    );
+    assert_eq!(html.matches("<rect class=\"blocked\"").count(), 22);
+    for model in ["async-blocking", "async"] {
+        let strip = format!("<rect class=\"blocked\" data-model=\"{model}\"");
+        assert_eq!(html.matches(&strip).count(), 11, "{model}");
+    }
     // The exact virtual figures, and each section's command.
     assert!(html.contains("<td class=\"num\">43.8 s</td>"), "{html}");
     for command in [
         "mesonero compare --clock virtual",
         "mesonero compare --models lesson-blocking --clock virtual",
+        "mesonero compare --clock virtual --cpu 1s --cores 2",
+        "mesonero compare --clock virtual --cpu 1s --cores 2 --gil",
         "mesonero fetch --compare --server-delay 20ms",
         "mesonero race --iterations 10000 --runs 2",
         "mesonero latency",

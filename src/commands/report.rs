@@ -2,8 +2,9 @@
 //! to one self-contained HTML page.
 //!
 //! Each section is a command's own run, with the command's own arguments
-//! ([`lines`]): `compare`, `compare --models lesson-blocking`, `fetch
-//! --compare`, `race` and `latency`, whose command lines the page shows.
+//! ([`lines`]): `compare`, `compare --models lesson-blocking`, `compare
+//! --cpu 1s` without and with `--gil`, `fetch --compare`, `race` and
+//! `latency`, whose command lines the page shows.
 //! The page is written to a temporary file beside the output and renamed
 //! over it only when complete ([`pending`]).
 
@@ -34,8 +35,10 @@ pub(super) fn run(args: &ReportArgs, shutdown: &Shutdown) -> Result<(), CommandE
     // would refuse on its own.
     let lines = Lines::of(args)?;
     let workload = super::workload(&lines.compare.args.workload)?;
+    let computing = super::workload(&lines.parallel.args.workload)?;
     let models = compare::models(&lines.compare.args)?;
     let lesson_models = compare::models(&lines.lesson.args)?;
+    let parallel_models = compare::models(&lines.parallel.args)?;
     // The report never asks for --all, so the ids are given.
     let ids = fetch::given_ids(&lines.fetch.args)?.unwrap_or_default();
     let output = Pending::create(&args.output)?;
@@ -57,6 +60,23 @@ pub(super) fn run(args: &ReportArgs, shutdown: &Shutdown) -> Result<(), CommandE
         shutdown,
     );
     let lesson = finished(lesson, "the article's warning", args, shutdown)?;
+    let section = "concurrency and parallelism";
+    let parallel = served(
+        &lines.parallel,
+        &computing,
+        &parallel_models,
+        &progress.within("parallelism"),
+        shutdown,
+    );
+    let parallel = finished(parallel, section, args, shutdown)?;
+    let parallel_gil = served(
+        &lines.parallel_gil,
+        &computing,
+        &parallel_models,
+        &progress.within("parallelism, GIL"),
+        shutdown,
+    );
+    let parallel_gil = finished(parallel_gil, section, args, shutdown)?;
     let fetched = fetched(&lines, &ids, &progress.within("fetches"), shutdown);
     let fetched = finished(fetched, "the fetches", args, shutdown)?;
     let (race, ended) = race::measure(&lines.race.args, &progress.within("race"), shutdown);
@@ -82,6 +102,9 @@ pub(super) fn run(args: &ReportArgs, shutdown: &Shutdown) -> Result<(), CommandE
         runs,
         lesson_compare: compare::rows(&lines.lesson.args, &workload, &lesson),
         lesson,
+        parallel_compare: compare::rows(&lines.parallel.args, &computing, &parallel),
+        parallel_gil_compare: compare::rows(&lines.parallel_gil.args, &computing, &parallel_gil),
+        parallel,
         fetch: fetched,
         fetch_setup: describe::fetch_setup(&lines.fetch.args, &ids, text),
         race,

@@ -22,6 +22,9 @@ pub fn workload(args: &WorkloadArgs) -> Result<Arc<Workload>, CommandError> {
         Some(path) => crate::workload::file::load(path)?,
         None => Workload::article(),
     };
+    if let Some(cpu) = args.cpu {
+        workload = generate::with_cpu(&workload, cpu)?;
+    }
     if let Some(count) = args.random {
         workload = generate::random(
             workload.menu(),

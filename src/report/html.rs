@@ -52,6 +52,13 @@ pub struct Page {
     pub lesson: Vec<Run>,
     /// Their figures.
     pub lesson_compare: Vec<Row>,
+    /// Concurrency is not parallelism: the runs of products that compute,
+    /// on a few cores, without the GIL.
+    pub parallel: Vec<Run>,
+    /// Their figures.
+    pub parallel_compare: Vec<Row>,
+    /// The same under the GIL.
+    pub parallel_gil_compare: Vec<Row>,
     /// One row per fetch model.
     pub fetch: Vec<FetchStats>,
     /// What the fetches asked for, and from where, in the page's
@@ -71,6 +78,10 @@ pub struct Commands {
     pub compare: String,
     /// `mesonero compare --models lesson-blocking ...`.
     pub lesson: String,
+    /// `mesonero compare --cpu 1s --cores 2 ...`.
+    pub parallel: String,
+    /// The same with `--gil`.
+    pub parallel_gil: String,
     /// `mesonero fetch --compare ...`.
     pub fetch: String,
     /// `mesonero race ...`.
@@ -80,7 +91,15 @@ pub struct Commands {
 }
 
 /// The sections' ids, in page order; their titles are [`Text::sections`].
-const SECTIONS: [&str; 6] = ["compare", "timelines", "lesson", "fetch", "race", "latency"];
+const SECTIONS: [&str; 7] = [
+    "compare",
+    "timelines",
+    "lesson",
+    "parallel",
+    "fetch",
+    "race",
+    "latency",
+];
 
 /// Text with `<`, `>`, `&`, `"` and `'` escaped, safe in HTML text and in
 /// quoted attribute values.
@@ -125,10 +144,17 @@ pub fn write_page(out: &mut impl Write, page: &Page) -> io::Result<()> {
     writeln!(out, "{}", timeline_picture(&page.lesson, page.lang))?;
     end_section(out)?;
 
+    section(out, text, 3, text.parallel, &page.commands.parallel)?;
+    super::compare::table(&page.parallel_compare).write_html(out)?;
+    command(out, text, &page.commands.parallel_gil)?;
+    super::compare::table(&page.parallel_gil_compare).write_html(out)?;
+    writeln!(out, "{}", timeline_picture(&page.parallel, page.lang))?;
+    end_section(out)?;
+
     section(
         out,
         text,
-        3,
+        4,
         &(text.fetch)(&page.fetch_setup),
         &page.commands.fetch,
     )?;
@@ -138,7 +164,7 @@ pub fn write_page(out: &mut impl Write, page: &Page) -> io::Result<()> {
     }
     end_section(out)?;
 
-    section(out, text, 4, text.race, &page.commands.race)?;
+    section(out, text, 5, text.race, &page.commands.race)?;
     if let Some(heading) = super::race::heading(&page.race, page.lang) {
         writeln!(out, "<p>{}</p>", escape(&heading))?;
     }
@@ -149,7 +175,7 @@ pub fn write_page(out: &mut impl Write, page: &Page) -> io::Result<()> {
     section(
         out,
         text,
-        5,
+        6,
         &(text.latency)(&page.latency.scale.to_string()),
         &page.commands.latency,
     )?;
@@ -231,6 +257,11 @@ fn section(
     writeln!(out, "<section id=\"{}\">", SECTIONS[index])?;
     writeln!(out, "<h2>{}</h2>", text.sections[index])?;
     writeln!(out, "<p>{}</p>", escape(what))?;
+    self::command(out, text, command)
+}
+
+/// The command that shows what follows on the terminal.
+fn command(out: &mut impl Write, text: &Text, command: &str) -> io::Result<()> {
     writeln!(
         out,
         "<p class=\"command\">{} <code>{}</code></p>",

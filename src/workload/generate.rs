@@ -1,4 +1,5 @@
-//! Workloads made from others: repeated orders, or random orders from a menu.
+//! Workloads made from others: repeated orders, random orders from a menu,
+//! or the same orders with products that compute.
 //!
 //! Both make workloads big enough to measure, where the article's four
 //! orders are over too soon to tell the models apart.
@@ -33,6 +34,22 @@ pub fn repeat(workload: &Workload, times: usize) -> Result<Workload, WorkloadErr
         orders.extend(workload.orders().iter().map(|o| o.products.clone()));
     }
     Workload::from_ids(workload.menu().clone(), orders)
+}
+
+/// The same orders, on a menu whose every product needs `cpu` of the
+/// waiter's computing after the kitchen's part: the article's menu, say,
+/// if each product were also a photo to compress. 0 leaves pure waiting.
+pub fn with_cpu(workload: &Workload, cpu: std::time::Duration) -> Result<Workload, WorkloadError> {
+    let mut menu = Menu::default();
+    for product in workload.menu().products() {
+        menu.add_with_cpu(&product.name, product.preparation, cpu)?;
+    }
+    let orders = workload
+        .orders()
+        .iter()
+        .map(|o| o.products.clone())
+        .collect();
+    Workload::from_ids(menu, orders)
 }
 
 /// `count` random orders from the menu, each of 1 to [`MAX_RANDOM_ORDER`]

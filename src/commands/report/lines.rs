@@ -61,6 +61,10 @@ pub(super) struct Lines {
     pub compare: Line<CompareArgs>,
     /// `compare --models lesson-blocking`: the article's warning.
     pub lesson: Line<CompareArgs>,
+    /// `compare --cpu 1s --cores 2`: concurrency is not parallelism.
+    pub parallel: Line<CompareArgs>,
+    /// The same under the GIL.
+    pub parallel_gil: Line<CompareArgs>,
     /// `fetch --compare`.
     pub fetch: Line<FetchArgs>,
     /// `race`.
@@ -79,10 +83,18 @@ impl Lines {
         let compare = served(words(&["compare"]), &restaurant, args)?;
         let lesson_models = ["compare", "--models", ModelSet::LessonBlocking.name()];
         let lesson = served(words(&lesson_models), &restaurant, args)?;
+        let computing = computing_words(args, &restaurant);
+        let parallel = served(words(&["compare"]), &computing, args)?;
+        let mut with_gil = computing;
+        if !args.service.gil {
+            with_gil.push("--gil".into());
+        }
+        let parallel_gil = served(words(&["compare"]), &with_gil, args)?;
         // An event loop option no model of the page uses is refused, as
         // compare refuses it.
         let mut models = page_models(&compare.args)?;
         models.extend(page_models(&lesson.args)?);
+        models.extend(page_models(&parallel.args)?);
         super::super::check_options(&models, &args.service)?;
 
         let mut fetch_words = words(&["fetch", "--compare"]);
@@ -105,6 +117,8 @@ impl Lines {
         Ok(Lines {
             compare,
             lesson,
+            parallel,
+            parallel_gil,
             fetch: Line::parse(fetch_words, fetch)?,
             race: Line::parse(race_words, race)?,
             latency: Line::parse(latency_words, latency)?,
@@ -116,6 +130,8 @@ impl Lines {
         Commands {
             compare: self.compare.shown(),
             lesson: self.lesson.shown(),
+            parallel: self.parallel.shown(),
+            parallel_gil: self.parallel_gil.shown(),
             fetch: self.fetch.shown(),
             race: self.race.shown(),
             latency: self.latency.shown(),
@@ -140,6 +156,12 @@ fn restaurant_words(args: &ReportArgs, defaults: &CompareArgs) -> Vec<OsString> 
     if let Some(n) = service.cooks {
         push(&mut words, "--cooks", n.to_string());
     }
+    if let Some(n) = service.cores {
+        push(&mut words, "--cores", n.to_string());
+    }
+    if service.gil {
+        words.push("--gil".into());
+    }
     let workload = &args.workload;
     if let Some(path) = &workload.workload {
         push(&mut words, "--workload", path.as_os_str());
@@ -152,6 +174,32 @@ fn restaurant_words(args: &ReportArgs, defaults: &CompareArgs) -> Vec<OsString> 
     }
     if let Some(n) = workload.seed {
         push(&mut words, "--seed", n.to_string());
+    }
+    if let Some(cpu) = workload.cpu {
+        push(&mut words, "--cpu", duration(cpu));
+    }
+    words
+}
+
+/// The CPU time every product needs in the section on parallelism, when
+/// the report is not given one.
+const SECTION_CPU: &str = "1s";
+
+/// The cores of that section on the virtual clock, when the report is not
+/// given a number: two, so that its figures are the same on any machine.
+/// On the real clock the run has the machine's.
+const SECTION_CORES: &str = "2";
+
+/// The restaurant's options for the section on parallelism: the report's,
+/// with every product computing and, on the virtual clock, a fixed number
+/// of cores.
+fn computing_words(args: &ReportArgs, restaurant: &[OsString]) -> Vec<OsString> {
+    let mut words = restaurant.to_vec();
+    if args.workload.cpu.is_none() {
+        push(&mut words, "--cpu", SECTION_CPU);
+    }
+    if args.service.cores.is_none() && args.service.clock == crate::cli::ClockArg::Virtual {
+        push(&mut words, "--cores", SECTION_CORES);
     }
     words
 }

@@ -40,11 +40,21 @@ fn fetched(model: &'static str, failed: usize) -> FetchStats {
 
 /// The article's orders served by each of `models` on the virtual clock.
 fn serve(models: &[Model]) -> Vec<Run> {
-    let workload = Arc::new(Workload::article());
+    serve_with(models, &Workload::article(), false)
+}
+
+/// `workload` served by each of `models` on the virtual clock and two
+/// cores, with the GIL or not.
+fn serve_with(models: &[Model], workload: &Workload, gil: bool) -> Vec<Run> {
+    let workload = Arc::new(workload.clone());
     models
         .iter()
         .map(|&model| {
-            let setup = Setup::new(model, ClockKind::Virtual);
+            let setup = Setup {
+                cores: Some(2),
+                gil,
+                ..Setup::new(model, ClockKind::Virtual)
+            };
             restaurant::run(&workload, &setup, None, &Shutdown::new()).unwrap()
         })
         .collect()
@@ -57,6 +67,12 @@ fn page() -> Page {
     let compare = super::super::compare::rows(&runs, sync_ideal);
     let lesson = serve(&Model::LESSON_BLOCKING);
     let lesson_compare = super::super::compare::rows(&lesson, sync_ideal);
+    let computing =
+        crate::workload::generate::with_cpu(&Workload::article(), Duration::from_secs(1)).unwrap();
+    let parallel = serve_with(&Model::ARTICLE, &computing, false);
+    let parallel_compare = super::super::compare::rows(&parallel, sync_ideal);
+    let parallel_gil = serve_with(&Model::ARTICLE, &computing, true);
+    let parallel_gil_compare = super::super::compare::rows(&parallel_gil, sync_ideal);
     let race = Strategy::ALL
         .iter()
         .map(|&s| race::measure(s, 2, 100, 2, &Shutdown::new()).unwrap())
@@ -71,6 +87,9 @@ fn page() -> Page {
         compare,
         lesson,
         lesson_compare,
+        parallel,
+        parallel_compare,
+        parallel_gil_compare,
         fetch: vec![
             fetched("sequential", 0),
             fetched("threads", 0),
@@ -82,6 +101,8 @@ fn page() -> Page {
         commands: Commands {
             compare: "mesonero compare --clock virtual".into(),
             lesson: "mesonero compare --models lesson-blocking --clock virtual".into(),
+            parallel: "mesonero compare --clock virtual --cpu 1s --cores 2".into(),
+            parallel_gil: "mesonero compare --clock virtual --cpu 1s --cores 2 --gil".into(),
             fetch: "mesonero fetch --compare".into(),
             race: "mesonero race --runs 2".into(),
             latency: "mesonero latency".into(),
@@ -113,10 +134,15 @@ fn the_page_has_every_section_in_order() {
     }
     assert_eq!(html.matches("<section ").count(), SECTIONS.len());
     assert_eq!(html.matches("</section>").count(), SECTIONS.len());
-    // compare, the lesson, fetch, race and latency.
-    assert_eq!(html.matches("<table>").count(), 5);
-    assert_eq!(html.matches("</table>").count(), 5);
-    assert_eq!(html.matches("class=\"command\"").count(), SECTIONS.len());
+    // compare, the lesson, parallelism twice, fetch, race and latency.
+    assert_eq!(html.matches("<table>").count(), 7);
+    assert_eq!(html.matches("</table>").count(), 7);
+    // One command per section, and parallelism's second, with the GIL.
+    assert_eq!(
+        html.matches("class=\"command\"").count(),
+        SECTIONS.len() + 1
+    );
+    assert!(html.contains("<code>mesonero compare --clock virtual --cpu 1s --cores 2 --gil</code>"));
     for model in [
         "sync",
         "threads",

@@ -24,7 +24,7 @@ pub struct Text {
     /// and staff.
     pub facts: [&'static str; 5],
     /// The section titles, in page order.
-    pub sections: [&'static str; 6],
+    pub sections: [&'static str; 7],
     /// Before each section's command.
     pub on_the_terminal: &'static str,
     /// What the restaurant's table shows.
@@ -33,6 +33,8 @@ pub struct Text {
     pub timelines: &'static str,
     /// The article's warning, and what its table shows.
     pub lesson: &'static str,
+    /// Concurrency against parallelism, and what its tables show.
+    pub parallel: &'static str,
     /// What the fetches show, from what they asked for.
     pub fetch: fn(setup: &str) -> String,
     /// What the fetches asked for, and from where.
@@ -108,6 +110,7 @@ const EN: Text = Text {
         "The restaurant, served four ways",
         "Timelines",
         "The article's warning: one blocking call undoes it all",
+        "Concurrency is not parallelism",
         "Fetching people",
         "The race on the balance",
         "Latencies at human scale",
@@ -127,6 +130,15 @@ const EN: Text = Text {
              hands the blocking call to a thread pool, as asyncio's run_in_executor does. Loop \
              blocked is how long a waiter's code held the event loop; in the timeline, a strip \
              under the waiter shows when.",
+    parallel: "The article tells concurrency (dealing with many things at once) from \
+               parallelism (doing many things at once, on as many processors). Its products \
+               are pure waiting, which one thread can overlap; here every product also needs \
+               CPU time once the kitchen hands it over, and computing needs a core. Threads \
+               compute in parallel, one per core; the event loop computes on its one thread, \
+               one product after another, and its detector names each product that held it. \
+               Under Python's GIL, one lock per process held while computing, threads compute \
+               one at a time too. CPU is the CPU time used; cores busy, that time over the \
+               run's. In the timeline, computing is drawn solid and waiting hatched.",
     fetch: |setup| {
         format!(
             "The article's asinc2.py: {setup}, one model after the other. Sequential waits \
@@ -190,6 +202,7 @@ const ES: Text = Text {
         "El restaurante, servido de cuatro maneras",
         "Líneas de tiempo",
         "La advertencia del artículo: una sola llamada bloqueante lo echa todo a perder",
+        "La concurrencia no es paralelismo",
         "Pidiendo personas a la API",
         "La carrera sobre el balance",
         "Latencias a escala humana",
@@ -210,6 +223,16 @@ const ES: Text = Text {
              bloqueante a un grupo de hilos, como hace run_in_executor de asyncio. Loop blocked \
              es cuánto tiempo retuvo el código de un camarero el bucle de eventos; en la línea \
              de tiempo, una franja bajo el camarero muestra cuándo.",
+    parallel: "El artículo distingue la concurrencia (ocuparse de muchas cosas a la vez) del \
+               paralelismo (hacer muchas cosas a la vez, con otros tantos procesadores). Sus \
+               productos son pura espera, que un solo hilo puede solapar; aquí cada producto \
+               necesita además tiempo de CPU cuando la cocina lo entrega, y calcular necesita \
+               un núcleo. Los hilos calculan en paralelo, uno por núcleo; el bucle de eventos \
+               calcula en su único hilo, un producto tras otro, y su detector nombra cada \
+               producto que lo retuvo. Con el GIL de Python, un cerrojo por proceso que se \
+               tiene mientras se calcula, los hilos también calculan de uno en uno. CPU es el \
+               tiempo de CPU usado; cores busy, ese tiempo dividido entre el de la ejecución. \
+               En la línea de tiempo, el cálculo se dibuja macizo y la espera rayada.",
     fetch: |setup| {
         format!(
             "El asinc2.py del artículo: {setup}, un modelo tras otro. Sequential espera cada \
