@@ -90,6 +90,13 @@ pub enum Command {
     },
     /// Print the manual page, in roff, to stdout: `mesonero man | man -l -`.
     Man,
+    /// One waiter of `--model processes`, started by its cashier.
+    #[command(name = crate::restaurant::processes::COMMAND, hide = true)]
+    WaiterProcess {
+        /// The cashier's address.
+        #[arg(long, value_name = "ADDRESS")]
+        connect: String,
+    },
 }
 
 /// Options of `mesonero restaurant`.

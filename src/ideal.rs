@@ -3,8 +3,9 @@
 //!
 //! - `sync` and `async-blocking`: every preparation time, one after
 //!   another (the blocked event loop serves one product at a time).
-//! - `threads`: each waiter, as soon as it is free, takes the next order in
-//!   queue order and serves it product by product (greedy list scheduling).
+//! - `threads` and `processes`: each waiter, as soon as it is free, takes
+//!   the next order in queue order and serves it product by product
+//!   (greedy list scheduling).
 //! - `async`, `async-multi` and `thread-per-product`: every product asked
 //!   for at once, so the longest one; with a limited number of cooks, the
 //!   schedule the kitchen gives when handed every product at time zero.
@@ -41,7 +42,9 @@ pub fn makespan(workload: &Workload, setup: &Setup) -> Duration {
         // One product at a time, so the kitchen is never busy: cooks don't
         // matter.
         Model::Sync | Model::AsyncBlocking => preparations().sum(),
-        Model::Threads => waiters_in_turn(workload, setup.waiters, &kitchen),
+        // A process per waiter is a thread per waiter, as far as waiting
+        // goes; and each process has a GIL of its own.
+        Model::Threads | Model::Processes => waiters_in_turn(workload, setup.waiters, &kitchen),
         Model::ThreadPerProduct | Model::Async | Model::AsyncMulti => preparations()
             .map(|p| kitchen.ready_at(Duration::ZERO, p))
             .max()
