@@ -45,8 +45,7 @@ pub struct Desk {
     orders: OrderQueue,
     kitchen: Kitchen,
     recorder: Arc<Recorder>,
-    /// The latest time recorded, in microseconds, as the trace keeps it.
-    latest: AtomicU64,
+    merge: Merge,
 }
 
 impl Desk {
@@ -58,7 +57,7 @@ impl Desk {
             orders: OrderQueue::new(workload.orders().len()),
             kitchen: Kitchen::new(cooks),
             recorder: Arc::clone(recorder),
-            latest: AtomicU64::new(0),
+            merge: Merge::default(),
         }
     }
 
@@ -128,13 +127,8 @@ impl Desk {
         let Some(kinds) = what.kinds(items) else {
             return broke(format!("told of a product order {order} does not have"));
         };
-        // Read under the trace's lock, as any clock is: the time given, or
-        // the latest recorded if that is later.
-        let at = at.as_micros() as u64;
-        let merged = || {
-            let latest = self.latest.fetch_max(at, Ordering::Relaxed);
-            Duration::from_micros(latest.max(at))
-        };
+        // Read under the trace's lock, as any clock is.
+        let merged = || self.merge.at(at);
         self.recorder.record_all(&merged, line.waiter, order, kinds);
         if what == Happened::Dispatched {
             line.held.remove(&order);
@@ -143,7 +137,27 @@ impl Desk {
     }
 }
 
+/// The times of events merged from several waiters, in time order.
+#[derive(Default)]
+struct Merge {
+    /// The latest time recorded, in microseconds, as the trace keeps it.
+    latest: AtomicU64,
+}
+
+impl Merge {
+    /// The time to record an event stamped `at`: `at`, or the latest time
+    /// recorded if that is later.
+    fn at(&self, at: Duration) -> Duration {
+        let at = at.as_micros() as u64;
+        let latest = self.latest.fetch_max(at, Ordering::Relaxed);
+        Duration::from_micros(latest.max(at))
+    }
+}
+
 /// Answers a waiter; a connection that fails is a waiter gone.
 async fn reply(line: &mut Line, message: &FromCashier) -> Result<(), Breach> {
     line.send(message).await.map_err(|_| Breach::Hung)
 }
+
+#[cfg(test)]
+mod tests;
