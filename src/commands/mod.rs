@@ -223,7 +223,7 @@ pub fn run(cli: Cli) -> Result<(), CommandError> {
         Some(Command::Report(args)) => report::run(&args, &shutdown),
         Some(Command::Completions { shell }) => completions::completions(shell),
         Some(Command::Man) => completions::man(),
-        Some(Command::WaiterProcess { connect }) => Ok(child::run(&connect)?),
+        Some(Command::WaiterProcess { connect }) => Ok(child::run(&connect, &shutdown)?),
         None => compare::run(&cli.compare, &shutdown),
     }
 }

@@ -47,11 +47,14 @@ const GRACE: Duration = Duration::from_secs(2);
 
 /// The cashier, its desk and its staff.
 pub struct Cashier<'a> {
+    /// First, so that it is dropped first: the waiter processes are
+    /// stopped before their connections and the port close, which they
+    /// would take for their cashier's death.
+    staff: Staff,
     shift: &'a Shift<'a>,
     runtime: Runtime,
     listener: TcpListener,
     desk: Desk,
-    staff: Staff,
 }
 
 impl<'a> Cashier<'a> {

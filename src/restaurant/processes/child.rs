@@ -54,11 +54,11 @@ pub enum WaiterError {
     Interrupted,
 }
 
-/// Works one waiter's shift for the cashier at `address`.
-pub fn run(address: &str) -> Result<(), WaiterError> {
+/// Works one waiter's shift for the cashier at `address`, until done or
+/// until `shutdown` (SIGTERM to this process, or the cashier gone).
+pub fn run(address: &str, shutdown: &Shutdown) -> Result<(), WaiterError> {
     let token = std::env::var(TOKEN_VAR).map_err(|_| WaiterError::NoToken)?;
-    let shutdown = Shutdown::new();
-    let link = Link::call(address, &shutdown)?;
+    let link = Link::call(address, shutdown)?;
     link.send(&FromWaiter::Hello { token })?;
     let FromCashier::Shift(spec) = link.receive()? else {
         return Err(link.break_off());
@@ -74,7 +74,7 @@ pub fn run(address: &str) -> Result<(), WaiterError> {
         workload: &workload,
         setup: &setup,
         recorder: &recorder,
-        shutdown: &shutdown,
+        shutdown,
     };
     // The CPU work is measured here, before the opening.
     let clock = ThreadClock::real(spec.speed, shutdown.clone());
