@@ -217,41 +217,47 @@ fn running(pid: u32) -> bool {
 #[cfg(target_os = "linux")]
 #[test]
 fn a_waiter_process_killed_mid_run_fails_the_run_naming_its_order() {
-    let (mut child, log) = serving_two_orders();
-    let waiters = children_of(child.id());
-    assert_eq!(waiters.len(), 2, "{waiters:?}");
-    let killed = waiters[0];
-    assert!(std::process::Command::new("kill")
-        .args(["-KILL", &killed.to_string()])
-        .status()
-        .unwrap()
-        .success());
-    let status = common::wait_bounded(&mut child, Duration::from_secs(30));
-    let stderr = read_stderr(&mut child);
-    assert_no_panic(&stderr);
-    assert_eq!(status.code(), Some(1), "{stderr}");
-    // The other waiter was stopped, and reaped, before the cashier ended.
-    assert!(!running(waiters[1]), "waiter process {} left", waiters[1]);
-    // `error: processes failed: waiter N (process P) was killed by signal
-    // 9 (SIGKILL) while holding order O; 4 of 4 orders were still pending`
-    let lost = stderr
-        .strip_prefix("error: processes failed: waiter ")
-        .unwrap_or_else(|| panic!("{stderr}"));
-    let (waiter, rest) = lost.split_once(' ').unwrap();
-    let expected =
-        format!("(process {killed}) was killed by signal 9 (SIGKILL) while holding order ");
-    let order = rest
-        .strip_prefix(&expected)
-        .unwrap_or_else(|| panic!("{stderr}"));
-    let (order, pending) = order.split_once(';').unwrap();
-    assert!(
-        pending.ends_with(" orders were still pending\n"),
-        "{stderr}"
-    );
-    // The order it held is the one the log shows it took.
-    let log = log.finish();
-    let took = format!("<Waiter: {waiter}> [Order: {order}] ********Request order!********");
-    assert!(log.contains(&took), "{took}\n{log}");
+    for (signal, how) in [
+        ("KILL", "was killed by signal 9 (SIGKILL)"),
+        // SIGTERM stops a waiter process as it stops any run: it says so
+        // on its own line, and ends with exit code 1.
+        ("TERM", "exited with code 1"),
+    ] {
+        let (mut child, log) = serving_two_orders();
+        let waiters = children_of(child.id());
+        assert_eq!(waiters.len(), 2, "{waiters:?}");
+        let killed = waiters[0];
+        assert!(std::process::Command::new("kill")
+            .args([&format!("-{signal}"), &killed.to_string()])
+            .status()
+            .unwrap()
+            .success());
+        let status = common::wait_bounded(&mut child, Duration::from_secs(30));
+        let stderr = read_stderr(&mut child);
+        assert_no_panic(&stderr);
+        assert_eq!(status.code(), Some(1), "{stderr}");
+        // The other waiter was stopped, and reaped, before the cashier
+        // ended.
+        assert!(!running(waiters[1]), "waiter process {} left", waiters[1]);
+        // The cashier's line: `error: processes failed: waiter N (process
+        // P) was killed by signal 9 (SIGKILL) while holding order O; 4 of
+        // 4 orders were still pending`.
+        let last = stderr.lines().last().unwrap_or_default();
+        let lost = last
+            .strip_prefix("error: processes failed: waiter ")
+            .unwrap_or_else(|| panic!("{stderr}"));
+        let (waiter, rest) = lost.split_once(' ').unwrap();
+        let expected = format!("(process {killed}) {how} while holding order ");
+        let order = rest
+            .strip_prefix(&expected)
+            .unwrap_or_else(|| panic!("{stderr}"));
+        let (order, pending) = order.split_once(';').unwrap();
+        assert!(pending.ends_with(" orders were still pending"), "{stderr}");
+        // The order it held is the one the log shows it took.
+        let log = log.finish();
+        let took = format!("<Waiter: {waiter}> [Order: {order}] ********Request order!********");
+        assert!(log.contains(&took), "{took}\n{log}");
+    }
 }
 
 #[cfg(target_os = "linux")]
