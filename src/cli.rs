@@ -193,8 +193,8 @@ pub struct ServiceArgs {
         allow_negative_numbers = true
     )]
     pub speed: f64,
-    /// Number of waiters [default: 2 for sync and threads, 1 for the
-    /// others, as in the article].
+    /// Number of waiters [default: 2 for sync, threads and processes, 1
+    /// for the others, as in the article].
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub waiters: Option<u32>,
     /// Kitchen capacity: at most this many products in preparation at once
