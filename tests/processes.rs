@@ -321,6 +321,22 @@ fn a_program_that_cannot_start_itself_again_is_refused() {
 }
 
 #[test]
+fn a_program_that_is_not_a_waiter_fails_the_run() {
+    // `true waiter-process --connect ...` ends at once, and never calls.
+    cli(["restaurant", "--model", "processes", "--speed", "100"])
+        .env(PROGRAM_VAR, "true")
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(
+            predicate::str::is_match(
+                "^error: processes failed: waiter [12] \\(process [0-9]+\\) exited with code 0 before it was ready; 4 of 4 orders were still pending\n$",
+            )
+            .unwrap(),
+        );
+}
+
+#[test]
 fn more_waiters_than_processes_are_refused() {
     bad_input(["restaurant", "--model", "processes", "--waiters", "257"]).stderr(
         predicate::str::contains("processes starts an OS process per waiter, at most 256, not 257"),

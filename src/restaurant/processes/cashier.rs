@@ -207,12 +207,10 @@ async fn call_in(
     while let Some(missing) = lines.iter().position(Option::is_none) {
         tokio::select! {
             () = shutdown.triggered() => return Err(Interrupted.into()),
-            () = &mut deadline => return Err(not_ready(staff, missing as WaiterId + 1)),
+            () = &mut deadline => return Err(too_slow(staff, missing as WaiterId + 1)),
             _ = look.tick() => {
                 if let Some((waiter, status)) = staff.ended() {
-                    let how = format!("{} before it was ready", how(status));
-                    let pid = staff.pid(waiter);
-                    return Err(ProcessError::Lost { waiter, pid, how, held: Vec::new() }.into());
+                    return Err(not_ready(staff, waiter, how(status)));
                 }
             }
             accepted = listener.accept() => {
@@ -231,7 +229,8 @@ async fn call_in(
                 let waiter = i as WaiterId + 1;
                 let mut line = Line::new(waiter, staff.pid(waiter), connection);
                 if line.send_line(shift).await.is_err() {
-                    return Err(lost(staff, &line, Breach::Hung).await);
+                    let how = ending(staff, waiter, Breach::Hung).await;
+                    return Err(not_ready(staff, waiter, how));
                 }
                 lines[i] = Some(line);
             }
@@ -242,17 +241,16 @@ async fn call_in(
     for line in lines.iter_mut().flatten() {
         let ready = tokio::select! {
             () = shutdown.triggered() => return Err(Interrupted.into()),
-            () = &mut deadline => return Err(not_ready(staff, line.waiter)),
+            () = &mut deadline => return Err(too_slow(staff, line.waiter)),
             ready = line.receive() => ready,
         };
-        match ready {
-            Ok(Some(FromWaiter::Ready)) => {}
-            Ok(Some(_)) => {
-                let breach = Breach::Broke("spoke out of turn before it was ready".into());
-                return Err(lost(staff, line, breach).await);
-            }
-            _ => return Err(lost(staff, line, Breach::Hung).await),
-        }
+        let breach = match ready {
+            Ok(Some(FromWaiter::Ready)) => continue,
+            Ok(Some(_)) => Breach::Broke("spoke out of turn".into()),
+            _ => Breach::Hung,
+        };
+        let how = ending(staff, line.waiter, breach).await;
+        return Err(not_ready(staff, line.waiter, how));
     }
     Ok(())
 }
@@ -269,35 +267,50 @@ async fn hello(stream: TcpStream) -> Option<(String, BufReader<TcpStream>)> {
     }
 }
 
-/// A waiter that was not ready in time.
-fn not_ready(staff: &Staff, waiter: WaiterId) -> Stop {
-    let pid = staff.pid(waiter);
+/// A waiter that was not ready within [`READY_WITHIN`].
+fn too_slow(staff: &Staff, waiter: WaiterId) -> Stop {
+    let within = READY_WITHIN.as_secs();
+    let why = format!("was not ready within {within} s of its start");
     ProcessError::NotReady {
         waiter,
-        pid,
-        within: READY_WITHIN,
+        pid: staff.pid(waiter),
+        why,
     }
     .into()
 }
 
-/// A waiter lost: how its process ended (it is killed if it broke the
-/// protocol, or does not end after hanging up), and the orders it held.
+/// A waiter whose process ended, as `how` says, before it was ready.
+fn not_ready(staff: &Staff, waiter: WaiterId, how: String) -> Stop {
+    ProcessError::NotReady {
+        waiter,
+        pid: staff.pid(waiter),
+        why: format!("{how} before it was ready"),
+    }
+    .into()
+}
+
+/// A waiter lost mid-run: how its process ended, and the orders it held.
 async fn lost(staff: &mut Staff, line: &Line, breach: Breach) -> Stop {
-    let how = match breach {
-        Breach::Hung => match staff.reap(line.waiter, GRACE).await {
+    ProcessError::Lost {
+        waiter: line.waiter,
+        pid: line.pid,
+        how: ending(staff, line.waiter, breach).await,
+        held: line.held.iter().copied().collect(),
+    }
+    .into()
+}
+
+/// How a waiter's process ended, after `breach`: it is killed if it broke
+/// the protocol, or if it does not end soon after hanging up.
+async fn ending(staff: &mut Staff, waiter: WaiterId, breach: Breach) -> String {
+    match breach {
+        Breach::Hung => match staff.reap(waiter, GRACE).await {
             Some(status) => how(status),
             None => "hung up on the cashier".to_string(),
         },
         Breach::Broke(what) => {
-            staff.reap(line.waiter, Duration::ZERO).await;
+            staff.reap(waiter, Duration::ZERO).await;
             format!("broke the protocol (it {what})")
         }
-    };
-    ProcessError::Lost {
-        waiter: line.waiter,
-        pid: line.pid,
-        how,
-        held: line.held.iter().copied().collect(),
     }
-    .into()
 }

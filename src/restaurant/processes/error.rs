@@ -2,7 +2,6 @@
 
 use std::io;
 use std::path::PathBuf;
-use std::time::Duration;
 
 use thiserror::Error;
 
@@ -51,15 +50,16 @@ pub enum ProcessError {
     /// The cashier's end of the channel could not be opened or used.
     #[error("the cashier's channel to its waiters failed: {0}")]
     Channel(io::Error),
-    /// A waiter process was not ready in time.
-    #[error("waiter {waiter} (process {pid}) was not ready within {} s of its start", within.as_secs())]
+    /// A waiter process that never got ready to serve: it ended first, or
+    /// took too long.
+    #[error("waiter {waiter} (process {pid}) {why}")]
     NotReady {
         /// The waiter.
         waiter: WaiterId,
         /// Its process.
         pid: u32,
-        /// How long the cashier waited.
-        within: Duration,
+        /// What happened: `exited with code 2 before it was ready`.
+        why: String,
     },
     /// A waiter process ended, or broke the protocol, before its work was
     /// done.
