@@ -94,6 +94,13 @@ pub enum Command {
     /// closes: what one costs, for benches/waiter_cost.rs.
     #[command(hide = true)]
     IdleWaiter,
+    /// One waiter of `--model processes`, started by its cashier.
+    #[command(name = crate::restaurant::processes::COMMAND, hide = true)]
+    WaiterProcess {
+        /// The cashier's address.
+        #[arg(long, value_name = "ADDRESS")]
+        connect: String,
+    },
 }
 
 /// Options of `mesonero restaurant`.
@@ -190,8 +197,8 @@ pub struct ServiceArgs {
         allow_negative_numbers = true
     )]
     pub speed: f64,
-    /// Number of waiters [default: 2 for sync and threads, 1 for the
-    /// others, as in the article].
+    /// Number of waiters [default: 2 for sync, threads and processes, 1
+    /// for the others, as in the article].
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub waiters: Option<u32>,
     /// Kitchen capacity: at most this many products in preparation at once

@@ -3,8 +3,9 @@
 //!
 //! - `sync` and `async-blocking`: every preparation time, one after
 //!   another (the blocked event loop serves one product at a time).
-//! - `threads`: each waiter, as soon as it is free, takes the next order in
-//!   queue order and serves it product by product (greedy list scheduling).
+//! - `threads` and `processes`: each waiter, as soon as it is free, takes
+//!   the next order in queue order and serves it product by product
+//!   (greedy list scheduling).
 //! - `async`, `async-multi` and `thread-per-product`: every product asked
 //!   for at once, so the longest one; with a limited number of cooks, the
 //!   schedule the kitchen gives when handed every product at time zero.
@@ -61,6 +62,13 @@ pub fn makespan(workload: &Workload, setup: &Setup) -> Duration {
         // busy: cooks and cores don't matter.
         Model::Sync | Model::AsyncBlocking => work().map(|(wait, cpu)| wait + cpu).sum(),
         Model::Threads => waiters_in_turn(workload, setup.waiters, &kitchen, &cores()),
+        // A process per waiter is a thread per waiter, as far as waiting
+        // goes; but each process has a GIL of its own, so only the cores
+        // limit their computing.
+        Model::Processes => {
+            let cores = Crew::new(Some(setup.cores()));
+            waiters_in_turn(workload, setup.waiters, &kitchen, &cores)
+        }
         Model::ThreadPerProduct | Model::Async | Model::AsyncMulti => {
             let ready = work().map(|(wait, cpu)| (kitchen.ready_at(Duration::ZERO, wait), cpu));
             let cpu = match setup.model {

@@ -13,8 +13,20 @@ use std::time::Duration;
 use crate::crew::Crew;
 
 /// The kitchen's cooks and when each will next be free.
+///
+/// A waiter in a process of its own asks the cashier's kitchen, in the
+/// cashier's process, so that every waiter shares its cooks: its kitchen
+/// is [`Kitchen::remote`].
 pub struct Kitchen {
-    cooks: Crew,
+    cooks: Cooks,
+}
+
+/// Where the cooks are.
+enum Cooks {
+    /// In this process.
+    Here(Crew),
+    /// In another: asking says when a product will be ready.
+    Elsewhere(Box<dyn Fn(Duration, Duration) -> Duration + Send + Sync>),
 }
 
 impl Kitchen {
@@ -22,14 +34,30 @@ impl Kitchen {
     /// A count of 0 is treated as 1; the command line refuses it earlier.
     pub fn new(cooks: Option<usize>) -> Kitchen {
         Kitchen {
-            cooks: Crew::new(cooks),
+            cooks: Cooks::Here(Crew::new(cooks)),
+        }
+    }
+
+    /// A kitchen elsewhere: `ready_at(now, preparation)` asks it when a
+    /// product asked for at `now` will be ready, never before
+    /// `now + preparation`.
+    pub fn remote(
+        ready_at: impl Fn(Duration, Duration) -> Duration + Send + Sync + 'static,
+    ) -> Kitchen {
+        Kitchen {
+            cooks: Cooks::Elsewhere(Box::new(ready_at)),
         }
     }
 
     /// Takes a product that needs `preparation`, asked for at `now`, and
     /// says when it will be ready.
     pub fn ready_at(&self, now: Duration, preparation: Duration) -> Duration {
-        self.cooks.take(now, preparation)
+        match &self.cooks {
+            Cooks::Here(cooks) => cooks.take(now, preparation),
+            // Whatever the other side says, a product is never ready
+            // before it is asked for.
+            Cooks::Elsewhere(ask) => ask(now, preparation).max(now),
+        }
     }
 
     /// Takes a product that needs `preparation`, asked for at `now`, and
@@ -70,5 +98,20 @@ mod tests {
         let one = Kitchen::new(Some(1));
         assert_eq!(one.ready_at(s(0.0), s(7.5)), s(7.5));
         assert_eq!(one.ready_at(s(0.0), s(1.0)), s(8.5));
+    }
+
+    #[test]
+    fn a_remote_kitchen_is_asked_and_never_ready_before_the_request() {
+        let s = Duration::from_secs_f64;
+        let remote = Kitchen::remote(|now, preparation| now + preparation * 2);
+        assert_eq!(
+            remote.ask(s(1.0), s(2.0)),
+            Wait {
+                until: s(5.0),
+                length: s(4.0)
+            }
+        );
+        let confused = Kitchen::remote(|_, _| Duration::ZERO);
+        assert_eq!(confused.ready_at(s(3.0), s(1.0)), s(3.0));
     }
 }

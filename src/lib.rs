@@ -17,9 +17,10 @@
 //! - [`crew`]: workers given jobs in order, each to the one free first:
 //!   the kitchen's cooks, and a simulated pool of threads.
 //! - [`restaurant`]: the models, one file each: the article's four
-//!   (`sync`, `threads`, `thread-per-product`, `async`) and its warning
+//!   (`sync`, `threads`, `thread-per-product`, `async`), its warning
 //!   (`async-blocking`, `async-sequential`, `async-offload`,
-//!   `async-multi`), and [`restaurant::run`].
+//!   `async-multi`) and waiters as OS processes (`processes`), and
+//!   [`restaurant::run`].
 //! - [`trace`]: the events of a run and the invariants checked on them.
 //! - [`ideal`]: each model's makespan computed on paper.
 //! - [`latency`]: the article's latency table, at human scale and

@@ -149,14 +149,16 @@ fn json_lines_carry_each_blocked_stretch() {
 }
 
 #[test]
-fn all_models_on_the_virtual_clock_leave_out_the_multi_threaded_one() {
+fn all_models_on_the_virtual_clock_leave_out_the_real_clock_ones() {
     let (code, stdout, stderr) = outcome(&["compare", "--clock", "virtual", "--models", "all"]);
     assert_eq!(code, Some(0), "{stderr}");
     assert_eq!(stdout.lines().count(), 2 + 7, "{stdout}");
     assert!(!stdout.contains("async-multi"));
+    assert!(!stdout.contains("processes"));
     assert_eq!(
         stderr,
-        "async-multi left out: it runs on the real clock only (tokio cannot pause time on a multi-thread runtime)\n"
+        "async-multi left out: it runs on the real clock only (tokio cannot pause time on a multi-thread runtime)\n\
+         processes left out: it runs on the real clock only (virtual time is kept inside one process, and its waiters are in others)\n"
     );
 }
 

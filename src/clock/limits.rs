@@ -36,6 +36,22 @@ pub fn thread_budget() -> &'static ThreadBudget {
     })
 }
 
+/// The threads the processes a run starts may have, all together, read
+/// once: the thread budget without the memory mappings, which each
+/// process has its own of. For `processes`, whose waiters are processes.
+pub fn process_budget() -> &'static ThreadBudget {
+    static BUDGET: OnceLock<ThreadBudget> = OnceLock::new();
+    BUDGET.get_or_init(|| {
+        let read = |path: &str| std::fs::read_to_string(path).ok();
+        budget(
+            read("/proc/sys/kernel/threads-max").as_deref(),
+            read("/proc/self/limits").as_deref(),
+            None,
+            None,
+        )
+    })
+}
+
 /// The budget from the contents of the files it is read from (`None` for
 /// a file that could not be read, as on systems without `/proc`).
 fn budget(

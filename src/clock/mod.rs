@@ -26,7 +26,7 @@ mod virtual_threads;
 use std::time::{Duration, Instant};
 
 pub use event_loop::{EventLoop, LoopClock};
-pub use limits::{thread_budget, ThreadBudget};
+pub use limits::{process_budget, thread_budget, ThreadBudget};
 pub use real::RealClock;
 pub use shutdown::{Interrupted, Shutdown};
 pub use thread::{SpawnError, ThreadClock, Worker};

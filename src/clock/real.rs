@@ -32,6 +32,13 @@ impl RealClock {
         self.origin();
     }
 
+    /// Starts the clock, if it has not started yet, with restaurant time 0
+    /// at `origin`, a moment that may be past: a waiter process's clock
+    /// is set to the cashier's this way.
+    pub fn start_at(&self, origin: Instant) {
+        let _ = self.start.set(origin);
+    }
+
     /// Blocks until the clock has started.
     pub fn wait_for_start(&self) {
         self.start.wait();

@@ -6,7 +6,7 @@
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::thread::{Scope, ScopedJoinHandle};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use thiserror::Error;
 
@@ -95,6 +95,15 @@ impl ThreadClock {
         // wait for the baton anyway.
         if let Kind::Real(clock) = &self.kind {
             clock.start();
+        }
+    }
+
+    /// Opens the restaurant, on the real clock, with restaurant time 0 at
+    /// `origin`, a moment that may be past: a waiter process opens when
+    /// the cashier did. The virtual clock has no wall time to set.
+    pub fn open_at(&self, origin: Instant) {
+        if let Kind::Real(clock) = &self.kind {
+            clock.start_at(origin);
         }
     }
 
@@ -359,6 +368,20 @@ mod tests {
             // It saw the clock open, at 0 or just after; not 20 ms x 1000.
             assert!(early.join() < Duration::from_secs(10));
         });
+    }
+
+    #[test]
+    fn a_clock_opened_in_the_past_is_already_running() {
+        let clock = ThreadClock::real(1.0, Shutdown::new());
+        std::thread::scope(|s| {
+            let clock = &clock;
+            let early = clock.spawn(s, "early".into(), move || clock.now()).unwrap();
+            clock.open_at(Instant::now() - Duration::from_secs(60));
+            assert!(early.join() >= Duration::from_secs(60));
+        });
+        // The first opening counts.
+        clock.open();
+        assert!(clock.now() >= Duration::from_secs(60));
     }
 
     #[test]

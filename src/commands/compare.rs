@@ -69,9 +69,8 @@ pub(super) fn run(args: &CompareArgs, shutdown: &Shutdown) -> Result<(), Command
 pub(super) fn models(args: &CompareArgs) -> Result<Vec<Model>, CommandError> {
     let (models, left_out) = super::models(&args.models, &args.service)?;
     for model in left_out {
-        noteln!(
-            "{model} left out: it runs on the real clock only (tokio cannot pause time on a multi-thread runtime)"
-        );
+        let why = model.why_real_clock().unwrap_or_default();
+        noteln!("{model} left out: it runs on the real clock only ({why})");
     }
     Ok(models)
 }

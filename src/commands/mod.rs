@@ -47,6 +47,7 @@ use crate::people::client::ids::IdsError;
 use crate::people::client::ClientError;
 use crate::people::{DataError, ServeError};
 use crate::race::RaceError;
+use crate::restaurant::processes::child::{self, WaiterError};
 use crate::restaurant::{Model, RunError};
 use crate::workload::file::FileError;
 use crate::workload::{OrderId, WorkloadError};
@@ -153,6 +154,9 @@ pub enum CommandError {
     /// Output could not be written.
     #[error("cannot write the output: {0}")]
     Output(#[from] io::Error),
+    /// A waiter process of `processes` stopped early.
+    #[error(transparent)]
+    Waiter(#[from] WaiterError),
 }
 
 impl CommandError {
@@ -169,7 +173,8 @@ impl CommandError {
             | CommandError::Export { .. }
             | CommandError::TimelineName(_)
             | CommandError::TimelineOnStdout
-            | CommandError::SameFile { .. } => 2,
+            | CommandError::SameFile { .. }
+            | CommandError::Waiter(WaiterError::NoToken) => 2,
             CommandError::Interrupted { .. }
             | CommandError::FetchInterrupted(_)
             | CommandError::LatencyInterrupted(_)
@@ -180,7 +185,8 @@ impl CommandError {
             | CommandError::Output(_)
             | CommandError::WriteFailed { .. }
             | CommandError::FetchFailed { .. }
-            | CommandError::Serve(_) => 1,
+            | CommandError::Serve(_)
+            | CommandError::Waiter(_) => 1,
         }
     }
 
@@ -219,6 +225,7 @@ pub fn run(cli: Cli) -> Result<(), CommandError> {
         Some(Command::Completions { shell }) => completions::completions(shell),
         Some(Command::Man) => completions::man(),
         Some(Command::IdleWaiter) => idle_waiter::run(),
+        Some(Command::WaiterProcess { connect }) => Ok(child::run(&connect, &shutdown)?),
         None => compare::run(&cli.compare, &shutdown),
     }
 }

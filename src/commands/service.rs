@@ -111,13 +111,10 @@ pub fn models(
 
 /// Refuses a model that cannot run on the clock, saying why.
 fn runs_on(model: Model, clock: ClockKind) -> Result<(), CommandError> {
-    if model.runs_on(clock) {
-        return Ok(());
+    match model.virtual_clock_refusal() {
+        Some(refusal) if !model.runs_on(clock) => Err(CommandError::Usage(refusal)),
+        _ => Ok(()),
     }
-    Err(CommandError::Usage(format!(
-        "{model} cannot run on the virtual clock: {}",
-        crate::clock::event_loop::LoopError::NoVirtualMultiThread
-    )))
 }
 
 /// Refuses the event loop's options when none of `models` has what they

@@ -20,7 +20,8 @@ pub struct Row {
     pub waiters: usize,
     /// Cooks in the kitchen; `None` for unlimited.
     pub cooks: Option<usize>,
-    /// OS threads it used.
+    /// OS threads it used; for a model whose waiters are processes, the
+    /// processes.
     pub threads: usize,
     /// When the last order was dispatched, in restaurant seconds.
     pub makespan_s: f64,

@@ -57,7 +57,11 @@ pub fn write(out: &mut impl Write, run: &Run) -> io::Result<()> {
         plural(w.orders().len(), "order", "orders"),
         plural(w.products_total(), "product", "products"),
         plural(setup.waiters, "waiter", "waiters"),
-        plural(run.threads, "OS thread", "OS threads"),
+        if setup.model.has_processes() {
+            plural(run.threads, "OS process", "OS processes")
+        } else {
+            plural(run.threads, "OS thread", "OS threads")
+        },
         seconds(run.makespan()),
         seconds(run.ideal),
         super::compare::overhead_percent(run.makespan(), run.ideal),

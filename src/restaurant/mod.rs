@@ -1,4 +1,4 @@
-//! The restaurant of the article, served by eight models.
+//! The restaurant of the article, served by nine models.
 //!
 //! A cashier queues the orders and calls the waiters; a waiter takes an
 //! order, asks the kitchen for each product, waits, and dispatches the
@@ -14,10 +14,12 @@
 //! | `async-sequential` | [`async_sequential`] | each order awaited in turn, without `gather` |
 //! | `async-offload` | [`async_offload`] | the fix: the blocking call run on a thread pool |
 //! | `async-multi` | [`async_multi`] | tokio's multi-thread runtime, a task per order |
+//! | `processes` | [`processes`] | `multiprocessing`: one OS process per waiter, each with its own GIL |
 //!
 //! What every waiter does is in `service.rs`; the blocking waiter of the
-//! first three in `blocking.rs`; the async models' event loop, and its
-//! detector of blocking code, in `event_loop.rs` and `watch.rs`.
+//! first three in `blocking.rs`, which `processes` runs in each waiter
+//! process; the async models' event loop, and its detector of blocking
+//! code, in `event_loop.rs` and `watch.rs`.
 //!
 //! [`run`] serves a workload with one model and returns its [`Run`]: the
 //! trace, checked, with the figures `compare` prints.
@@ -30,6 +32,7 @@ pub mod asyncio;
 mod blocking;
 mod event_loop;
 mod model;
+pub mod processes;
 mod queue;
 mod service;
 pub mod sync;
@@ -43,6 +46,7 @@ use std::time::{Duration, Instant};
 use thiserror::Error;
 
 pub use model::{LoopSettings, Model, ModelSet, Setup};
+pub use processes::ProcessError;
 pub use queue::OrderQueue;
 pub use watch::DEFAULT_SLOW_CALLBACK;
 
@@ -69,7 +73,8 @@ pub struct Shift<'a> {
 /// What a model says about a run, beyond its trace.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Served {
-    /// OS threads that took part, counting the one that started the run.
+    /// OS threads that took part, counting the one that started the run;
+    /// for a model whose waiters are processes, the processes.
     pub threads: usize,
 }
 
@@ -85,6 +90,9 @@ pub enum Stop {
     /// The event loop could not be built.
     #[error(transparent)]
     EventLoop(#[from] LoopError),
+    /// A waiter process could not start, or was lost.
+    #[error(transparent)]
+    Process(#[from] ProcessError),
 }
 
 /// One model's service of a workload, with its figures.
@@ -92,7 +100,7 @@ pub enum Stop {
 pub struct Run {
     /// How it was staffed and timed.
     pub setup: Setup,
-    /// OS threads that took part.
+    /// OS threads that took part (processes, for `processes`).
     pub threads: usize,
     /// Every event.
     pub trace: Trace,
@@ -154,6 +162,16 @@ pub enum RunError {
     /// The event loop could not be built.
     #[error(transparent)]
     EventLoop(LoopError),
+    /// A waiter process was lost mid-run, and the others were stopped.
+    #[error("{model} failed: {source}; {} of {} orders were still pending", trace.pending_orders().len(), trace.workload().orders().len())]
+    Process {
+        /// The model.
+        model: Model,
+        /// Which waiter was lost, how, and the orders it held.
+        source: ProcessError,
+        /// What happened before.
+        trace: Trace,
+    },
     /// The trace breaks an invariant: a bug in a model.
     #[error("{model} broke an invariant: {source}")]
     Invariant {
@@ -199,6 +217,7 @@ pub fn run(
         Model::AsyncSequential => async_sequential::serve(&shift),
         Model::AsyncOffload => async_offload::serve(&shift),
         Model::AsyncMulti => async_multi::serve(&shift),
+        Model::Processes => processes::serve(&shift),
     };
     let wall = started.elapsed();
     let cpu = match setup.clock {
@@ -222,6 +241,14 @@ pub fn run(
             })
         }
         Err(Stop::EventLoop(e)) => return Err(RunError::EventLoop(e)),
+        Err(Stop::Process(e)) if e.is_bad_setup() => return Err(RunError::BadSetup(e.to_string())),
+        Err(Stop::Process(source)) => {
+            return Err(RunError::Process {
+                model: setup.model,
+                source,
+                trace,
+            })
+        }
     };
     trace.check().map_err(|source| RunError::Invariant {
         model: setup.model,
@@ -276,12 +303,9 @@ fn check(setup: &Setup) -> Result<(), RunError> {
             ));
         }
     }
-    if setup.model.needs_real_clock() && setup.clock == ClockKind::Virtual {
-        return bad(format!(
-            "{} cannot run on the virtual clock: {}",
-            setup.model,
-            LoopError::NoVirtualMultiThread
-        ));
+    if let (Some(refusal), ClockKind::Virtual) = (setup.model.virtual_clock_refusal(), setup.clock)
+    {
+        return bad(refusal);
     }
     let loop_settings = &setup.event_loop;
     if setup.model.has_event_loop() && loop_settings.slow_callback == Some(Duration::ZERO) {

@@ -26,11 +26,14 @@ pub enum Model {
     AsyncOffload,
     /// async on tokio's multi-thread runtime, a task per order (real clock).
     AsyncMulti,
+    /// One OS process per waiter, the cashier's queue over a local
+    /// connection (real clock).
+    Processes,
 }
 
 impl Model {
-    /// Every model: the article's, then the lesson's.
-    pub const ALL: [Model; 8] = [
+    /// Every model: the article's, the lesson's, then waiters as processes.
+    pub const ALL: [Model; 9] = [
         Model::Sync,
         Model::Threads,
         Model::ThreadPerProduct,
@@ -39,6 +42,7 @@ impl Model {
         Model::AsyncSequential,
         Model::AsyncOffload,
         Model::AsyncMulti,
+        Model::Processes,
     ];
 
     /// The article's four programs, in its order.
@@ -69,6 +73,7 @@ impl Model {
             Model::AsyncSequential => "async-sequential",
             Model::AsyncOffload => "async-offload",
             Model::AsyncMulti => "async-multi",
+            Model::Processes => "processes",
         }
     }
 
@@ -76,7 +81,7 @@ impl Model {
     /// ones, one for the others.
     pub fn default_waiters(self) -> usize {
         match self {
-            Model::Sync | Model::Threads => 2,
+            Model::Sync | Model::Threads | Model::Processes => 2,
             _ => 1,
         }
     }
@@ -84,13 +89,44 @@ impl Model {
     /// Whether the model runs on an event loop, where a blocking call can
     /// hold every task up.
     pub fn has_event_loop(self) -> bool {
-        !matches!(self, Model::Sync | Model::Threads | Model::ThreadPerProduct)
+        !matches!(
+            self,
+            Model::Sync | Model::Threads | Model::ThreadPerProduct | Model::Processes
+        )
     }
 
-    /// Whether the model needs the real clock: tokio cannot pause time on a
-    /// multi-threaded runtime.
+    /// Whether the model needs the real clock; see [`Model::why_real_clock`].
     pub fn needs_real_clock(self) -> bool {
-        self == Model::AsyncMulti
+        self.why_real_clock().is_some()
+    }
+
+    /// Why the model cannot run on the virtual clock, if it cannot.
+    pub fn why_real_clock(self) -> Option<&'static str> {
+        match self {
+            Model::AsyncMulti => Some("tokio cannot pause time on a multi-thread runtime"),
+            // The virtual clock hands one baton among the threads of one
+            // process; a waiter in another process cannot hold it.
+            Model::Processes => {
+                Some("virtual time is kept inside one process, and its waiters are in others")
+            }
+            _ => None,
+        }
+    }
+
+    /// The refusal of the model on the virtual clock, if it cannot run
+    /// there: one sentence, with what to do instead.
+    pub fn virtual_clock_refusal(self) -> Option<String> {
+        self.why_real_clock().map(|why| {
+            format!(
+                "{self} cannot run on the virtual clock: {why}, so it runs on the real clock only; use --clock real (with --speed to go faster)"
+            )
+        })
+    }
+
+    /// Whether the model's waiters are OS processes: its count of OS
+    /// threads is then one of processes, the cashier's and the waiters'.
+    pub fn has_processes(self) -> bool {
+        self == Model::Processes
     }
 
     /// Whether the model can run on `clock`.

@@ -7,17 +7,37 @@ use crate::workload::OrderId;
 /// The orders waiting for a waiter, first come first served. Every order
 /// is queued before any waiter starts, as the article's cashier does, so
 /// the queue only ever shrinks: taking an order is one atomic increment.
+///
+/// A waiter in a process of its own takes orders from the cashier's queue,
+/// in the cashier's process: its queue is [`OrderQueue::remote`].
 pub struct OrderQueue {
-    next: AtomicUsize,
-    len: usize,
+    place: Place,
+}
+
+/// Where the queue is.
+enum Place {
+    /// In this process.
+    Here { next: AtomicUsize, len: usize },
+    /// In another: taking an order asks for it.
+    Elsewhere(Box<dyn Fn() -> Option<OrderId> + Send + Sync>),
 }
 
 impl OrderQueue {
     /// A queue holding orders `0..len`.
     pub fn new(len: usize) -> OrderQueue {
         OrderQueue {
-            next: AtomicUsize::new(0),
-            len,
+            place: Place::Here {
+                next: AtomicUsize::new(0),
+                len,
+            },
+        }
+    }
+
+    /// A queue kept elsewhere: `take` asks for the next order, and gives
+    /// `None` when there is none left, or nobody to ask.
+    pub fn remote(take: impl Fn() -> Option<OrderId> + Send + Sync + 'static) -> OrderQueue {
+        OrderQueue {
+            place: Place::Elsewhere(Box::new(take)),
         }
     }
 
@@ -25,8 +45,13 @@ impl OrderQueue {
     /// article's `while not self.orders.empty(): self.orders.get()`, in one
     /// step, so two waiters can never take the same order).
     pub fn get(&self) -> Option<OrderId> {
-        let next = self.next.fetch_add(1, Ordering::Relaxed);
-        (next < self.len).then_some(next as OrderId)
+        match &self.place {
+            Place::Here { next, len } => {
+                let next = next.fetch_add(1, Ordering::Relaxed);
+                (next < *len).then_some(next as OrderId)
+            }
+            Place::Elsewhere(take) => take(),
+        }
     }
 }
 
@@ -46,5 +71,18 @@ mod tests {
         let mut all: Vec<OrderId> = taken.concat();
         all.sort_unstable();
         assert_eq!(all, (0..10_000).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn a_remote_queue_asks_for_each_order() {
+        let asked = std::sync::Arc::new(AtomicUsize::new(0));
+        let counter = std::sync::Arc::clone(&asked);
+        let queue = OrderQueue::remote(move || {
+            let n = counter.fetch_add(1, Ordering::Relaxed);
+            (n < 2).then_some(n as OrderId + 10)
+        });
+        let taken: Vec<OrderId> = std::iter::from_fn(|| queue.get()).collect();
+        assert_eq!(taken, [10, 11]);
+        assert_eq!(asked.load(Ordering::Relaxed), 3);
     }
 }

@@ -50,11 +50,25 @@ pub struct Service<C> {
 impl<C: ShiftClock> Service<C> {
     /// Opens a shift on `clock`: every order queued, the kitchen ready.
     pub fn open(shift: &Shift, clock: C, watch: Option<Watch>) -> Arc<Service<C>> {
+        let orders = OrderQueue::new(shift.workload.orders().len());
+        let kitchen = Kitchen::new(shift.setup.cooks);
+        Service::open_at(shift, clock, watch, orders, kitchen)
+    }
+
+    /// Opens a shift on `clock` whose queue and kitchen are given: a
+    /// waiter process's are the cashier's, in another process.
+    pub fn open_at(
+        shift: &Shift,
+        clock: C,
+        watch: Option<Watch>,
+        orders: OrderQueue,
+        kitchen: Kitchen,
+    ) -> Arc<Service<C>> {
         let setup = shift.setup;
         Arc::new(Service {
             workload: Arc::clone(shift.workload),
-            orders: OrderQueue::new(shift.workload.orders().len()),
-            kitchen: Kitchen::new(setup.cooks),
+            orders,
+            kitchen,
             cpu: Processor::new(
                 setup.clock,
                 setup.cores(),

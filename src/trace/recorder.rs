@@ -30,6 +30,8 @@ pub type Observer = Box<dyn FnMut(Record) + Send>;
 /// pipe nobody reads yet); no thread waits for it in order to record.
 pub struct Recorder {
     workload: Arc<Workload>,
+    /// Whether the events are kept for the trace, or only passed on.
+    keeps: bool,
     inner: Mutex<Inner>,
     /// `None` when nothing watches the run: nothing is queued then.
     printer: Option<Mutex<Printer>>,
@@ -55,8 +57,24 @@ impl Recorder {
         // Reserve the exact number of events a full run records, so a large
         // run never holds two copies of its trace while the vector grows.
         let expected = 1 + 3 * workload.orders().len() + 3 * workload.products_total();
+        Recorder::with_capacity(workload, observer, expected, true)
+    }
+
+    /// A recorder that passes each record to `observer` and keeps none: a
+    /// waiter process's, whose events the cashier's recorder keeps.
+    pub fn passing_on(workload: Arc<Workload>, observer: Observer) -> Recorder {
+        Recorder::with_capacity(workload, Some(observer), 0, false)
+    }
+
+    fn with_capacity(
+        workload: Arc<Workload>,
+        observer: Option<Observer>,
+        expected: usize,
+        keeps: bool,
+    ) -> Recorder {
         Recorder {
             workload,
+            keeps,
             inner: Mutex::new(Inner {
                 events: Vec::with_capacity(expected),
                 blocked: Vec::new(),
@@ -107,7 +125,9 @@ impl Recorder {
             let at = clock.now();
             for kind in kinds {
                 let event = Event::new(at, waiter, order, kind);
-                inner.events.push(event);
+                if self.keeps {
+                    inner.events.push(event);
+                }
                 if watched {
                     inner.unseen.push(Record::Event(event));
                 }

@@ -117,7 +117,7 @@ impl Units {
     /// The units of the model named `model`.
     fn of(model: &str) -> Units {
         match Model::ALL.iter().find(|m| m.name() == model) {
-            Some(Model::Sync | Model::Threads) => Units::Waiters,
+            Some(Model::Sync | Model::Threads | Model::Processes) => Units::Waiters,
             Some(Model::ThreadPerProduct) => Units::Threads,
             Some(_) => Units::Tasks,
             // Not a model of this crate: lanes are named by waiter.
