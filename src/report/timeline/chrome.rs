@@ -302,6 +302,7 @@ mod tests {
             makespan: Duration::from_secs(1),
             units: crate::report::timeline::Units::Tasks,
             in_flight: Vec::new(),
+            computing: Vec::new(),
             threads: None,
             latencies: Vec::new(),
         };
