@@ -18,7 +18,7 @@ use proptest::prelude::*;
 use proptest::sample::Index;
 
 use mesonero::latency::Lang;
-use mesonero::report::timeline::{Chart, Words};
+use mesonero::report::timeline::{most, Chart, Words};
 use mesonero::restaurant::{self, LoopSettings, Model, Run, Setup};
 use mesonero::trace::Culprit;
 use mesonero::{ClockKind, Event, EventKind, Menu, Shutdown, Trace, Workload};
@@ -444,6 +444,38 @@ proptest! {
         prop_assert_eq!(drawn, chart.blocked.len(), "{}", model);
         let bars: usize = view.rows.iter().map(|r| r.bars.len()).sum();
         prop_assert_eq!(bars, workload.products_total());
+    }
+
+    /// Where products compute, the timeline splits each bar at its
+    /// computing's start: only a product with CPU time has a computing
+    /// part, it lies within its bar, after the kitchen's part, and lasts
+    /// exactly the product's CPU time; no more products compute at once
+    /// than there are cores, one under the GIL.
+    #[test]
+    fn timeline_computing_lies_within_its_bar(
+        workload in mixed_workload(),
+        (waiters, cooks) in staff(),
+        (cores, gil) in cpu(),
+        model in prop::sample::select(virtual_models()),
+    ) {
+        let workload = Arc::new(workload);
+        let setup = Setup { cores: Some(cores), gil, ..setup(model, waiters, cooks) };
+        let run = serve(&workload, &setup);
+        let chart = Chart::of(model.name(), waiters, &run.trace);
+        prop_assert_eq!(chart.bars(), workload.products_total());
+        for bar in chart.lanes.iter().flat_map(|l| &l.bars) {
+            let item = bar.item as usize;
+            let cpu = workload.cpu(bar.order, item);
+            prop_assert_eq!(bar.compute.is_some(), !cpu.is_zero(), "{}: {:?}", model, bar);
+            prop_assert_eq!(bar.waiting() + bar.computing(), bar.end - bar.start);
+            if let Some(compute) = bar.compute {
+                let kitchen = bar.start + workload.preparation(bar.order, item);
+                prop_assert!(kitchen <= compute && compute <= bar.end, "{}: {:?}", model, bar);
+                prop_assert_eq!(bar.computing(), cpu, "{}: {:?}", model, bar);
+            }
+        }
+        let cores = if gil { 1 } else { cores };
+        prop_assert!(most(&chart.computing) as usize <= cores, "{}", model);
     }
 }
 

@@ -130,9 +130,14 @@ fn the_page_holds_every_section_and_asks_for_nothing() {
             "{command}"
         );
     }
-    // Self-contained: no address to fetch anything from.
-    for attribute in ["src=", "href=\"http", "href='http", "url(", "@import"] {
+    // Self-contained: no address to fetch anything from. The picture of
+    // parallelism refers to its hatches by `url(#id)`, within the page.
+    for attribute in ["src=", "href=\"http", "href='http", "@import"] {
         assert!(!html.contains(attribute), "{attribute}");
+    }
+    assert!(html.contains("url(#"));
+    for (at, _) in html.match_indices("url(") {
+        assert!(html[at..].starts_with("url(#"), "{}", &html[at..at + 40]);
     }
     assert!(!html.contains("http://") && !html.contains("https://"));
     let size = fs::metadata(&path).unwrap().len();

@@ -3,12 +3,14 @@
 //! complete events are the trace's products, the text chart is pinned, bad
 //! names are refused before anything runs, and the README's pictures are
 //! what the tool draws. The stretches the event loop was blocked are
-//! checked in `blocked.rs`, the pictures at scale in `scale.rs`.
+//! checked in `blocked.rs`, the pictures at scale in `scale.rs`, products
+//! that compute in `cpu.rs`.
 
 #[path = "../common/mod.rs"]
 mod common;
 
 mod blocked;
+mod cpu;
 mod scale;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -324,9 +326,10 @@ fn bad_timeline_names_are_refused_before_serving() {
 /// virtual clock the timeline is the same on every machine.
 #[test]
 fn the_readme_pictures_are_what_the_tool_draws() {
-    let pictures: [(&[&str], &str); 2] = [
+    let pictures: [(&[&str], &str); 3] = [
         (&[], "docs/article-timeline.svg"),
         (&["--models", "lesson-blocking"], "docs/lesson-timeline.svg"),
+        (&["--cpu", "1s", "--cores", "2"], "docs/timeline-cpu.svg"),
     ];
     for (models, name) in pictures {
         let (_dir, svg, _) = compare_models_writing(models, "--timeline", "drawn.svg");

@@ -9,6 +9,11 @@
 //! id of its own so that concurrent orders stay apart. Times are restaurant
 //! microseconds.
 //!
+//! A product that needs CPU time has a second complete event nested in
+//! its own, on its thread: `compute photo`, from when the waiter started
+//! computing to when the product was ready, so that Perfetto shows the
+//! computing under the product's slice, and the waiting beside it.
+//!
 //! The stretches a waiter's code held the event loop are complete events
 //! too, named `event loop blocked`, on a thread of their own after the
 //! waiter's (`waiter 1 · event loop`), so that they never overlap its
@@ -135,6 +140,17 @@ fn write_chart(
             event.dur = Some(micros(bar.end.saturating_sub(bar.start)));
             event.args = json!({ "order": bar.order, "item": bar.item });
             emit(out, &event)?;
+            if let Some(compute) = bar.compute {
+                // Within the product's slice, which ends when it does:
+                // nested, never overlapping it.
+                let name = format!("compute {product}");
+                let mut event = Event::new(&name, "X", pid, tid);
+                event.cat = Some("compute");
+                event.ts = Some(micros(compute));
+                event.dur = Some(micros(bar.end.saturating_sub(compute)));
+                event.args = json!({ "order": bar.order, "item": bar.item });
+                emit(out, &event)?;
+            }
             let span = orders.entry(bar.order).or_insert((bar.start, None));
             span.0 = span.0.min(bar.start);
         }
@@ -302,6 +318,7 @@ mod tests {
             makespan: Duration::from_secs(1),
             units: crate::report::timeline::Units::Tasks,
             in_flight: Vec::new(),
+            computing: Vec::new(),
             threads: None,
             latencies: Vec::new(),
         };
@@ -355,6 +372,46 @@ mod tests {
             for pair in spans.windows(2) {
                 assert!(pair[0].1 <= pair[1].0, "overlap {pair:?}");
             }
+        }
+    }
+
+    /// A computed product's computing is a slice of its own, nested in the
+    /// product's on its thread: from the computing's start to the product's
+    /// end.
+    #[test]
+    fn computing_is_a_slice_nested_in_its_products() {
+        let timeline = crate::report::timeline::computing::tests::timeline();
+        let mut out = Vec::new();
+        write(&mut out, &timeline).unwrap();
+        let trace: Value = serde_json::from_slice(&out).unwrap();
+        let events = trace["traceEvents"].as_array().unwrap();
+        let slice = |e: &Value| {
+            let ts = e["ts"].as_u64().unwrap();
+            let key = (e["args"]["order"].as_u64(), e["args"]["item"].as_u64());
+            (
+                key,
+                (e["tid"].as_u64(), ts, ts + e["dur"].as_u64().unwrap()),
+            )
+        };
+        let of = |cat: &str| -> BTreeMap<_, _> {
+            let events = events.iter().filter(|e| e["ph"] == "X" && e["cat"] == cat);
+            events
+                .map(|e| (slice(e), e["name"].as_str().unwrap()))
+                .collect()
+        };
+        let products = of("product");
+        let computing = of("compute");
+        let names: Vec<&str> = computing.values().copied().collect();
+        assert_eq!(names, ["compute soup", "compute photo"]);
+        let ms = |millis: u64| millis * 1_000;
+        let spans: Vec<(u64, u64)> = computing.keys().map(|(_, (_, s, e))| (*s, *e)).collect();
+        assert_eq!(spans, [(ms(3_000), ms(3_500)), (0, ms(3_000))]);
+        for ((key, (tid, start, end)), name) in &computing {
+            let product = products.iter().find(|((k, _), _)| k == key);
+            let ((_, (its_tid, its_start, its_end)), its_name) = product.unwrap();
+            assert_eq!(format!("compute {its_name}"), *name);
+            assert_eq!((tid, end), (its_tid, its_end), "{name}");
+            assert!(its_start <= start, "{name}");
         }
     }
 }

@@ -84,6 +84,7 @@ mod tests {
             product,
             start: Duration::from_millis(start_ms),
             end: Duration::from_millis(end_ms),
+            compute: None,
         }
     }
 

@@ -140,6 +140,7 @@ mod tests {
             product: 0,
             start: Duration::from_secs(start),
             end: Duration::from_secs(end),
+            compute: None,
         }
     }
 

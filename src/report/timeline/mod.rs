@@ -3,8 +3,10 @@
 //! A [`Chart`] lays one run out in lanes: one lane per waiter, split into
 //! as many tracks as the waiter had products in flight at once (one for a
 //! sync or threaded waiter, one per product for the async one), and one
-//! [`Bar`] per product, from the request to the kitchen's answer. Beside
-//! them, the stretches each waiter's code held the event loop
+//! [`Bar`] per product, from the request until the product is ready: the
+//! kitchen's answer, or for a product that needs CPU time, the end of the
+//! waiter's computing, which splits the bar in two (`computing.rs`).
+//! Beside them, the stretches each waiter's code held the event loop
 //! ([`Stretch`], `blocked.rs`). A [`Timeline`] stacks the charts of
 //! several runs on one time axis.
 //!
@@ -13,9 +15,10 @@
 //! and `chrome://tracing`). The first two show a [`View`] (`view.rs`) while
 //! every lane stays legible ([`Legible`], `legible.rs`); past that, a
 //! Gantt chart is slivers, and they draw what matters at scale instead,
-//! from figures each chart keeps (`load.rs`): products in preparation and
-//! threads alive over time ([`Step`]), and the spread of each order's time
-//! from `Received orders` to its dispatch ([`Spread`]).
+//! from figures each chart keeps (`load.rs`): products in preparation,
+//! products computing and threads alive over time ([`Step`]), and the
+//! spread of each order's time from `Received orders` to its dispatch
+//! ([`Spread`]).
 //!
 //! Their words are [`Words`] (`words.rs`): English, or for the pictures of
 //! `mesonero report --lang es`, Spanish.
@@ -23,6 +26,7 @@
 mod axis;
 mod blocked;
 pub mod chrome;
+mod computing;
 mod density;
 mod lanes;
 mod legible;
@@ -44,8 +48,9 @@ use crate::restaurant::{Model, Run};
 use crate::trace::{EventKind, Trace, WaiterId};
 use crate::workload::{OrderId, ProductId};
 
-/// One product, from the waiter's request to the kitchen's answer: the
-/// time the waiter spends waiting for it.
+/// One product, from the waiter's request until it is ready: the time
+/// the waiter spends waiting for it, and for a product that needs CPU
+/// time, then computing it ([`Bar::waiting`], [`Bar::computing`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Bar {
     /// The order it belongs to.
@@ -56,8 +61,13 @@ pub struct Bar {
     pub product: ProductId,
     /// When the waiter asked for it.
     pub start: Duration,
-    /// When the kitchen handed it over.
+    /// When it was ready: the kitchen handed it over, and the waiter did
+    /// the computing it needs.
     pub end: Duration,
+    /// When the waiter started computing it, after the kitchen's part and
+    /// after getting a core (and the GIL); `None` for a product that
+    /// needs no CPU time.
+    pub compute: Option<Duration>,
 }
 
 /// One track of one waiter: bars that never overlap.
@@ -92,8 +102,11 @@ pub struct Chart {
     pub makespan: Duration,
     /// What each lane beyond a waiter's first stands for.
     pub units: Units,
-    /// Products in preparation over time: requested, not yet handed over.
+    /// Products in preparation over time: requested, not yet ready.
     pub in_flight: Vec<Step>,
+    /// Products being computed over time, the part of those in
+    /// preparation that holds a core; empty when nothing computed.
+    pub computing: Vec<Step>,
     /// OS threads alive over time, for the models that start threads of
     /// their own; `None` for the others.
     pub threads: Option<Vec<Step>>,
@@ -192,6 +205,13 @@ impl Chart {
         }
         let slot = |order: OrderId, item: u16| first.get(order as usize).map(|f| f + item as usize);
         let mut requested: Vec<Option<(WaiterId, Duration)>> = vec![None; total];
+        // When each product's computing started; left empty, and so never
+        // looked up, for a workload of pure waiting.
+        let mut computed: Vec<Option<Duration>> = if workload.has_cpu() {
+            vec![None; total]
+        } else {
+            Vec::new()
+        };
         let mut dispatched: Vec<Option<Duration>> = vec![None; workload.orders().len()];
         let mut bars: Vec<(WaiterId, Bar)> = Vec::with_capacity(total);
         let mut received = None;
@@ -217,7 +237,15 @@ impl Chart {
                         *r = Some((e.waiter(), e.at()));
                     }
                 }
+                EventKind::Compute { item } => {
+                    if let Some(c) = slot(e.order(), item).and_then(|i| computed.get_mut(i)) {
+                        *c = Some(e.at());
+                    }
+                }
                 EventKind::DoneProduct { item } => {
+                    let compute = slot(e.order(), item)
+                        .and_then(|i| computed.get_mut(i))
+                        .and_then(Option::take);
                     let asked = slot(e.order(), item).and_then(|i| requested.get_mut(i));
                     if let Some((waiter, start)) = asked.and_then(Option::take) {
                         let order = workload.order(e.order());
@@ -229,6 +257,7 @@ impl Chart {
                                 product: order.products[item as usize],
                                 start,
                                 end: e.at(),
+                                compute,
                             },
                         ));
                     }
@@ -250,6 +279,7 @@ impl Chart {
         let makespan = trace.makespan();
         let units = Units::of(model);
         let in_flight = steps(bars.iter().map(|(_, b)| (b.start, b.end)));
+        let computing = steps(bars.iter().filter_map(|(_, b)| Some((b.compute?, b.end))));
         let threads = match Model::ALL.iter().find(|m| m.name() == model) {
             Some(Model::Threads) => Some(steps(waiter_threads(makespan, &last_seen))),
             Some(Model::ThreadPerProduct) => {
@@ -276,6 +306,7 @@ impl Chart {
             makespan,
             units,
             in_flight,
+            computing,
             threads,
             latencies,
         }

@@ -184,6 +184,7 @@ mod tests {
             makespan: Duration::from_secs(9),
             units: Units::Tasks,
             in_flight: Vec::new(),
+            computing: Vec::new(),
             threads: None,
             latencies: Vec::new(),
         }

@@ -57,6 +57,18 @@ pub struct Words {
     pub axis: &'static str,
     /// Above a Gantt chart: what a bar and a mark are.
     pub gantt: &'static str,
+    /// Above a Gantt chart in which products were computed: a bar lasts
+    /// until its product is ready, computed too.
+    pub gantt_cpu: &'static str,
+    /// A product's first part, hatched: the waiter waits, for the
+    /// kitchen, then perhaps for a core or the GIL.
+    pub waiting: &'static str,
+    /// A product's second part, solid: the waiter computes on a core.
+    pub computing: &'static str,
+    /// The step chart of products being computed, at scale.
+    pub products_computing: &'static str,
+    /// The most products computing at once, beside a step chart.
+    pub computing_at_most: fn(most: u32) -> String,
     /// Above the picture at scale: what it shows instead.
     pub at_scale: &'static str,
     /// `lanes` lanes drawn `per_row` to a row.
@@ -130,6 +142,18 @@ impl Words {
             axis::label(makespan)
         )
     }
+
+    /// How long a product waited and computed, in its tooltip: `waiting
+    /// 3 s, computing (CPU) 0.5 s`.
+    pub fn parts(&self, waiting: Duration, computing: Duration) -> String {
+        format!(
+            "{} {}, {} {}",
+            self.waiting,
+            axis::label(waiting),
+            self.computing,
+            axis::label(computing)
+        )
+    }
 }
 
 /// The English words, which every renderer but the report's page uses.
@@ -158,6 +182,12 @@ pub(super) const ENGLISH: Words = Words {
     axis: "restaurant time",
     gantt: "Each bar is a product, from the waiter's request to the kitchen's answer; ▼ marks an \
             order's dispatch.",
+    gantt_cpu: "Each bar is a product, from the waiter's request until it is ready; ▼ marks an \
+                order's dispatch.",
+    waiting: "waiting",
+    computing: "computing (CPU)",
+    products_computing: "products computing (CPU)",
+    computing_at_most: |most| format!("{most} computing at most"),
     at_scale: "Too many products for a bar each: what was in flight over time, and below, how \
                long orders took.",
     grouped: |lanes, per_row| format!("{lanes} lanes grouped {per_row} to a row"),
@@ -220,6 +250,12 @@ const SPANISH: Words = Words {
     axis: "tiempo del restaurante",
     gantt: "Cada barra es un producto, desde que el camarero lo pide hasta que la cocina lo \
             entrega; ▼ marca el despacho de un pedido.",
+    gantt_cpu: "Cada barra es un producto, desde que el camarero lo pide hasta que está listo; ▼ \
+                marca el despacho de un pedido.",
+    waiting: "esperando",
+    computing: "calculando (CPU)",
+    products_computing: "productos calculándose (CPU)",
+    computing_at_most: |most| format!("{most} calculando como máximo"),
     at_scale: "Demasiados productos para una barra cada uno: lo que había en curso a lo largo \
                del tiempo y, debajo, cuánto tardaron los pedidos.",
     grouped: |lanes, per_row| {
@@ -272,6 +308,15 @@ mod tests {
         assert_eq!(
             SPANISH.figures(1, 11, makespan),
             "1 camarero, 11 productos, makespan 43.8 s"
+        );
+        let (wait, cpu) = (Duration::from_secs(3), Duration::from_millis(500));
+        assert_eq!(
+            ENGLISH.parts(wait, cpu),
+            "waiting 3 s, computing (CPU) 0.5 s"
+        );
+        assert_eq!(
+            SPANISH.parts(wait, cpu),
+            "esperando 3 s, calculando (CPU) 0.5 s"
         );
     }
 }

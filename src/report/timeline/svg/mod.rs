@@ -1,7 +1,9 @@
 //! The timeline as an SVG Gantt chart: one block of lanes per model, on one
 //! shared axis of restaurant seconds, one bar per product coloured by
-//! product, a mark where each order was dispatched, and under a waiter
-//! whose code blocked the event loop, a dark red strip where it did.
+//! product (hatched while the waiter waits, solid while it computes, when
+//! anything computed: `computing.rs`), a mark where each order was
+//! dispatched, and under a waiter whose code blocked the event loop, a
+//! dark red strip where it did.
 //!
 //! When a lane would not be legible ([`LEGIBLE`]), the picture shows
 //! instead what matters at scale (`scale.rs`): for each model, products in
@@ -12,16 +14,19 @@
 //! ([`Words`]).
 //!
 //! Written by hand, not with a plotting crate: the picture is rectangles,
-//! lines and text, and each bar carries `class="bar"` (each strip
-//! `class="blocked"`, each step chart `class="in-flight"` or
-//! `class="threads-alive"`, each box plot `class="latency"`) and the
-//! model's name so tests (and curious users) can find them.
+//! lines and text, and each bar carries `class="bar"` (each computing
+//! part `class="computing"`, each strip `class="blocked"`, each step chart
+//! `class="in-flight"`, `class="computing"` or `class="threads-alive"`,
+//! each box plot `class="latency"`) and the model's name so tests (and
+//! curious users) can find them.
 
 use std::fmt::Write as _;
 use std::io::{self, Write};
 use std::time::Duration;
 
 mod blocked;
+mod computing;
+mod legend;
 mod scale;
 
 use super::density::{self, Band};
@@ -47,8 +52,6 @@ const PALETTE: [&str; 10] = [
 ];
 /// The colour of the event loop blocked: darker than any product's red.
 const BLOCKED_COLOUR: &str = "#8b0000";
-/// The most products named in the legend.
-const MAX_LEGEND: usize = 20;
 
 const WIDTH: f64 = 960.0;
 const PLOT_X: f64 = 175.0;
@@ -91,6 +94,8 @@ pub fn write(out: &mut impl Write, timeline: &Timeline) -> io::Result<()> {
 struct Picture<'a> {
     timeline: &'a Timeline,
     words: &'static Words,
+    /// Whether any product was computed, and so drawn in two parts.
+    computes: bool,
 }
 
 /// Where the markup goes: its own file, or inside an HTML page.
@@ -109,6 +114,7 @@ pub fn render(timeline: &Timeline, embedding: Embedding, lang: Lang) -> String {
     let picture = Picture {
         timeline,
         words: Words::of(lang),
+        computes: timeline.computes(),
     };
     let words = picture.words;
     let end = timeline.end().max(Duration::from_millis(1));
@@ -152,7 +158,7 @@ pub fn render(timeline: &Timeline, embedding: Embedding, lang: Lang) -> String {
         words.axis
     );
     let height = if gantt {
-        legend(&mut body, &picture, plot_bottom + 48.0)
+        legend::draw(&mut body, &picture, plot_bottom + 48.0)
     } else {
         let y = scale::draw_latency(&mut body, &picture, plot_bottom + 48.0);
         scale::legend(&mut body, &picture, y + 24.0)
@@ -175,7 +181,14 @@ pub fn render(timeline: &Timeline, embedding: Embedding, lang: Lang) -> String {
         r##"<rect width="100%" height="100%" fill="#ffffff"/>"##,
         "\n",
     ));
-    let caption = if gantt { words.gantt } else { words.at_scale };
+    if gantt {
+        computing::defs(&mut svg, &picture);
+    }
+    let caption = match (gantt, picture.computes) {
+        (true, false) => words.gantt,
+        (true, true) => words.gantt_cpu,
+        (false, _) => words.at_scale,
+    };
     let _ = writeln!(
         svg,
         r#"<text x="{PLOT_X}" y="16" class="caption">{caption}</text>"#
@@ -306,17 +319,32 @@ fn draw_bars(
             .products
             .get(bar.product as usize)
             .map_or("?", String::as_str);
+        let mut title = format!(
+            "{}, {name}: {}",
+            words.order.numbered(bar.order),
+            (words.span)(&axis::label(bar.start), &axis::label(bar.end))
+        );
+        // Where anything computed, waiting is hatched, and a computed
+        // product has a solid part laid over it; its tooltip says how long
+        // each part took.
+        if let Some(parts) = computing::title(bar, picture) {
+            title = format!("{title}; {parts}");
+        }
+        let fill = if picture.computes {
+            computing::hatch(bar.product)
+        } else {
+            colour(bar.product).to_string()
+        };
+        let title = escape(&title);
         let _ = writeln!(
             out,
-            r##"<rect class="bar" data-model="{model}" x="{x0:.2}" y="{:.1}" width="{width:.2}" height="{BAR_H}" fill="{}" fill-opacity="{opacity}"{stroke}><title>{}</title></rect>"##,
+            r##"<rect class="bar" data-model="{model}" x="{x0:.2}" y="{:.1}" width="{width:.2}" height="{BAR_H}" fill="{fill}" fill-opacity="{opacity}"{stroke}><title>{title}</title></rect>"##,
             y + 1.0,
-            colour(bar.product),
-            escape(&format!(
-                "{}, {name}: {}",
-                words.order.numbered(bar.order),
-                (words.span)(&axis::label(bar.start), &axis::label(bar.end))
-            )),
         );
+        if let Some(compute) = bar.compute {
+            let at = (x0, x(compute), width);
+            computing::draw_part(out, model, bar, at, (y, opacity), &title);
+        }
     }
 }
 
@@ -343,39 +371,6 @@ fn draw_bands(out: &mut String, model: &str, bands: &[Band], y: f64) {
             band.shade,
         );
     }
-}
-
-/// Draws the legend from `top`, wrapping; returns the bottom.
-fn legend(out: &mut String, picture: &Picture, top: f64) -> f64 {
-    let timeline = picture.timeline;
-    let (mut lx, mut y) = (PLOT_X, top);
-    for (id, name) in timeline.products.iter().enumerate().take(MAX_LEGEND) {
-        let width = 26.0 + 7.0 * name.chars().count() as f64;
-        if lx + width > WIDTH - 10.0 && lx > PLOT_X {
-            lx = PLOT_X;
-            y += 18.0;
-        }
-        let _ = writeln!(
-            out,
-            r#"<rect x="{lx:.1}" y="{:.1}" width="12" height="12" fill="{}"/><text x="{:.1}" y="{:.1}" class="label">{}</text>"#,
-            y - 10.0,
-            colour(id as u32),
-            lx + 16.0,
-            y,
-            escape(name)
-        );
-        lx += width;
-    }
-    if timeline.products.len() > MAX_LEGEND {
-        let more = (picture.words.more_products)(timeline.products.len() - MAX_LEGEND);
-        let _ = writeln!(
-            out,
-            r#"<text x="{lx:.1}" y="{y:.1}" class="note">{more}</text>"#
-        );
-        lx += 12.0 + 6.5 * more.chars().count() as f64;
-    }
-    let y = blocked::legend_key(out, picture, lx, y);
-    y + 6.0
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! The picture at scale, when lanes would be slivers: for each model a
-//! step chart of products in preparation (and for the threaded models,
-//! threads alive) on the shared time axis, a pixel column at a time; and
+//! step chart of products in preparation (within it, when any product
+//! computed, those computing, solid; and for the threaded models, threads
+//! alive) on the shared time axis, a pixel column at a time; and
 //! under the axis, a box plot of each model's order latencies on an axis
 //! of their own.
 
@@ -19,6 +20,9 @@ const LOAD_H: f64 = 56.0;
 const IN_FLIGHT_COLOUR: &str = "#4e79a7";
 /// Threads alive.
 const THREADS_COLOUR: &str = "#e15759";
+/// Products computing: the second colour of the products' palette, solid
+/// as a computing part is in the Gantt chart.
+const COMPUTING_COLOUR: &str = "#f28e2b";
 /// A model's row of the latency chart: its box, and a line of figures.
 const LATENCY_ROW_H: f64 = 36.0;
 const BOX_H: f64 = 14.0;
@@ -73,6 +77,15 @@ pub(super) fn draw_load(
         r#"<path class="in-flight" data-model="{model}" d="M{PLOT_X},{base:.1}{filled}V{base:.1}Z" fill="{IN_FLIGHT_COLOUR}" fill-opacity="0.55" stroke="{IN_FLIGHT_COLOUR}" stroke-width="1"><title>{}</title></path>"#,
         (words.at_once)(&model, most(&chart.in_flight), words.in_preparation),
     );
+    if !chart.computing.is_empty() {
+        // Drawn over the products in preparation, of which it is a part.
+        let filled = series(&chart.computing);
+        let _ = writeln!(
+            out,
+            r#"<path class="computing" data-model="{model}" d="M{PLOT_X},{base:.1}{filled}V{base:.1}Z" fill="{COMPUTING_COLOUR}" fill-opacity="0.85"><title>{}</title></path>"#,
+            (words.at_once)(&model, most(&chart.computing), words.products_computing),
+        );
+    }
     let mut label = (words.at_most)(most(&chart.in_flight));
     if let Some(alive) = alive {
         let line = series(alive);
@@ -88,6 +101,16 @@ pub(super) fn draw_load(
         r#"<text x="8" y="{:.1}" class="label">{label}</text>"#,
         chart_top + 34.0,
     );
+    if !chart.computing.is_empty() {
+        // A line of its own: a few cores' worth may be too thin to see
+        // beside hundreds in preparation.
+        let _ = writeln!(
+            out,
+            r#"<text x="8" y="{:.1}" class="label">{}</text>"#,
+            chart_top + 49.0,
+            (words.computing_at_most)(most(&chart.computing)),
+        );
+    }
     y = base + 4.0;
     if !chart.blocked.is_empty() {
         let row = Row {
@@ -227,6 +250,16 @@ pub(super) fn legend(out: &mut String, picture: &Picture, top: f64) -> f64 {
         lx + 16.0,
     );
     lx += 30.0 + 7.0 * in_flight.chars().count() as f64;
+    if picture.computes {
+        let computing = words.products_computing;
+        let _ = writeln!(
+            out,
+            r#"<rect x="{lx:.1}" y="{:.1}" width="12" height="12" fill="{COMPUTING_COLOUR}" fill-opacity="0.85"/><text x="{:.1}" y="{top:.1}" class="label">{computing}</text>"#,
+            top - 10.0,
+            lx + 16.0,
+        );
+        lx += 30.0 + 7.0 * computing.chars().count() as f64;
+    }
     if picture.timeline.charts.iter().any(|c| c.threads.is_some()) {
         let _ = writeln!(
             out,

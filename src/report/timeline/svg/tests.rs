@@ -167,3 +167,95 @@ fn a_file_of_its_own_is_in_english() {
     assert_eq!(svg, render(&timeline, Embedding::Document, Lang::En));
     assert!(svg.contains(">task 1<") && svg.contains("restaurant time"));
 }
+
+#[test]
+fn computing_is_solid_and_waiting_hatched_in_both_languages() {
+    let timeline = crate::report::timeline::computing::tests::timeline();
+    let [en, es] = [Lang::En, Lang::Es].map(|lang| render(&timeline, Embedding::Html, lang));
+    let doc = roxmltree::Document::parse(&en).expect("well-formed SVG");
+    let with_class = |class: &str| -> Vec<roxmltree::Node> {
+        let nodes = doc.descendants();
+        nodes
+            .filter(|n| n.attribute("class") == Some(class))
+            .collect()
+    };
+    // Every bar is hatched, each in its product's colour: soup, burger,
+    // photo; each hatch is defined.
+    let fills: Vec<&str> = with_class("bar")
+        .iter()
+        .filter_map(|n| n.attribute("fill"))
+        .collect();
+    let hatches = ["url(#mesonero-waiting-0)", "url(#mesonero-waiting-1)"];
+    assert_eq!(fills, [hatches[0], hatches[1], "url(#mesonero-waiting-2)"]);
+    let defined: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("pattern"))
+        .filter_map(|n| n.attribute("id"))
+        .collect();
+    for id in [
+        "mesonero-waiting-0",
+        "mesonero-waiting-1",
+        "mesonero-waiting-2",
+    ] {
+        assert!(defined.contains(&id), "{id} is not defined in {defined:?}");
+    }
+    // The soup and the photo computed: a solid part each, of their colour,
+    // the soup's from 3 s of 3.5 s, the photo's from its start.
+    let parts: Vec<(&str, &str)> = with_class("computing")
+        .iter()
+        .map(|n| (n.attribute("x").unwrap(), n.attribute("fill").unwrap()))
+        .collect();
+    assert_eq!(parts, [("813.57", colour(0)), ("175.30", colour(2))]);
+    // A computed product's bar and its solid part both say how long each
+    // part took.
+    for (said, times) in [
+        (
+            "<title>order 0, soup: 0 s to 3.5 s; waiting 3 s, computing (CPU) 0.5 s</title>",
+            2,
+        ),
+        (
+            "<title>order 1, photo: 0 s to 3 s; waiting 0 s, computing (CPU) 3 s</title>",
+            2,
+        ),
+        ("<title>order 0, burger: 0 s to 3 s</title>", 1),
+        ("until it is ready", 1),
+        (">waiting</text>", 1),
+        (">computing (CPU)</text>", 1),
+    ] {
+        assert_eq!(en.matches(said).count(), times, "{said}");
+    }
+    for dicho in [
+        "<title>pedido 0, soup: de 0 s a 3.5 s; esperando 3 s, calculando (CPU) 0.5 s</title>",
+        "hasta que está listo",
+        ">esperando</text>",
+        ">calculando (CPU)</text>",
+    ] {
+        assert!(es.contains(dicho), "{dicho}");
+    }
+    let english = ["waiting", "computing", "ready", "until"];
+    assert_translated(&words_of(&en), &words_of(&es), &english);
+    // A picture of pure waiting has neither.
+    let waiting = render(&served(&[Model::Async], 1), Embedding::Html, Lang::En);
+    assert!(!waiting.contains("<pattern") && !waiting.contains("computing"));
+}
+
+#[test]
+fn at_scale_computing_speaks_the_pages_language_too() {
+    let computing = generate::with_cpu(&Workload::article(), Duration::from_secs(1)).unwrap();
+    let workload = Arc::new(generate::repeat(&computing, 50).unwrap());
+    let setup = Setup::new(Model::Async, ClockKind::Virtual);
+    let run = restaurant::run(&workload, &setup, None, &Shutdown::new()).unwrap();
+    let timeline = Timeline::of(&[run]);
+    assert!(!LEGIBLE.fits(&timeline) && timeline.computes());
+    let [en, es] = [Lang::En, Lang::Es].map(|lang| render(&timeline, Embedding::Html, lang));
+    for spanish in [
+        ">productos calculándose (CPU)</text>",
+        ">1 calculando como máximo</text>",
+        "<title>async: como mucho 1 productos calculándose (CPU) a la vez</title>",
+    ] {
+        assert!(es.contains(spanish), "{spanish}");
+    }
+    assert_translated(&words_of(&en), &words_of(&es), &["computing", "most"]);
+    // At scale nothing is hatched: the step charts say it all.
+    assert!(!en.contains("<pattern"));
+}

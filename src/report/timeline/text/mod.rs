@@ -7,8 +7,17 @@
 //! ```
 //!
 //! Each product is a letter, named in the legend; `.` is a waiter not
-//! waiting for the kitchen. Under a waiter whose code blocked the event
-//! loop, a `loop blocked` row has `#` where it did:
+//! waiting for the kitchen. When any product was computed, its letter is
+//! lower case while the waiter waits (for the kitchen, a core or the GIL)
+//! and upper case while it computes: a burger only waited for, a photo
+//! only computed, a soup waited for then computed.
+//!
+//! ```text
+//!   waiter 1  bbbbbbbbbbbbbPPPPsssssssssSSPPPPsssssssssSSbbbbbbbbbbbbbPPPP
+//! ```
+//!
+//! Under a waiter whose code blocked the event loop, a `loop blocked` row
+//! has `#` where it did:
 //!
 //! ```text
 //!       waiter 1  bbbbbbbbbbssbbbbbbbbbbbbbbbbbbbbeefffffeeeeebbbbbbbbbbbfffff
@@ -62,7 +71,8 @@ pub fn write(out: &mut impl Write, timeline: &Timeline) -> io::Result<()> {
         let c = at.as_secs_f64() / end.as_secs_f64() * COLUMNS as f64;
         (c.round() as usize).min(COLUMNS)
     };
-    let letters = letters(&timeline.products);
+    let computes = timeline.computes();
+    let letters = letters(&timeline.products, computes);
     let views: Vec<_> = timeline
         .charts
         .iter()
@@ -93,7 +103,17 @@ pub fn write(out: &mut impl Write, timeline: &Timeline) -> io::Result<()> {
             };
             for bar in &row.bars {
                 let letter = letters.get(bar.product as usize).copied().unwrap_or('*');
-                fill(bar.start, bar.end, letter);
+                match bar.compute {
+                    Some(compute) => {
+                        // Waiting only where there was any, so that a
+                        // product computed at once starts upper case.
+                        if compute > bar.start {
+                            fill(bar.start, compute, letter);
+                        }
+                        fill(compute, bar.end, letter.to_ascii_uppercase());
+                    }
+                    None => fill(bar.start, bar.end, letter),
+                }
             }
             for stretch in row.blocked {
                 fill(stretch.start, stretch.end, BLOCKED_CELL);
@@ -108,11 +128,17 @@ pub fn write(out: &mut impl Write, timeline: &Timeline) -> io::Result<()> {
         .zip(&letters)
         .map(|(name, letter)| format!("{letter} {name}"))
         .collect();
-    write!(
-        out,
-        "products: {}; . not waiting for the kitchen",
-        legend.join(", ")
-    )?;
+    write!(out, "products: {}; ", legend.join(", "))?;
+    if computes {
+        let words = words();
+        write!(
+            out,
+            "lower case {}, upper case {}; . neither",
+            words.waiting, words.computing
+        )?;
+    } else {
+        write!(out, ". not waiting for the kitchen")?;
+    }
     if timeline.charts.iter().any(|c| !c.blocked.is_empty()) {
         write!(out, "; {BLOCKED_CELL} {BLOCKED}")?;
     }
@@ -141,16 +167,19 @@ fn heading(chart: &Chart) -> String {
 }
 
 /// One letter per product: its initial when free, else another of its
-/// letters, else any free letter or digit; `*` when all are taken.
-fn letters(products: &[String]) -> Vec<char> {
+/// letters, else any free letter or digit; `*` when all are taken. When
+/// products are `computed`, letters only, each of which has an upper case
+/// for computing.
+fn letters(products: &[String], computed: bool) -> Vec<char> {
     let mut used: Vec<char> = Vec::new();
-    let spare = ('a'..='z').chain('0'..='9');
+    let spare = ('a'..='z').chain(('0'..='9').filter(|_| !computed));
+    let usable = |c: &char| c.is_ascii_lowercase() || (!computed && c.is_ascii_digit());
     products
         .iter()
         .map(|name| {
             let mine = name.chars().flat_map(char::to_lowercase);
             let pick = mine
-                .filter(char::is_ascii_alphanumeric)
+                .filter(usable)
                 .chain(spare.clone())
                 .find(|c| !used.contains(c))
                 .unwrap_or('*');
@@ -165,14 +194,46 @@ fn letters(products: &[String]) -> Vec<char> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::timeline::computing::tests::timeline;
 
     #[test]
     fn products_get_distinct_letters_from_their_names() {
         let names = ["burger", "beer", "bread", "frites"].map(String::from);
-        assert_eq!(letters(&names), ['b', 'e', 'r', 'f']);
+        assert_eq!(letters(&names, false), ['b', 'e', 'r', 'f']);
         let many: Vec<String> = (0..40).map(|i| format!("x{i}")).collect();
-        let got = letters(&many);
+        let got = letters(&many, false);
         assert_eq!(got[..3], ['x', '1', '2']);
         assert_eq!(got[39], '*');
+        // Computed products get letters only, for an upper case each.
+        let got = letters(&many, true);
+        assert_eq!(got[..3], ['x', 'a', 'b']);
+        assert!(got[..26].iter().all(char::is_ascii_lowercase));
+        assert_eq!(got[26], '*');
+    }
+
+    #[test]
+    fn waiting_is_lower_case_and_computing_upper_case() {
+        let mut out = Vec::new();
+        write(&mut out, &timeline()).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let rows: Vec<&str> = text.lines().filter(|l| l.contains("task")).collect();
+        // The soup waits 3 s of 3.5 (51 columns of 60) then computes; the
+        // burger only waits; the photo computes from its request.
+        let (s, b, p) = ("s".repeat(51), "b".repeat(51), "P".repeat(51));
+        assert_eq!(
+            rows,
+            [
+                format!("  task 1  {s}SSSSSSSSS"),
+                format!("  task 2  {b}........."),
+                format!("  task 3  {p}........."),
+            ]
+        );
+        assert_eq!(
+            text.lines().last(),
+            Some(
+                "products: s soup, b burger, p photo; lower case waiting, upper case computing \
+                 (CPU); . neither"
+            )
+        );
     }
 }

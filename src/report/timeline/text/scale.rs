@@ -1,5 +1,6 @@
 //! The text timeline at scale: for each model, products in preparation
-//! (and threads alive) as a row of eighth blocks on the shared axis, the
+//! (and of them, those computing, when any did; and threads alive) as a
+//! row of eighth blocks on the shared axis, the
 //! most at once a full block; then each model's order latencies as a box
 //! plot on an axis of their own.
 //!
@@ -25,6 +26,7 @@ use crate::report::timeline::{most, peaks, Chart, Spread, Step, Timeline, BLOCKE
 const LEVELS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 const IN_FLIGHT: &str = "in preparation";
 const THREADS: &str = "threads alive";
+const COMPUTING: &str = "computing";
 /// Where the event loop was blocked, as in the Gantt chart.
 const BLOCKED_CELL: char = '#';
 
@@ -47,6 +49,11 @@ pub(super) fn write(out: &mut impl Write, timeline: &Timeline) -> io::Result<()>
         let row = steps_row(&chart.in_flight, end, highest);
         let at_most = most(&chart.in_flight);
         writeln!(out, "  {IN_FLIGHT:>width$}  {row}  {at_most} at most")?;
+        if !chart.computing.is_empty() {
+            let row = steps_row(&chart.computing, end, highest);
+            let at_most = most(&chart.computing);
+            writeln!(out, "  {COMPUTING:>width$}  {row}  {at_most} at most")?;
+        }
         if let Some(alive) = &chart.threads {
             let row = steps_row(alive, end, highest);
             writeln!(out, "  {THREADS:>width$}  {row}  {} at most", most(alive))?;
