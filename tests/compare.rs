@@ -19,7 +19,7 @@ fn no_command_prints_the_comparison_table() {
         header,
         [
             "model", "waiters", "threads", "makespan", "ideal", "overhead", "speed-up", "loop",
-            "blocked", "wall"
+            "blocked", "CPU", "cores", "busy", "wall"
         ]
     );
     assert!(
@@ -29,10 +29,11 @@ fn no_command_prints_the_comparison_table() {
     let width = lines[0].chars().count();
     let expected = [
         vec![
-            "sync", "2", "1", "43.8", "s", "43.8", "s", "+0.0", "%", "1.00x", "-",
+            "sync", "2", "1", "43.8", "s", "43.8", "s", "+0.0", "%", "1.00x", "-", "0", "s", "0.00",
         ],
         vec![
-            "threads", "2", "3", "23.6", "s", "23.6", "s", "+0.0", "%", "1.86x", "-",
+            "threads", "2", "3", "23.6", "s", "23.6", "s", "+0.0", "%", "1.86x", "-", "0", "s",
+            "0.00",
         ],
         vec![
             "thread-per-product",
@@ -46,9 +47,13 @@ fn no_command_prints_the_comparison_table() {
             "%",
             "5.84x",
             "-",
+            "0",
+            "s",
+            "0.00",
         ],
         vec![
-            "async", "1", "1", "7.5", "s", "7.5", "s", "+0.0", "%", "5.84x", "0", "s",
+            "async", "1", "1", "7.5", "s", "7.5", "s", "+0.0", "%", "5.84x", "0", "s", "0", "s",
+            "0.00",
         ],
     ];
     for (line, row) in lines[2..].iter().zip(expected) {
