@@ -24,13 +24,7 @@
 //! another, in the order they became ready.
 //!
 //! On the virtual clock each model must match its ideal exactly; on the
-//! real clock the difference is the model's overhead. One exception:
-//! several `async-sequential` waiters whose products compute. The ideal
-//! computes the products in the order they became ready; tokio polls one
-//! task's waiters in turn, and a waiter that takes a new order whose first
-//! product needs no waiting may compute it before the loop has noticed the
-//! timers that fell due while it computed. Who takes the next order then
-//! differs, and so may the makespan, by a product's computing or so.
+//! real clock the difference is the model's overhead.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -115,50 +109,98 @@ fn computed(mut ready: Vec<(Duration, Duration)>, cpu: &Crew) -> Duration {
 }
 
 /// Waiters on one event loop that each serve one order at a time, asking
-/// for its products all at once. The waiter free first takes the next
-/// order; on a tie, the waiter with the lower badge, which the event loop
-/// polls first. Products that need CPU time are computed on the loop's one
-/// thread, one after another, in the order they became ready.
+/// for its products all at once, as tokio runs them: all the waiters are
+/// one task, which polls them in turn, by badge, and each waiter its
+/// order's products in turn. A product that needs computing is computed
+/// when it is polled after its timer fired, on the loop's one thread, so
+/// time moves on meanwhile; the timers that fall due meanwhile fire only
+/// when the loop turns to its timers again, after the pass. A waiter whose
+/// order is dispatched takes the next one in the same pass; a product of
+/// it that needs no waiting yields once, as asyncio's `sleep(0)` lets the
+/// others run, and goes on in the next pass.
+/// (Exact for up to 30 waiters, which `try_join_all` polls in turn; past
+/// that it polls only those woken, in the order they were.)
 fn orders_in_turn(workload: &Workload, waiters: usize, kitchen: &Kitchen) -> Duration {
-    /// What the loop does next: a product became ready (its waiter, its
-    /// order's position in the queue, its own position in the order).
-    type Ready = Reverse<(Duration, usize, usize, usize)>;
+    /// Where a product of a waiter's order is.
+    #[derive(Clone, Copy, PartialEq)]
+    enum Product {
+        /// Its timer is set for this moment.
+        Timer(Duration),
+        /// Its timer fired, or it yielded: it goes on when polled.
+        Ready,
+        /// Done.
+        Done,
+    }
     let orders = workload.orders();
     let mut next_order = 0;
-    let mut ready: BinaryHeap<Ready> = BinaryHeap::new();
-    // Products of each waiter's order still to be done.
-    let mut left = vec![0usize; waiters];
-    let take = |waiter: usize, now: Duration, next: &mut usize, ready: &mut BinaryHeap<Ready>| {
-        let Some(order) = orders.get(*next) else {
-            return 0;
-        };
-        for (item, &p) in order.products.iter().enumerate() {
-            let at = kitchen.ready_at(now, workload.menu().product(p).preparation);
-            ready.push(Reverse((at, waiter, *next, item)));
-        }
-        *next += 1;
-        order.products.len()
-    };
-    for (waiter, left) in left.iter_mut().enumerate() {
-        *left = take(waiter, Duration::ZERO, &mut next_order, &mut ready);
-    }
-    // When the loop's thread is next free to compute.
-    let mut free = Duration::ZERO;
+    // Each waiter's order, and its products.
+    let mut serving: Vec<Option<(usize, Vec<Product>)>> = vec![None; waiters];
+    let mut now = Duration::ZERO;
     let mut end = Duration::ZERO;
-    while let Some(Reverse((at, waiter, order, item))) = ready.pop() {
-        let cpu = cpu_of(&orders[order], item, workload);
-        // Even a product that needs no computing is done only when the
-        // loop's thread is free to hear of it.
-        let done = if cpu.is_zero() {
-            free.max(at)
-        } else {
-            free = free.max(at) + cpu;
-            free
-        };
-        end = end.max(done);
-        left[waiter] -= 1;
-        if left[waiter] == 0 {
-            left[waiter] = take(waiter, done, &mut next_order, &mut ready);
+    // Takes the next order at `now`: asks the kitchen for every product,
+    // in order; one ready at once yields.
+    let take = |now: Duration, next: &mut usize| {
+        let order = orders.get(*next)?;
+        let products = order
+            .products
+            .iter()
+            .map(
+                |&p| match kitchen.ready_at(now, workload.menu().product(p).preparation) {
+                    at if at <= now => Product::Ready,
+                    at => Product::Timer(at),
+                },
+            )
+            .collect();
+        *next += 1;
+        Some((*next - 1, products))
+    };
+    for slot in serving.iter_mut() {
+        *slot = take(now, &mut next_order);
+    }
+    loop {
+        // One pass of the task over every waiter, by badge.
+        let mut yielded = false;
+        for slot in serving.iter_mut() {
+            let Some((order, products)) = slot.as_mut() else {
+                continue;
+            };
+            for (item, state) in products.iter_mut().enumerate() {
+                if *state == Product::Ready {
+                    now += cpu_of(&orders[*order], item, workload);
+                    *state = Product::Done;
+                }
+            }
+            if products.iter().all(|&p| p == Product::Done) {
+                end = end.max(now);
+                *slot = take(now, &mut next_order);
+                if let Some((_, products)) = slot {
+                    yielded |= products.contains(&Product::Ready);
+                }
+            }
+        }
+        // The loop turns to its timers between two passes, whether or not
+        // a product yielded: those due fire. If nothing is ready to go on
+        // and none is due, time jumps to the first.
+        let timers = serving
+            .iter()
+            .flatten()
+            .flat_map(|(_, products)| products)
+            .filter_map(|&p| match p {
+                Product::Timer(at) => Some(at),
+                _ => None,
+            });
+        match timers.min() {
+            Some(first) if !yielded => now = now.max(first),
+            Some(_) => {}
+            None if yielded => continue,
+            None => break,
+        }
+        for (_, products) in serving.iter_mut().flatten() {
+            for state in products.iter_mut() {
+                if matches!(*state, Product::Timer(at) if at <= now) {
+                    *state = Product::Ready;
+                }
+            }
         }
     }
     end

@@ -319,14 +319,7 @@ proptest! {
             // `run` checks the trace already; a failure there is a panic
             // above. Check again, so the property does not rest on that.
             prop_assert_eq!(run.trace.check(), Ok(()), "{}", model);
-            // Several waiters forgetting gather, with computing: which
-            // waiter's product the loop computes first, and so who takes
-            // the next order, is tokio's polling order, which the ideal
-            // does not model (see `ideal.rs`).
-            let polling_order = model == Model::AsyncSequential && waiters > 1 && workload.has_cpu();
-            if !polling_order {
-                prop_assert_eq!(run.makespan(), run.ideal, "{}: makespan against ideal", model);
-            }
+            prop_assert_eq!(run.makespan(), run.ideal, "{}: makespan against ideal", model);
             if let Some(expected) = expected_ideal(&workload, &setup) {
                 prop_assert_eq!(run.ideal, expected, "{}: ideal against this test's", model);
             }
