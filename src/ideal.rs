@@ -15,6 +15,8 @@
 //! - `async-offload`: every product asked for at once, each blocking a
 //!   thread of the pool for the kitchen's wait: the list schedule of those
 //!   waits, in request order, onto the pool's threads.
+//! - `processes`: as `threads`, but each waiter's process has a GIL of its
+//!   own, so only the cores limit their computing.
 //!
 //! A product that needs CPU time is computed by the waiter's thread once
 //! the kitchen hands it over, on a core ([`crate::cpu`]): the threaded
