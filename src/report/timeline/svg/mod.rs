@@ -150,13 +150,7 @@ pub fn render(timeline: &Timeline, embedding: Embedding, lang: Lang) -> String {
             axis::label(tick)
         );
     }
-    let _ = writeln!(
-        body,
-        r#"<text x="{:.1}" y="{:.1}" text-anchor="middle" class="caption">{}</text>"#,
-        PLOT_X + PLOT_W / 2.0,
-        plot_bottom + 30.0,
-        words.axis
-    );
+    axis_title(&mut body, plot_bottom + 30.0, words.axis);
     let height = if gantt {
         legend::draw(&mut body, &picture, plot_bottom + 48.0)
     } else {
@@ -373,5 +367,13 @@ fn draw_bands(out: &mut String, model: &str, bands: &[Band], y: f64) {
     }
 }
 
+/// The title of a time axis, centred under the plot at `y`.
+fn axis_title(out: &mut String, y: f64, title: &str) {
+    let _ = writeln!(
+        out,
+        r#"<text x="{:.1}" y="{y:.1}" text-anchor="middle" class="caption">{title}</text>"#,
+        PLOT_X + PLOT_W / 2.0,
+    );
+}
 #[cfg(test)]
 pub(crate) mod tests;

@@ -198,13 +198,7 @@ pub(super) fn draw_latency(out: &mut String, picture: &Picture, top: f64) -> f64
             axis::label(tick)
         );
     }
-    let _ = writeln!(
-        out,
-        r#"<text x="{:.1}" y="{:.1}" text-anchor="middle" class="caption">{}</text>"#,
-        PLOT_X + PLOT_W / 2.0,
-        y + 26.0,
-        words.latency_axis
-    );
+    super::axis_title(out, y + 26.0, words.latency_axis);
     y + 26.0 + GAP / 2.0
 }
 
