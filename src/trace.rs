@@ -6,6 +6,11 @@
 //! Everything a user sees is rendered from a [`Trace`], and the invariants of
 //! a correct service are checked on it ([`Trace::check`]).
 //!
+//! A run on a broker may lose a waiter mid-order: the cashier then gives
+//! the order to another waiter (`Redelivered`), who serves it again from
+//! the start, and the lost waiter's events for it stay in the trace; see
+//! [`Trace::redeliveries`].
+//!
 //! Beside the events, a trace of an async model keeps what its event loop's
 //! detector found ([`Blocked`]): each stretch of time one piece of a
 //! waiter's code held the loop's thread, at least as long as the
@@ -13,12 +18,14 @@
 
 mod check;
 mod recorder;
+mod redelivery;
 
 use std::sync::Arc;
 use std::time::Duration;
 
 pub use check::InvariantError;
 pub use recorder::{Observer, Record, Recorder};
+pub use redelivery::Redelivery;
 
 use crate::workload::{OrderId, Workload};
 
@@ -60,6 +67,14 @@ pub enum EventKind {
     },
     /// The whole order is on the table (`Done dispatch!`).
     DoneDispatch,
+    /// The cashier gave the order again, to the event's waiter, after the
+    /// waiter that had taken it (`from`) was lost mid-order: a broker run
+    /// re-delivers it, and the new waiter serves it again from the start.
+    /// It comes right before the new waiter's `Request order!`.
+    Redelivered {
+        /// The waiter that had taken the order and lost it.
+        from: u16,
+    },
 }
 
 impl EventKind {
@@ -74,6 +89,7 @@ impl EventKind {
             EventKind::DoneOrder => "done-order",
             EventKind::Dispatch { .. } => "dispatch",
             EventKind::DoneDispatch => "done-dispatch",
+            EventKind::Redelivered { .. } => "redelivered",
         }
     }
 
@@ -103,7 +119,8 @@ impl EventKind {
             EventKind::RequestProduct { .. }
             | EventKind::DoneOrder
             | EventKind::Dispatch { .. }
-            | EventKind::DoneDispatch => Culprit::Order(order),
+            | EventKind::DoneDispatch
+            | EventKind::Redelivered { .. } => Culprit::Order(order),
         }
     }
 
@@ -126,14 +143,25 @@ impl EventKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Event {
     at_micros: u64,
-    /// order: 25 bits | waiter: 20 bits | kind: 3 bits | item: 16 bits
+    /// order: 25 bits | waiter: 19 bits | kind: 4 bits | item: 16 bits
+    /// (the item field holds a re-delivery's `from`)
     packed: u64,
 }
 
 /// Bits for the order id: room for [`crate::workload::MAX_ORDERS`].
 const ORDER_BITS: u32 = 25;
-/// Bits for the waiter id: room for a million waiters.
-const WAITER_BITS: u32 = 20;
+/// Bits for the waiter id: room for half a million waiters.
+const WAITER_BITS: u32 = 19;
+/// Bits for the kind: room for sixteen kinds.
+const KIND_BITS: u32 = 4;
+/// Bits for the product's position in its order (or a re-delivery's
+/// `from`).
+const ITEM_BITS: u32 = 16;
+/// Where each field starts in the packed word.
+const KIND_SHIFT: u32 = ITEM_BITS;
+const WAITER_SHIFT: u32 = KIND_SHIFT + KIND_BITS;
+const ORDER_SHIFT: u32 = WAITER_SHIFT + WAITER_BITS;
+const _: () = assert!(ORDER_SHIFT + ORDER_BITS == u64::BITS);
 /// The most waiters a run may have, so that an event can name each.
 pub const MAX_WAITERS: u32 = (1 << WAITER_BITS) - 1;
 
@@ -150,12 +178,16 @@ impl Event {
             EventKind::Dispatch { item } => (5, item),
             EventKind::DoneDispatch => (6, 0),
             EventKind::Compute { item } => (7, item),
+            EventKind::Redelivered { from } => (8, from),
         };
         let order = u64::from(order) & ((1 << ORDER_BITS) - 1);
         let waiter = u64::from(waiter) & u64::from(MAX_WAITERS);
         Event {
             at_micros: at.as_micros() as u64,
-            packed: order << 39 | waiter << 19 | tag << 16 | u64::from(item),
+            packed: order << ORDER_SHIFT
+                | waiter << WAITER_SHIFT
+                | tag << KIND_SHIFT
+                | u64::from(item),
         }
     }
 
@@ -166,18 +198,18 @@ impl Event {
 
     /// The waiter; 0 for the cashier.
     pub fn waiter(&self) -> WaiterId {
-        ((self.packed >> 19) & u64::from(MAX_WAITERS)) as WaiterId
+        ((self.packed >> WAITER_SHIFT) & u64::from(MAX_WAITERS)) as WaiterId
     }
 
     /// The order; 0 for `ReceivedOrders`, which concerns them all.
     pub fn order(&self) -> OrderId {
-        (self.packed >> 39) as OrderId
+        (self.packed >> ORDER_SHIFT) as OrderId
     }
 
     /// What happened.
     pub fn kind(&self) -> EventKind {
         let item = self.packed as u16;
-        match (self.packed >> 16) & 0b111 {
+        match (self.packed >> KIND_SHIFT) & ((1 << KIND_BITS) - 1) {
             0 => EventKind::ReceivedOrders,
             1 => EventKind::RequestOrder,
             2 => EventKind::RequestProduct { item },
@@ -185,7 +217,8 @@ impl Event {
             4 => EventKind::DoneOrder,
             5 => EventKind::Dispatch { item },
             6 => EventKind::DoneDispatch,
-            _ => EventKind::Compute { item },
+            7 => EventKind::Compute { item },
+            _ => EventKind::Redelivered { from: item },
         }
     }
 }
@@ -342,6 +375,7 @@ mod tests {
             EventKind::Dispatch { item: 0 },
             EventKind::DoneDispatch,
             EventKind::Compute { item: 3 },
+            EventKind::Redelivered { from: u16::MAX },
         ];
         for kind in kinds {
             let max_order = crate::workload::MAX_ORDERS as OrderId;

@@ -39,14 +39,15 @@ fn thread_per_product_past_the_system_limit_stops_cleanly() {
     ]);
 }
 
+/// As many waiter threads as a run may have: half a million.
 #[test]
-fn a_million_waiter_threads_stop_cleanly() {
+fn the_most_waiter_threads_stop_cleanly() {
     assert_completes_or_refuses(&[
         "compare",
         "--models",
         "threads",
         "--waiters",
-        "1000000",
+        &mesonero::trace::MAX_WAITERS.to_string(),
         "--clock",
         "virtual",
     ]);

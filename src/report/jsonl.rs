@@ -7,6 +7,10 @@
 //! A `compute` line (the waiter starts the CPU part of a product) carries
 //! `cpu_s`, how long it computes.
 //!
+//! A `redelivered` line (on a broker, the order given again to another
+//! waiter, the line's `waiter`) carries `from`, the waiter that had taken
+//! it and was lost.
+//!
 //! A stretch the event loop was blocked is a line of kind `loop-blocked`,
 //! at the moment the loop got its thread back, with `blocked_s`, how long.
 
@@ -25,6 +29,8 @@ struct Line<'a> {
     waiter: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     order: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    from: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     item: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -58,6 +64,7 @@ pub fn write_blocked(
         kind: "loop-blocked",
         waiter: (blocked.waiter != 0).then_some(blocked.waiter),
         order,
+        from: None,
         item,
         product: order.zip(item).map(|(o, i)| workload.product_name(o, i)),
         wait_s: None,
@@ -77,6 +84,10 @@ pub fn write_event(out: &mut impl Write, workload: &Workload, event: &Event) -> 
         kind: event.kind().name(),
         waiter: (!cashier).then_some(event.waiter()),
         order: (!cashier).then_some(event.order()),
+        from: match event.kind() {
+            EventKind::Redelivered { from } => Some(u32::from(from)),
+            _ => None,
+        },
         item,
         product: item.map(|i| workload.product_name(event.order(), i)),
         wait_s: match event.kind() {
@@ -120,10 +131,22 @@ mod tests {
             &Event::new(Duration::ZERO, 2, 1, EventKind::RequestProduct { item: 2 }),
         )
         .unwrap();
+        write_event(
+            &mut out,
+            &w,
+            &Event::new(
+                Duration::from_millis(900),
+                3,
+                2,
+                EventKind::Redelivered { from: 1 },
+            ),
+        )
+        .unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),
             "{\"at_s\":0.0,\"kind\":\"received-orders\"}\n\
-             {\"at_s\":0.0,\"kind\":\"request-product\",\"waiter\":2,\"order\":1,\"item\":2,\"product\":\"beer\",\"wait_s\":1.2}\n"
+             {\"at_s\":0.0,\"kind\":\"request-product\",\"waiter\":2,\"order\":1,\"item\":2,\"product\":\"beer\",\"wait_s\":1.2}\n\
+             {\"at_s\":0.9,\"kind\":\"redelivered\",\"waiter\":3,\"order\":2,\"from\":1}\n"
         );
     }
 }

@@ -7,6 +7,14 @@
 //! 18:25:02 <Waiter: 1> [Order: 0] Done burger
 //! ```
 //!
+//! The article's restaurant never loses a waiter; on a broker, an order
+//! given again to another waiter gets a line of its own, on the new
+//! waiter's behalf, before its `Request order!`:
+//!
+//! ```text
+//! 18:25:04 <Waiter: 3> [Order: 2] Redelivered from waiter 1
+//! ```
+//!
 //! Timestamps are the start time plus restaurant time, so a run at
 //! `--speed 10`, or on the virtual clock, reads like the article's.
 
@@ -134,6 +142,7 @@ pub fn write_message(out: &mut impl Write, workload: &Workload, event: &Event) -
         EventKind::DoneOrder => write!(out, "Done order!"),
         EventKind::Dispatch { item } => write!(out, "Dispatch {}", name(item)),
         EventKind::DoneDispatch => write!(out, "{:-^30}", "Done dispatch!"),
+        EventKind::Redelivered { from } => write!(out, "Redelivered from waiter {from}"),
     }
 }
 
@@ -170,6 +179,22 @@ mod tests {
              18:25:02 <Waiter: 1> [Order: 0] Done burger\n\
              18:25:03 <Waiter: 1> [Order: 0] Dispatch soda\n\
              18:25:03 <Waiter: 1> [Order: 0] --------Done dispatch!--------\n\n"
+        );
+    }
+
+    #[test]
+    fn a_redelivery_names_the_waiter_that_lost_the_order() {
+        let workload = Workload::article();
+        let mut out = Vec::new();
+        let at = Duration::from_millis(9_000);
+        let redelivered = Event::new(at, 3, 2, EventKind::Redelivered { from: 1 });
+        let start = Local.with_ymd_and_hms(2020, 10, 18, 18, 24, 55).unwrap();
+        ArticleLog::new(start)
+            .write_event(&mut out, &workload, &redelivered)
+            .unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "18:25:04 <Waiter: 3> [Order: 2] Redelivered from waiter 1\n"
         );
     }
 }

@@ -347,7 +347,7 @@ mod tests {
         };
         assert_eq!(
             refused(setup),
-            "a restaurant needs between 1 and 1048575 waiters, not 0"
+            "a restaurant needs between 1 and 524287 waiters, not 0"
         );
         assert_eq!(
             refused(Setup {

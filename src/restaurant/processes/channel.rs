@@ -126,6 +126,7 @@ impl Happened {
             EventKind::DoneDispatch => Some(Happened::Dispatched),
             // The cashier's own, or part of a dispatch.
             EventKind::ReceivedOrders | EventKind::DoneOrder | EventKind::Dispatch { .. } => None,
+            EventKind::Redelivered { .. } => None,
         }
     }
 
