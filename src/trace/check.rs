@@ -2,13 +2,19 @@
 //!
 //! A model with a bug (a product fetched twice, an order dispatched before
 //! its burger is ready) shows up here, whatever the model and the clock.
+//!
+//! In a trace with re-deliveries, an order may have been served twice, in
+//! part or in full: the invariants hold for one attempt of each, and the
+//! others are only checked to name what the workload has (`attempts.rs`).
 
 use std::time::Duration;
 
 use thiserror::Error;
 
-use super::{EventKind, Trace};
+use super::{EventKind, Trace, WaiterId};
 use crate::workload::OrderId;
+
+mod attempts;
 
 /// A broken invariant: the run did something a restaurant must not.
 #[derive(Debug, Error, PartialEq, Eq)]
@@ -52,13 +58,28 @@ pub enum InvariantError {
         /// How many times.
         count: u32,
     },
-    /// Something happened before what must come first.
+    /// Something happened before what must come first, or a re-delivery
+    /// from a waiter that had not taken the order.
     #[error("order {order}: {what}")]
     OutOfOrder {
         /// The order.
         order: OrderId,
         /// What came too early.
         what: String,
+    },
+    /// Two waiters served one order, which was never re-delivered: in a
+    /// trace with re-deliveries, only a re-delivered order may have events
+    /// of two waiters.
+    #[error(
+        "order {order} was served by waiter {first} and by waiter {second}, and never re-delivered"
+    )]
+    TwoWaiters {
+        /// The order.
+        order: OrderId,
+        /// The first waiter with an event for it.
+        first: WaiterId,
+        /// Another.
+        second: WaiterId,
     },
 }
 
@@ -112,6 +133,7 @@ pub(super) fn check(trace: &Trace) -> Result<(), InvariantError> {
     };
     let mut products = vec![blank; total];
     let mut orders = vec![OrderState::default(); workload.orders().len()];
+    let mut attempts = attempts::Attempts::of(trace);
 
     let mut received = 0;
     for (index, e) in trace.events().iter().enumerate() {
@@ -129,6 +151,19 @@ pub(super) fn check(trace: &Trace) -> Result<(), InvariantError> {
             return Err(unknown());
         }
         let order = &mut orders[o];
+        if let Some(attempts) = attempts.as_mut() {
+            if !attempts.counts(e)? {
+                let item = e.kind().item();
+                if item.is_some_and(|item| first_slot[o] + item >= first_slot[o + 1]) {
+                    return Err(unknown());
+                }
+                // One dispatch in all, whoever sends it.
+                if e.kind() == EventKind::DoneDispatch {
+                    order.dispatched += 1;
+                }
+                continue;
+            }
+        }
         let at = e.at();
         let micros = at.as_micros() as u64;
         if let Some(item) = e.kind().item() {
