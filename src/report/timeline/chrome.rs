@@ -14,6 +14,12 @@
 //! computing to when the product was ready, so that Perfetto shows the
 //! computing under the product's slice, and the waiting beside it.
 //!
+//! A run on a broker that lost a waiter mid-order has, for each product
+//! the lost waiter was waiting for, a slice that ends at the re-delivery,
+//! with `"abandoned": true` in its args; and on the new waiter's first
+//! thread, an instant event `redelivered`, with the order and `from`, the
+//! waiter that had it.
+//!
 //! The stretches a waiter's code held the event loop are complete events
 //! too, named `event loop blocked`, on a thread of their own after the
 //! waiter's (`waiter 1 · event loop`), so that they never overlap its
@@ -138,7 +144,11 @@ fn write_chart(
             event.cat = Some("product");
             event.ts = Some(micros(bar.start));
             event.dur = Some(micros(bar.end.saturating_sub(bar.start)));
-            event.args = json!({ "order": bar.order, "item": bar.item });
+            event.args = if bar.abandoned {
+                json!({ "order": bar.order, "item": bar.item, "abandoned": true })
+            } else {
+                json!({ "order": bar.order, "item": bar.item })
+            };
             emit(out, &event)?;
             if let Some(compute) = bar.compute {
                 // Within the product's slice, which ends when it does:
@@ -162,6 +172,16 @@ fn write_chart(
             event.args = json!({ "order": order });
             emit(out, &event)?;
             orders.entry(order).or_insert((at, None)).1 = Some(at);
+        }
+        if lane.track == 0 {
+            for r in chart.redeliveries.iter().filter(|r| r.to == lane.waiter) {
+                let mut event = Event::new("redelivered", "i", pid, tid);
+                event.cat = Some("redelivered");
+                event.ts = Some(micros(r.at));
+                event.s = Some("t");
+                event.args = json!({ "order": r.order, "from": r.from });
+                emit(out, &event)?;
+            }
         }
         let last_of_waiter = chart
             .lanes
@@ -321,6 +341,7 @@ mod tests {
             computing: Vec::new(),
             threads: None,
             latencies: Vec::new(),
+            redeliveries: Vec::new(),
         };
         let timeline = Timeline {
             charts: vec![chart],

@@ -85,6 +85,7 @@ mod tests {
             start: Duration::from_millis(start_ms),
             end: Duration::from_millis(end_ms),
             compute: None,
+            abandoned: false,
         }
     }
 

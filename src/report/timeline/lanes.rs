@@ -18,10 +18,15 @@ use crate::workload::OrderId;
 /// waiter then track, and marks each order's dispatch on the lane of its
 /// last product. Waiters 1 to `waiters` all get a lane, even an empty one:
 /// a waiter with nothing to do is part of the picture.
+///
+/// In a run with re-deliveries, an order may have bars on two waiters'
+/// lanes: `dispatchers` then names, by order, the waiter that dispatched
+/// it, on whose lanes its mark goes. Empty for a run without.
 pub(super) fn pack(
     mut bars: Vec<(WaiterId, Bar)>,
     waiters: usize,
     dispatched: &[Option<Duration>],
+    dispatchers: &[WaiterId],
 ) -> Vec<Lane> {
     // By start, as the greedy packing needs; then in the order's own
     // order, so that an order's products read top to bottom.
@@ -39,7 +44,7 @@ pub(super) fn pack(
     }
     let waiters = WaiterId::try_from(waiters).unwrap_or(WaiterId::MAX);
     lanes.extend((next_waiter..=waiters).map(idle));
-    mark_dispatches(&mut lanes, dispatched);
+    mark_dispatches(&mut lanes, dispatched, dispatchers);
     lanes
 }
 
@@ -106,12 +111,19 @@ pub(super) fn tracks<T: Copy>(
 }
 
 /// Puts each dispatched order's mark on the lane where its last product
-/// ended: that is where the waiter was when the order was ready.
-fn mark_dispatches(lanes: &mut [Lane], dispatched: &[Option<Duration>]) {
+/// ended: that is where the waiter was when the order was ready. An
+/// abandoned product, or one of another waiter than the dispatcher's
+/// (`dispatchers`, when known), was not part of the dispatch.
+fn mark_dispatches(lanes: &mut [Lane], dispatched: &[Option<Duration>], dispatchers: &[WaiterId]) {
     let mut last: Vec<Option<(Duration, usize)>> = vec![None; dispatched.len()];
     for (i, lane) in lanes.iter().enumerate() {
         for bar in &lane.bars {
-            if let Some(entry) = last.get_mut(bar.order as usize) {
+            let order = bar.order as usize;
+            let dispatcher = dispatchers.get(order);
+            if bar.abandoned || dispatcher.is_some_and(|&w| w != lane.waiter) {
+                continue;
+            }
+            if let Some(entry) = last.get_mut(order) {
                 match entry {
                     Some((end, _)) if bar.end < *end => {}
                     _ => *entry = Some((bar.end, i)),
@@ -141,6 +153,7 @@ mod tests {
             start: Duration::from_secs(start),
             end: Duration::from_secs(end),
             compute: None,
+            abandoned: false,
         }
     }
 
@@ -158,7 +171,7 @@ mod tests {
             (1, bar(3, 3, 9)),
             (2, bar(4, 0, 2)),
         ];
-        let lanes = pack(bars, 3, &[]);
+        let lanes = pack(bars, 3, &[], &[]);
         let shape: Vec<_> = lanes
             .iter()
             .map(|l| (l.waiter, l.track, l.tracks, spans(l)))
@@ -180,7 +193,7 @@ mod tests {
         late.item = 1;
         let bars = vec![(1, bar(0, 0, 3)), (1, late)];
         let dispatched = [Some(Duration::from_secs(8))];
-        let lanes = pack(bars, 1, &dispatched);
+        let lanes = pack(bars, 1, &dispatched, &[]);
         assert_eq!(lanes[0].dispatches, []);
         assert_eq!(lanes[1].dispatches, [(0, Duration::from_secs(8))]);
     }

@@ -20,6 +20,11 @@
 //! spread of each order's time from `Received orders` to its dispatch
 //! ([`Spread`]).
 //!
+//! A run on a broker may lose a waiter mid-order: its products still in
+//! flight end where the order was re-delivered (`pairs.rs`), drawn as
+//! abandoned, and each re-delivery is marked on the new waiter's lane.
+//! A run without one is drawn as if there were no such thing.
+//!
 //! Their words are [`Words`] (`words.rs`): English, or for the pictures of
 //! `mesonero report --lang es`, Spanish.
 
@@ -31,6 +36,9 @@ mod density;
 mod lanes;
 mod legible;
 mod load;
+mod pairs;
+#[cfg(test)]
+mod redelivered;
 pub mod svg;
 pub mod text;
 mod view;
@@ -45,7 +53,7 @@ pub use words::{Noun, Words};
 use std::time::Duration;
 
 use crate::restaurant::{Model, Run};
-use crate::trace::{EventKind, Trace, WaiterId};
+use crate::trace::{EventKind, Redelivery, Trace, WaiterId};
 use crate::workload::{OrderId, ProductId};
 
 /// One product, from the waiter's request until it is ready: the time
@@ -68,6 +76,10 @@ pub struct Bar {
     /// after getting a core (and the GIL); `None` for a product that
     /// needs no CPU time.
     pub compute: Option<Duration>,
+    /// Whether the waiter was lost before the product was ready, and its
+    /// order re-delivered to another waiter: the bar then ends at the
+    /// re-delivery.
+    pub abandoned: bool,
 }
 
 /// One track of one waiter: bars that never overlap.
@@ -113,6 +125,9 @@ pub struct Chart {
     /// Each dispatched order's time from `Received orders` to its
     /// dispatch, shortest first.
     pub latencies: Vec<Duration>,
+    /// The orders given again to another waiter, in trace order; empty
+    /// for a run that lost no waiter.
+    pub redeliveries: Vec<Redelivery>,
 }
 
 /// What a model's lanes stand for, and so how they are labelled.
@@ -194,26 +209,16 @@ impl Chart {
     /// how long each order took.
     pub fn of(model: &'static str, waiters: usize, trace: &Trace) -> Chart {
         let workload = trace.workload();
-        // Where each order's products start in one flat list: the pairs
-        // are looked up by position, not hashed, since a large run has
-        // millions of them.
-        let mut first = Vec::with_capacity(workload.orders().len() + 1);
-        let mut total = 0;
-        for order in workload.orders() {
-            first.push(total);
-            total += order.products.len();
-        }
-        let slot = |order: OrderId, item: u16| first.get(order as usize).map(|f| f + item as usize);
-        let mut requested: Vec<Option<(WaiterId, Duration)>> = vec![None; total];
-        // When each product's computing started; left empty, and so never
-        // looked up, for a workload of pure waiting.
-        let mut computed: Vec<Option<Duration>> = if workload.has_cpu() {
-            vec![None; total]
-        } else {
-            Vec::new()
-        };
+        let redeliveries = trace.redeliveries();
+        let mut pairs = pairs::Pairs::new(workload, !redeliveries.is_empty());
         let mut dispatched: Vec<Option<Duration>> = vec![None; workload.orders().len()];
-        let mut bars: Vec<(WaiterId, Bar)> = Vec::with_capacity(total);
+        // Who dispatched each order, where one may have had two waiters:
+        // only in a run with re-deliveries.
+        let mut dispatchers: Vec<WaiterId> = Vec::new();
+        if !redeliveries.is_empty() {
+            dispatchers = vec![0; workload.orders().len()];
+        }
+        let mut bars: Vec<(WaiterId, Bar)> = Vec::with_capacity(pairs.total());
         let mut received = None;
         // For the threads: when each order's thread started (its `Request
         // order!`), and each waiter's last event, when its thread ended.
@@ -233,21 +238,14 @@ impl Chart {
                     }
                 }
                 EventKind::RequestProduct { item } => {
-                    if let Some(r) = slot(e.order(), item).and_then(|i| requested.get_mut(i)) {
-                        *r = Some((e.waiter(), e.at()));
-                    }
+                    pairs.request(e.order(), item, e.waiter(), e.at());
                 }
                 EventKind::Compute { item } => {
-                    if let Some(c) = slot(e.order(), item).and_then(|i| computed.get_mut(i)) {
-                        *c = Some(e.at());
-                    }
+                    pairs.compute(e.order(), item, e.waiter(), e.at());
                 }
                 EventKind::DoneProduct { item } => {
-                    let compute = slot(e.order(), item)
-                        .and_then(|i| computed.get_mut(i))
-                        .and_then(Option::take);
-                    let asked = slot(e.order(), item).and_then(|i| requested.get_mut(i));
-                    if let Some((waiter, start)) = asked.and_then(Option::take) {
+                    if let Some((waiter, start, compute)) = pairs.done(e.order(), item, e.waiter())
+                    {
                         let order = workload.order(e.order());
                         bars.push((
                             waiter,
@@ -258,6 +256,7 @@ impl Chart {
                                 start,
                                 end: e.at(),
                                 compute,
+                                abandoned: false,
                             },
                         ));
                     }
@@ -266,6 +265,13 @@ impl Chart {
                     if let Some(d) = dispatched.get_mut(e.order() as usize) {
                         *d = Some(e.at());
                     }
+                    if let Some(d) = dispatchers.get_mut(e.order() as usize) {
+                        *d = e.waiter();
+                    }
+                }
+                EventKind::Redelivered { from } => {
+                    let from = WaiterId::from(from);
+                    pairs.abandon(workload, e.order(), from, e.at(), &mut bars);
                 }
                 _ => {}
             }
@@ -301,7 +307,7 @@ impl Chart {
         Chart {
             model,
             waiters,
-            lanes: lanes::pack(bars, waiters, &dispatched),
+            lanes: lanes::pack(bars, waiters, &dispatched, &dispatchers),
             blocked,
             makespan,
             units,
@@ -309,6 +315,7 @@ impl Chart {
             computing,
             threads,
             latencies,
+            redeliveries,
         }
     }
 

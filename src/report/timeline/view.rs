@@ -1,11 +1,13 @@
 //! A chart as the picture and the text draw it: rows of lanes, grouped
 //! when there are too many, and under each waiter whose code blocked the
-//! event loop, a row of the stretches it did.
+//! event loop, a row of the stretches it did. A re-delivery is marked on
+//! the row of its new waiter's first lane.
 
 use std::ops::Range;
 use std::time::Duration;
 
 use super::{Bar, Chart, Lane, Stretch, Words};
+use crate::trace::Redelivery;
 
 /// A chart as drawn: rows of bars, and how many lanes each row holds.
 #[derive(Debug)]
@@ -30,6 +32,8 @@ pub struct Row<'a> {
     /// The stretches to draw, by waiter then start; only in a row of
     /// stretches, which has nothing else.
     pub blocked: &'a [Stretch],
+    /// The orders re-delivered to a waiter of this row, in trace order.
+    pub redeliveries: Vec<&'a Redelivery>,
 }
 
 impl Row<'_> {
@@ -65,12 +69,14 @@ impl Chart {
             bars: Vec::new(),
             dispatches: Vec::new(),
             blocked,
+            redeliveries: Vec::new(),
         };
         let mut view = Vec::new();
         if unnamed > 0 {
             view.push(loop_row(words.unnamed_row, &self.blocked[..unnamed]));
         }
         let under = self.under(group, unnamed);
+        let mut redeliveries = self.redelivered(group).into_iter();
         for (lanes, under) in self.lanes.chunks(group).zip(under) {
             view.push(Row {
                 label: self.row_label(lanes, words),
@@ -81,6 +87,7 @@ impl Chart {
                     .map(|&(_, at)| at)
                     .collect(),
                 blocked: &[],
+                redeliveries: redeliveries.next().unwrap_or_default(),
             });
             if !under.is_empty() {
                 view.push(loop_row(words.loop_row, &self.blocked[under]));
@@ -90,6 +97,20 @@ impl Chart {
             rows: view,
             lanes_per_row: group,
         }
+    }
+
+    /// For each row of `group` lanes, the re-deliveries to a waiter whose
+    /// first lane it holds.
+    fn redelivered(&self, group: usize) -> Vec<Vec<&Redelivery>> {
+        let mut rows = vec![Vec::new(); self.lanes.len().div_ceil(group)];
+        for r in &self.redeliveries {
+            // Lanes are by waiter.
+            let lane = self.lanes.partition_point(|l| l.waiter < r.to);
+            if self.lanes.get(lane).is_some_and(|l| l.waiter == r.to) {
+                rows[lane / group].push(r);
+            }
+        }
+        rows
     }
 
     /// For each row of `group` lanes, the stretches (from `from` on in
@@ -187,6 +208,7 @@ mod tests {
             computing: Vec::new(),
             threads: None,
             latencies: Vec::new(),
+            redeliveries: Vec::new(),
         }
     }
 

@@ -101,6 +101,14 @@ pub struct Words {
     pub taking_orders: fn(waiter: &str) -> String,
     /// A stretch of a product's code: `order 3`, the product.
     pub product_of: fn(order: &str, product: &str) -> String,
+    /// A product its waiter was lost waiting for, the order re-delivered:
+    /// in its tooltip and the legend.
+    pub abandoned: &'static str,
+    /// The mark of an order given again to another waiter, in the legend.
+    pub redelivered: &'static str,
+    /// The mark's tooltip: the order, and the waiter that had it
+    /// (`waiter 1`).
+    pub redelivered_from: fn(order: &str, waiter: &str) -> String,
     /// The step chart of products requested and not yet handed over.
     pub in_preparation: &'static str,
     /// The step chart of OS threads.
@@ -207,6 +215,9 @@ pub(super) const ENGLISH: Words = Words {
     no_waiters_code: "no waiter's code",
     taking_orders: |waiter| format!("{waiter} taking orders"),
     product_of: |order, product| format!("{order}'s {product}"),
+    abandoned: "abandoned, its waiter lost",
+    redelivered: "order re-delivered",
+    redelivered_from: |order, waiter| format!("{order} re-delivered from {waiter}"),
     in_preparation: "products in preparation",
     threads_alive: "OS threads alive",
     at_once: |model, most, what| format!("{model}: at most {most} {what} at once"),
@@ -277,6 +288,9 @@ const SPANISH: Words = Words {
     no_waiters_code: "código de ningún camarero",
     taking_orders: |waiter| format!("{waiter} tomando pedidos"),
     product_of: |order, product| format!("{product} del {order}"),
+    abandoned: "abandonado al perderse su camarero",
+    redelivered: "pedido reasignado",
+    redelivered_from: |order, waiter| format!("{order} reasignado: lo tenía el {waiter}"),
     in_preparation: "productos en preparación",
     threads_alive: "hilos del sistema activos",
     at_once: |model, most, what| format!("{model}: como mucho {most} {what} a la vez"),

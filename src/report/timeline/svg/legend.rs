@@ -1,11 +1,12 @@
 //! The Gantt chart's legend: each product's colour, then, when they are
-//! drawn, the keys of a product's two parts (`computing.rs`) and of the
-//! stretches the event loop was blocked (`blocked.rs`), wrapping onto as
-//! many lines as they need.
+//! drawn, the keys of a product's two parts (`computing.rs`), of the
+//! stretches the event loop was blocked (`blocked.rs`) and of
+//! re-deliveries (`redelivered.rs`), wrapping onto as many lines as they
+//! need.
 
 use std::fmt::Write as _;
 
-use super::{blocked, colour, computing, escape, Picture, PLOT_X, WIDTH};
+use super::{blocked, colour, computing, escape, redelivered, Picture, PLOT_X, WIDTH};
 
 /// The most products named in the legend.
 const MAX_LEGEND: usize = 20;
@@ -40,6 +41,7 @@ pub(super) fn draw(out: &mut String, picture: &Picture, top: f64) -> f64 {
         lx += 12.0 + 6.5 * more.chars().count() as f64;
     }
     let (lx, y) = computing::legend_keys(out, picture, lx, y);
+    let (lx, y) = redelivered::legend_keys(out, picture, lx, y);
     let y = blocked::legend_key(out, picture, lx, y);
     y + 6.0
 }

@@ -3,7 +3,9 @@
 //! product (hatched while the waiter waits, solid while it computes, when
 //! anything computed: `computing.rs`), a mark where each order was
 //! dispatched, and under a waiter whose code blocked the event loop, a
-//! dark red strip where it did.
+//! dark red strip where it did. A run on a broker that lost a waiter
+//! mid-order has its abandoned products drawn faint and crossed out, and
+//! a mark where each order went to another waiter (`redelivered.rs`).
 //!
 //! When a lane would not be legible ([`LEGIBLE`]), the picture shows
 //! instead what matters at scale (`scale.rs`): for each model, products in
@@ -15,7 +17,9 @@
 //!
 //! Written by hand, not with a plotting crate: the picture is rectangles,
 //! lines and text, and each bar carries `class="bar"` (each computing
-//! part `class="computing"`, each strip `class="blocked"`, each step chart
+//! part `class="computing"`, each strip `class="blocked"`, each cross of
+//! an abandoned product `class="abandoned"`, each mark of a re-delivery
+//! `class="redelivered"`, each step chart
 //! `class="in-flight"`, `class="computing"` or `class="threads-alive"`,
 //! each box plot `class="latency"`) and the model's name so tests (and
 //! curious users) can find them.
@@ -27,6 +31,7 @@ use std::time::Duration;
 mod blocked;
 mod computing;
 mod legend;
+mod redelivered;
 mod scale;
 
 use super::density::{self, Band};
@@ -96,6 +101,8 @@ struct Picture<'a> {
     words: &'static Words,
     /// Whether any product was computed, and so drawn in two parts.
     computes: bool,
+    /// Whether any order was re-delivered, and so has marks to explain.
+    redelivers: bool,
 }
 
 /// Where the markup goes: its own file, or inside an HTML page.
@@ -115,6 +122,7 @@ pub fn render(timeline: &Timeline, embedding: Embedding, lang: Lang) -> String {
         timeline,
         words: Words::of(lang),
         computes: timeline.computes(),
+        redelivers: timeline.charts.iter().any(|c| !c.redeliveries.is_empty()),
     };
     let words = picture.words;
     let end = timeline.end().max(Duration::from_millis(1));
@@ -246,6 +254,7 @@ fn draw_chart(out: &mut String, chart: &Chart, top: f64, end: Duration, picture:
         } else {
             draw_bars(out, &model, row, opacity, y, &x, picture);
         }
+        redelivered::draw_marks(out, &model, row, y, &x, picture);
         for &at in row.dispatches.iter().filter(|_| marks <= MAX_MARKS) {
             let dx = x(at);
             let _ = writeln!(
@@ -307,7 +316,11 @@ fn draw_bars(
     for bar in &row.bars {
         let (x0, x1) = (x(bar.start), x(bar.end));
         let width = (x1 - x0).max(1.0);
-        let stroke = edge(width);
+        let mut stroke = edge(width);
+        let mut opacity = opacity;
+        if bar.abandoned {
+            (opacity, stroke) = redelivered::style(opacity);
+        }
         let name = picture
             .timeline
             .products
@@ -324,6 +337,9 @@ fn draw_bars(
         if let Some(parts) = computing::title(bar, picture) {
             title = format!("{title}; {parts}");
         }
+        if bar.abandoned {
+            title = format!("{title}; {}", words.abandoned);
+        }
         let fill = if picture.computes {
             computing::hatch(bar.product)
         } else {
@@ -338,6 +354,9 @@ fn draw_bars(
         if let Some(compute) = bar.compute {
             let at = (x0, x(compute), width);
             computing::draw_part(out, model, bar, at, (y, opacity), &title);
+        }
+        if bar.abandoned {
+            redelivered::draw_cut(out, model, x0 + width, y, &title);
         }
     }
 }

@@ -9,8 +9,8 @@ use std::fmt::Write as _;
 use std::time::Duration;
 
 use super::{
-    axis, blocked, draw_notes, escape, heading, Chart, Picture, Row, GAP, HEADING_H, LOOP_ROW_H,
-    MAX_BARS_PER_ROW, PLOT_W, PLOT_X,
+    axis, blocked, draw_notes, escape, heading, redelivered, Chart, Picture, Row, GAP, HEADING_H,
+    LOOP_ROW_H, MAX_BARS_PER_ROW, PLOT_W, PLOT_X,
 };
 use crate::report::timeline::{most, peaks, Spread, Words};
 
@@ -86,6 +86,7 @@ pub(super) fn draw_load(
             (words.at_once)(&model, most(&chart.computing), words.products_computing),
         );
     }
+    redelivered::draw_at_scale(out, &model, chart, base, &x, picture);
     let mut label = (words.at_most)(most(&chart.in_flight));
     if let Some(alive) = alive {
         let line = series(alive);
@@ -118,6 +119,7 @@ pub(super) fn draw_load(
             bars: Vec::new(),
             dispatches: Vec::new(),
             blocked: &chart.blocked,
+            redeliveries: Vec::new(),
         };
         blocked::draw_row(out, &model, &row, y, end, &x, picture);
         y += LOOP_ROW_H;
@@ -265,6 +267,7 @@ pub(super) fn legend(out: &mut String, picture: &Picture, top: f64) -> f64 {
         );
         lx += 30.0 + 7.0 * threads.chars().count() as f64;
     }
+    let (lx, top) = redelivered::legend_key_at_scale(out, picture, lx, top);
     let top = blocked::legend_key(out, picture, lx, top);
     top + 6.0
 }

@@ -24,6 +24,16 @@
 //!   loop blocked  ############################################################
 //! ```
 //!
+//! A run on a broker that lost a waiter mid-order names its re-deliveries
+//! under its heading, and ends each product the lost waiter was waiting
+//! for with `!`, where the order went to another waiter:
+//!
+//! ```text
+//!   Re-delivered: order 0 (waiter 1 → 2)
+//!   waiter 1  bbbbbbbbbb!.................................................
+//!   waiter 2  ...........bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb..
+//! ```
+//!
 //! When a lane would not be legible ([`LEGIBLE`]), it shows what matters
 //! at scale instead (`scale.rs`): products in preparation over time, and
 //! the spread of the orders' latencies.
@@ -53,6 +63,9 @@ pub const LEGIBLE: Legible = Legible {
 };
 /// Where the event loop was blocked, in a `loop blocked` row.
 const BLOCKED_CELL: char = '#';
+/// Where a product was abandoned, its waiter lost and its order
+/// re-delivered.
+const ABANDONED_CELL: char = '!';
 
 /// The text's words: English, since the commands that print it have no
 /// `--lang`.
@@ -92,31 +105,37 @@ pub fn write(out: &mut impl Write, timeline: &Timeline) -> io::Result<()> {
         if let Some(note) = view.note(chart, words()) {
             writeln!(out, "  ({note})")?;
         }
+        redelivered(out, chart)?;
         writeln!(out, "  {:label_width$}  {scale}", "")?;
         for row in &view.rows {
             let mut cells = vec!['.'; COLUMNS];
-            // Every product and stretch shows, however short.
-            let mut fill = |start: Duration, end: Duration, cell: char| {
+            // Every product and stretch shows, however short. Returns
+            // the last cell filled.
+            let fill = |cells: &mut [char], start: Duration, end: Duration, cell: char| {
                 let from = column(start).min(COLUMNS - 1);
                 let to = column(end).max(from + 1);
                 cells[from..to].fill(cell);
+                to - 1
             };
             for bar in &row.bars {
                 let letter = letters.get(bar.product as usize).copied().unwrap_or('*');
-                match bar.compute {
+                let last = match bar.compute {
                     Some(compute) => {
                         // Waiting only where there was any, so that a
                         // product computed at once starts upper case.
                         if compute > bar.start {
-                            fill(bar.start, compute, letter);
+                            fill(&mut cells, bar.start, compute, letter);
                         }
-                        fill(compute, bar.end, letter.to_ascii_uppercase());
+                        fill(&mut cells, compute, bar.end, letter.to_ascii_uppercase())
                     }
-                    None => fill(bar.start, bar.end, letter),
+                    None => fill(&mut cells, bar.start, bar.end, letter),
+                };
+                if bar.abandoned {
+                    cells[last] = ABANDONED_CELL;
                 }
             }
             for stretch in row.blocked {
-                fill(stretch.start, stretch.end, BLOCKED_CELL);
+                fill(&mut cells, stretch.start, stretch.end, BLOCKED_CELL);
             }
             let cells: String = cells.into_iter().collect();
             writeln!(out, "  {:>label_width$}  {cells}", row.label)?;
@@ -139,10 +158,22 @@ pub fn write(out: &mut impl Write, timeline: &Timeline) -> io::Result<()> {
     } else {
         write!(out, ". not waiting for the kitchen")?;
     }
+    if timeline.charts.iter().any(|c| !c.redeliveries.is_empty()) {
+        write!(out, "; {ABANDONED_CELL} {}", words().abandoned)?;
+    }
     if timeline.charts.iter().any(|c| !c.blocked.is_empty()) {
         write!(out, "; {BLOCKED_CELL} {BLOCKED}")?;
     }
     writeln!(out)
+}
+
+/// The line naming a model's re-deliveries, if it had any, under its
+/// heading: as the summary after a run names them.
+fn redelivered(out: &mut impl Write, chart: &Chart) -> io::Result<()> {
+    match crate::report::summary::redeliveries(&chart.redeliveries) {
+        Some(line) => writeln!(out, "  {line}"),
+        None => Ok(()),
+    }
 }
 
 /// The tick labels of an axis from 0 to `end` over [`COLUMNS`], each

@@ -18,7 +18,7 @@
 use std::io::{self, Write};
 use std::time::Duration;
 
-use super::{heading, scale_line, words, COLUMNS};
+use super::{heading, redelivered, scale_line, words, COLUMNS};
 use crate::report::timeline::blocked::merge;
 use crate::report::timeline::{most, peaks, Chart, Spread, Step, Timeline, BLOCKED};
 
@@ -44,6 +44,7 @@ pub(super) fn write(out: &mut impl Write, timeline: &Timeline) -> io::Result<()>
     let scale = scale_line(end);
     for chart in &timeline.charts {
         writeln!(out, "{}", heading(chart))?;
+        redelivered(out, chart)?;
         writeln!(out, "  {:width$}  {scale}", "")?;
         let highest = most(&chart.in_flight).max(chart.threads.as_deref().map_or(0, most));
         let row = steps_row(&chart.in_flight, end, highest);
