@@ -81,7 +81,7 @@ pub enum RaceError {
 /// Checks a number of threads: even, from 2 to [`MAX_THREADS`].
 pub fn check_threads(threads: usize) -> Result<usize, RaceError> {
     match threads {
-        2..=MAX_THREADS if threads % 2 == 0 => Ok(threads),
+        2..=MAX_THREADS if threads.is_multiple_of(2) => Ok(threads),
         _ => Err(RaceError::Threads(threads)),
     }
 }

@@ -132,7 +132,7 @@ pub fn check_part(product: &str, part: Part, d: Duration) -> Result<(), Workload
             ),
         ));
     }
-    if d.subsec_nanos() % 1_000_000 != 0 {
+    if !d.subsec_nanos().is_multiple_of(1_000_000) {
         return Err(bad(
             product,
             format!("{d:?} is finer than the restaurant's resolution of 1 ms"),

@@ -67,7 +67,7 @@ pub fn format_size(bytes: u64) -> String {
     ];
     match named
         .iter()
-        .find(|&&(_, unit)| bytes >= unit && bytes % unit == 0)
+        .find(|&&(_, unit)| bytes >= unit && bytes.is_multiple_of(unit))
     {
         Some((name, unit)) => format!("{} {name}", bytes / unit),
         None if bytes == 1 => "1 byte".into(),

@@ -52,7 +52,7 @@ impl RequestLog {
     pub fn logs(self, n: u64) -> bool {
         match self {
             RequestLog::Off => false,
-            RequestLog::Sampled(every) => n % u64::from(every.max(1)) == 0,
+            RequestLog::Sampled(every) => n.is_multiple_of(u64::from(every.max(1))),
             RequestLog::All => true,
         }
     }
