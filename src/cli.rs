@@ -12,6 +12,7 @@ use crate::clock::{MAX_SPEED, MIN_SPEED};
 use crate::latency::Scale;
 use crate::restaurant::Model;
 
+mod broker;
 mod event_loop;
 mod fetch;
 mod lang;
@@ -21,6 +22,7 @@ mod race;
 mod report;
 mod serve;
 
+pub use broker::{BrokerArgs, CashierArgs, WaiterArgs};
 pub use event_loop::{LoopArgs, SlowCallback, MAX_BLOCKING_THREADS, MAX_WORKERS};
 pub use fetch::FetchArgs;
 pub use lang::LangArgs;
@@ -77,6 +79,12 @@ pub enum Command {
     /// The article's race on BALANCE: threads adding and subtracting 1
     /// with no lock, with a mutex and with an atomic.
     Race(RaceArgs),
+    /// Serve the restaurant through a broker (Redis): queue the orders on
+    /// it, and gather what waiters anywhere (`mesonero waiter`) tell.
+    Cashier(CashierArgs),
+    /// Serve a broker run's orders, from this machine or another, until
+    /// its cashier closes it.
+    Waiter(WaiterArgs),
     /// Write one self-contained HTML page with every comparison: the
     /// restaurant's four models, the people fetched three ways, the race
     /// and the latency table.
@@ -118,6 +126,8 @@ pub struct RestaurantArgs {
     #[command(flatten)]
     pub service: ServiceArgs,
     #[command(flatten)]
+    pub broker: BrokerArgs,
+    #[command(flatten)]
     pub workload: WorkloadArgs,
 }
 
@@ -145,6 +155,8 @@ pub struct CompareArgs {
     pub pictures: PictureArgs,
     #[command(flatten)]
     pub service: ServiceArgs,
+    #[command(flatten)]
+    pub broker: BrokerArgs,
     #[command(flatten)]
     pub workload: WorkloadArgs,
 }
@@ -199,7 +211,7 @@ pub struct ServiceArgs {
     pub speed: f64,
     /// Number of waiters [default: 2 for sync, threads and processes, 1
     /// for the others, as in the article].
-    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=crate::trace::MAX_WAITERS as i64))]
     pub waiters: Option<u32>,
     /// Kitchen capacity: at most this many products in preparation at once
     /// [default: unlimited, as in the article].
@@ -281,7 +293,7 @@ const MAX_OPTION_DURATION: Duration = Duration::from_secs(86_400);
 
 /// Reads a duration option, from 0 to [`MAX_OPTION_DURATION`] whether
 /// written as seconds or with a unit: a year of `--budget` would hang.
-fn parse_duration(text: &str) -> Result<Duration, String> {
+pub(crate) fn parse_duration(text: &str) -> Result<Duration, String> {
     let too_long = || format!("'{text}' is not a duration between 0 and a day");
     if let Ok(seconds) = text.parse::<f64>() {
         return match seconds {
@@ -312,7 +324,7 @@ fn parse_cpu(text: &str) -> Result<Duration, String> {
     })
 }
 
-fn parse_speed(text: &str) -> Result<f64, String> {
+pub(crate) fn parse_speed(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
         Ok(speed) if (MIN_SPEED..=MAX_SPEED).contains(&speed) => Ok(speed),
         Ok(_) => Err(format!(

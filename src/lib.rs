@@ -35,6 +35,7 @@
 //!   allocator.
 
 pub mod alloc;
+pub mod broker;
 pub mod cli;
 pub mod clock;
 pub mod commands;

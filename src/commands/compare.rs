@@ -68,6 +68,7 @@ pub(super) fn run(args: &CompareArgs, shutdown: &Shutdown) -> Result<(), Command
 /// are named on stderr and left out.
 pub(super) fn models(args: &CompareArgs) -> Result<Vec<Model>, CommandError> {
     let (models, left_out) = super::models(&args.models, &args.service)?;
+    super::broker(&args.broker, &models, &args.service)?;
     for model in left_out {
         let why = model.why_real_clock().unwrap_or_default();
         noteln!("{model} left out: it runs on the real clock only ({why})");
@@ -103,7 +104,12 @@ pub(super) fn runs(
             i + 1,
             models.len()
         ));
-        let run = restaurant::run(workload, &setup, None, shutdown);
+        // Only the processes model's waiters take orders from a broker.
+        let broker = args
+            .broker
+            .settings(None)
+            .filter(|_| model == Model::Processes);
+        let run = restaurant::run_through(workload, &setup, broker.as_ref(), None, shutdown);
         progress.clear();
         match run {
             Ok(run) => served.runs.push(run),

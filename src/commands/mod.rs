@@ -34,12 +34,14 @@ mod report;
 mod restaurant;
 mod serve;
 mod service;
+mod waiter;
 
 use std::io;
 use std::path::Path;
 
 use thiserror::Error;
 
+use crate::broker::BrokerError;
 use crate::cli::{Cli, Command};
 use crate::clock::Shutdown;
 use crate::latency::measure::Interrupted as LatencyInterrupted;
@@ -50,9 +52,9 @@ use crate::race::RaceError;
 use crate::restaurant::processes::child::{self, WaiterError};
 use crate::restaurant::{Model, RunError};
 use crate::workload::file::FileError;
-use crate::workload::{OrderId, WorkloadError};
+use crate::workload::{list_orders, OrderId, WorkloadError};
 
-pub use service::{check_options, models, setup, workload, DEFAULT_SEED};
+pub use service::{broker, check_options, models, setup, workload, DEFAULT_SEED};
 
 /// Why a command failed.
 #[derive(Debug, Error)]
@@ -157,6 +159,9 @@ pub enum CommandError {
     /// A waiter process of `processes` stopped early.
     #[error(transparent)]
     Waiter(#[from] WaiterError),
+    /// A broker that cannot be used, or a waiter's run on it that failed.
+    #[error(transparent)]
+    Broker(#[from] BrokerError),
 }
 
 impl CommandError {
@@ -179,6 +184,8 @@ impl CommandError {
             | CommandError::FetchInterrupted(_)
             | CommandError::LatencyInterrupted(_)
             | CommandError::ReportInterrupted { .. } => 130,
+            CommandError::Broker(e) if e.is_bad_input() => 2,
+            CommandError::Broker(BrokerError::Interrupted) => 130,
             CommandError::Race(e) => race::exit_code(e),
             CommandError::Client(e) => fetch::exit_code(e),
             CommandError::Run(_)
@@ -186,7 +193,8 @@ impl CommandError {
             | CommandError::WriteFailed { .. }
             | CommandError::FetchFailed { .. }
             | CommandError::Serve(_)
-            | CommandError::Waiter(_) => 1,
+            | CommandError::Waiter(_)
+            | CommandError::Broker(_) => 1,
         }
     }
 
@@ -222,6 +230,8 @@ pub fn run(cli: Cli) -> Result<(), CommandError> {
         Some(Command::Latency(args)) => latency::run(&args, &shutdown),
         Some(Command::Race(args)) => race::run(&args, &shutdown),
         Some(Command::Report(args)) => report::run(&args, &shutdown),
+        Some(Command::Cashier(args)) => restaurant::cashier(&args, &shutdown),
+        Some(Command::Waiter(args)) => waiter::run(&args, &shutdown),
         Some(Command::Completions { shell }) => completions::completions(shell),
         Some(Command::Man) => completions::man(),
         Some(Command::IdleWaiter) => idle_waiter::run(),
@@ -262,31 +272,4 @@ fn distinct_files(named: &[(&'static str, &Path)]) -> Result<(), CommandError> {
         }
     }
     Ok(())
-}
-
-/// Order ids for a message: all of a few, the first of many.
-fn list_orders(orders: &[OrderId]) -> String {
-    const SHOWN: usize = 20;
-    let shown: Vec<String> = orders.iter().take(SHOWN).map(u32::to_string).collect();
-    let mut text = shown.join(", ");
-    if orders.len() > SHOWN {
-        text.push_str(&format!(" and {} more", orders.len() - SHOWN));
-    }
-    if orders.is_empty() {
-        text.push_str("none");
-    }
-    text
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn long_lists_of_orders_are_shortened() {
-        assert_eq!(list_orders(&[1, 2, 3]), "1, 2, 3");
-        let many: Vec<OrderId> = (0..25).collect();
-        assert!(list_orders(&many).ends_with("19 and 5 more"));
-        assert_eq!(list_orders(&[]), "none");
-    }
 }

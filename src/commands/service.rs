@@ -5,7 +5,8 @@
 use std::sync::Arc;
 
 use super::CommandError;
-use crate::cli::{ClockArg, ModelChoice, ServiceArgs, SlowCallback, WorkloadArgs};
+use crate::broker::BrokerSettings;
+use crate::cli::{BrokerArgs, ClockArg, ModelChoice, ServiceArgs, SlowCallback, WorkloadArgs};
 use crate::clock::ClockKind;
 use crate::restaurant::{LoopSettings, Model, Setup};
 use crate::workload::{generate, Workload};
@@ -67,6 +68,35 @@ pub fn setup(model: Model, args: &ServiceArgs) -> Setup {
             },
         },
     }
+}
+
+/// The broker settings, if `--broker` is given: only the `processes`
+/// model takes orders from a broker, on the real clock, with a kitchen
+/// that each waiter keeps.
+pub fn broker(
+    args: &BrokerArgs,
+    models: &[Model],
+    service: &ServiceArgs,
+) -> Result<Option<BrokerSettings>, CommandError> {
+    let Some(settings) = args.settings(None) else {
+        if args.run.is_some() {
+            return Err(CommandError::Usage(
+                "--run names a run on a broker: give --broker too, or leave --run out".into(),
+            ));
+        }
+        return Ok(None);
+    };
+    let usage = |what: &str| Err(CommandError::Usage(what.to_string()));
+    if !models.contains(&Model::Processes) {
+        return usage("--broker is where the processes model's waiters take their orders: serve with --model processes, or leave --broker out");
+    }
+    if service.clock == ClockArg::Virtual {
+        return usage("--broker runs on the real clock: its waiters are other programs, which a virtual clock cannot wait for");
+    }
+    if service.cooks.is_some() {
+        return usage("--cooks limits one kitchen, and through a broker each waiter keeps its own: leave --cooks out");
+    }
+    Ok(Some(settings))
 }
 
 /// The clock the options ask for.

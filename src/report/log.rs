@@ -142,6 +142,8 @@ pub fn write_message(out: &mut impl Write, workload: &Workload, event: &Event) -
         EventKind::DoneOrder => write!(out, "Done order!"),
         EventKind::Dispatch { item } => write!(out, "Dispatch {}", name(item)),
         EventKind::DoneDispatch => write!(out, "{:-^30}", "Done dispatch!"),
+        // 0: a reader of the broker's stream that is no waiter of the run.
+        EventKind::Redelivered { from: 0 } => write!(out, "Redelivered from a silent reader"),
         EventKind::Redelivered { from } => write!(out, "Redelivered from waiter {from}"),
     }
 }

@@ -91,7 +91,11 @@ pub fn redeliveries(redeliveries: &[Redelivery]) -> Option<String> {
     let named: Vec<String> = redeliveries
         .iter()
         .take(MAX_NAMED)
-        .map(|r| format!("order {} (waiter {} → {})", r.order, r.from, r.to))
+        .map(|r| match r.from {
+            // A reader of the broker's stream that is no waiter of the run.
+            0 => format!("order {} (a silent reader → {})", r.order, r.to),
+            from => format!("order {} (waiter {from} → {})", r.order, r.to),
+        })
         .collect();
     let mut line = format!("Re-delivered: {}", named.join(", "));
     if redeliveries.len() > MAX_NAMED {

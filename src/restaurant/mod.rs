@@ -29,12 +29,12 @@ pub mod async_multi;
 pub mod async_offload;
 pub mod async_sequential;
 pub mod asyncio;
-mod blocking;
+pub(crate) mod blocking;
 mod event_loop;
 mod model;
 pub mod processes;
 mod queue;
-mod service;
+pub(crate) mod service;
 pub mod sync;
 pub mod thread_per_product;
 pub mod threads;
@@ -50,11 +50,13 @@ pub use processes::ProcessError;
 pub use queue::OrderQueue;
 pub use watch::DEFAULT_SLOW_CALLBACK;
 
+use crate::broker::{BrokerError, BrokerSettings};
 use crate::clock::event_loop::LoopError;
 use crate::clock::{thread_budget, ClockKind, Interrupted, Shutdown, SpawnError};
 use crate::cpu::{self, affinity, usage};
 use crate::ideal;
 use crate::trace::{InvariantError, Observer, Recorder, Trace, MAX_WAITERS};
+use crate::workload::list_orders;
 use crate::workload::Workload;
 
 /// Everything a model needs to serve: the workload, the staff's setup, where
@@ -68,6 +70,9 @@ pub struct Shift<'a> {
     pub recorder: &'a Arc<Recorder>,
     /// Asked to stop (Ctrl-C) on the real clock.
     pub shutdown: &'a Shutdown,
+    /// The broker the `processes` model's waiters take orders from, if
+    /// any; without one, they take them from the cashier.
+    pub broker: Option<&'a BrokerSettings>,
 }
 
 /// What a model says about a run, beyond its trace.
@@ -93,6 +98,9 @@ pub enum Stop {
     /// A waiter process could not start, or was lost.
     #[error(transparent)]
     Process(#[from] ProcessError),
+    /// The broker failed, or the run on it could not finish.
+    #[error(transparent)]
+    Broker(#[from] BrokerError),
 }
 
 /// One model's service of a workload, with its figures.
@@ -172,6 +180,17 @@ pub enum RunError {
         /// What happened before.
         trace: Trace,
     },
+    /// A run through a broker that could not finish: the broker lost, the
+    /// deadline passed, or no waiter left.
+    #[error("{model} failed: {source}; {} of {} orders unserved: {}", trace.pending_orders().len(), trace.workload().orders().len(), list_orders(&trace.pending_orders()))]
+    Broker {
+        /// The model.
+        model: Model,
+        /// What failed.
+        source: BrokerError,
+        /// What happened before.
+        trace: Trace,
+    },
     /// The trace breaks an invariant: a bug in a model.
     #[error("{model} broke an invariant: {source}")]
     Invariant {
@@ -190,7 +209,20 @@ pub fn run(
     observer: Option<Observer>,
     shutdown: &Shutdown,
 ) -> Result<Run, RunError> {
-    check(setup)?;
+    run_through(workload, setup, None, observer, shutdown)
+}
+
+/// [`run`], with the `processes` model's waiters taking their orders from
+/// `broker`, if given: `setup.waiters` is then how many waiter processes
+/// the cashier starts itself (0 for none: they join from elsewhere).
+pub fn run_through(
+    workload: &Arc<Workload>,
+    setup: &Setup,
+    broker: Option<&BrokerSettings>,
+    observer: Option<Observer>,
+    shutdown: &Shutdown,
+) -> Result<Run, RunError> {
+    check(setup, broker.is_some())?;
     // On the real clock, `--cores` pins every thread (and process) the run
     // starts to that many cores, until the run ends.
     let _pinned = match (setup.clock, setup.cores) {
@@ -205,6 +237,7 @@ pub fn run(
         setup,
         recorder: &recorder,
         shutdown,
+        broker,
     };
     let cpu_before = usage::used();
     let started = Instant::now();
@@ -249,19 +282,48 @@ pub fn run(
                 trace,
             })
         }
+        Err(Stop::Broker(e)) if e.is_bad_input() => return Err(RunError::BadSetup(e.to_string())),
+        Err(Stop::Broker(source)) => {
+            return Err(RunError::Broker {
+                model: setup.model,
+                source,
+                trace,
+            })
+        }
     };
     trace.check().map_err(|source| RunError::Invariant {
         model: setup.model,
         source,
     })?;
+    // Through a broker, the waiters are those who served, wherever from.
+    let setup = match broker {
+        Some(_) => Setup {
+            waiters: waiters_of(&trace),
+            ..*setup
+        },
+        None => *setup,
+    };
     Ok(Run {
-        setup: *setup,
+        ideal: ideal::makespan(workload, &setup),
+        setup,
         threads: served.threads,
-        ideal: ideal::makespan(workload, setup),
         trace,
         wall,
         cpu,
     })
+}
+
+/// How many waiters took part in a run: those named by an event.
+fn waiters_of(trace: &Trace) -> usize {
+    let mut seen: Vec<_> = trace
+        .events()
+        .iter()
+        .map(|e| e.waiter())
+        .filter(|&w| w > 0)
+        .collect();
+    seen.sort_unstable();
+    seen.dedup();
+    seen.len()
 }
 
 /// What to try when a model runs out of threads.
@@ -277,9 +339,11 @@ fn spawn_hint(model: Model) -> &'static str {
 }
 
 /// Refuses setups that cannot be served, with the reason.
-fn check(setup: &Setup) -> Result<(), RunError> {
+fn check(setup: &Setup, through_broker: bool) -> Result<(), RunError> {
     let bad = |reason: String| Err(RunError::BadSetup(reason));
-    if setup.waiters == 0 || setup.waiters > MAX_WAITERS as usize {
+    // Through a broker, waiters may all come from elsewhere.
+    let fewest = usize::from(!through_broker);
+    if setup.waiters < fewest || setup.waiters > MAX_WAITERS as usize {
         return bad(format!(
             "a restaurant needs between 1 and {MAX_WAITERS} waiters, not {}",
             setup.waiters

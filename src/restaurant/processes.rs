@@ -32,7 +32,10 @@ mod error;
 mod line;
 mod staff;
 
+pub use channel::{Happened, ShiftSpec};
+pub(crate) use desk::Merge;
 pub use error::ProcessError;
+pub(crate) use staff::{how, program, Staff};
 pub use staff::{COMMAND, MAX_PROCESSES, PROGRAM_VAR};
 
 use self::cashier::Cashier;
@@ -40,6 +43,13 @@ use super::{Served, Shift, Stop};
 
 /// Serves every order with one OS process per waiter.
 pub fn serve(shift: &Shift) -> Result<Served, Stop> {
+    // Through a broker, the orders are on a Redis stream, and waiters may
+    // join from anywhere (see `crate::broker`).
+    if let Some(broker) = shift.broker {
+        staff::check(shift.setup.waiters)?;
+        let waiters = shift.setup.waiters;
+        return crate::broker::cashier::serve(shift, broker, waiters, waiters.max(broker.awaited));
+    }
     let mut cashier = Cashier::open(shift)?;
 
     // `Process(target=waiter.request_orders).start()` for each waiter:

@@ -383,5 +383,19 @@ pub enum WorkloadError {
     ZeroRandom,
 }
 
+/// Order ids for a message: all of a few, the first of many.
+pub fn list_orders(orders: &[OrderId]) -> String {
+    const SHOWN: usize = 20;
+    let shown: Vec<String> = orders.iter().take(SHOWN).map(u32::to_string).collect();
+    let mut text = shown.join(", ");
+    if orders.len() > SHOWN {
+        text.push_str(&format!(" and {} more", orders.len() - SHOWN));
+    }
+    if orders.is_empty() {
+        text.push_str("none");
+    }
+    text
+}
+
 #[cfg(test)]
 mod tests;

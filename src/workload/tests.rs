@@ -113,3 +113,11 @@ fn empty_menus_orders_and_duplicates_are_refused() {
         WorkloadError::EmptyMenu
     );
 }
+
+#[test]
+fn long_lists_of_orders_are_shortened() {
+    assert_eq!(list_orders(&[1, 2, 3]), "1, 2, 3");
+    let many: Vec<OrderId> = (0..25).collect();
+    assert!(list_orders(&many).ends_with("19 and 5 more"));
+    assert_eq!(list_orders(&[]), "none");
+}

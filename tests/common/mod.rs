@@ -21,6 +21,7 @@ pub mod chromium;
 pub mod export;
 pub mod pty;
 pub mod ready;
+pub mod redis;
 pub mod serving;
 
 use std::path::PathBuf;

@@ -108,6 +108,10 @@ pub enum Happened {
     Compute(u16),
     /// A product is ready.
     DoneProduct(u16),
+    /// The order was claimed from waiter `from` (0: a reader that is no
+    /// waiter of this run), who took it and went silent: sent only
+    /// through a broker.
+    Redelivered(u16),
     /// The order is on its table: `Done order!`, a `Dispatch` per product
     /// and `Done dispatch!`, one moment, sent as one message so that the
     /// cashier records them together, as every model does.
@@ -126,7 +130,7 @@ impl Happened {
             EventKind::DoneDispatch => Some(Happened::Dispatched),
             // The cashier's own, or part of a dispatch.
             EventKind::ReceivedOrders | EventKind::DoneOrder | EventKind::Dispatch { .. } => None,
-            EventKind::Redelivered { .. } => None,
+            EventKind::Redelivered { from } => Some(Happened::Redelivered(from)),
         }
     }
 
@@ -140,6 +144,7 @@ impl Happened {
             Happened::Compute(i) => vec![EventKind::Compute { item: item(i)? }],
             Happened::DoneProduct(i) => vec![EventKind::DoneProduct { item: item(i)? }],
             Happened::Dispatched => EventKind::dispatch(items).collect(),
+            Happened::Redelivered(from) => vec![EventKind::Redelivered { from }],
         })
     }
 }

@@ -75,6 +75,7 @@ pub fn run(address: &str, shutdown: &Shutdown) -> Result<(), WaiterError> {
         setup: &setup,
         recorder: &recorder,
         shutdown,
+        broker: None,
     };
     // The CPU work is measured here, before the opening.
     let clock = ThreadClock::real(spec.speed, shutdown.clone());

@@ -123,6 +123,10 @@ impl Desk {
         if at > MAX_TIME {
             return broke(format!("told of a moment past a century: {at:?}"));
         }
+        // Only a broker re-delivers: the cashier hands out each order once.
+        if let Happened::Redelivered(_) = what {
+            return broke("told of a re-delivery".into());
+        }
         let items = self.workload.order(order).products.len();
         let Some(kinds) = what.kinds(items) else {
             return broke(format!("told of a product order {order} does not have"));
@@ -139,7 +143,7 @@ impl Desk {
 
 /// The times of events merged from several waiters, in time order.
 #[derive(Default)]
-struct Merge {
+pub struct Merge {
     /// The latest time recorded, in microseconds, as the trace keeps it.
     latest: AtomicU64,
 }
@@ -147,7 +151,7 @@ struct Merge {
 impl Merge {
     /// The time to record an event stamped `at`: `at`, or the latest time
     /// recorded if that is later.
-    fn at(&self, at: Duration) -> Duration {
+    pub fn at(&self, at: Duration) -> Duration {
         let at = at.as_micros() as u64;
         let latest = self.latest.fetch_max(at, Ordering::Relaxed);
         Duration::from_micros(latest.max(at))

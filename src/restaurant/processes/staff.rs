@@ -111,6 +111,8 @@ struct Hired {
     child: Child,
     /// Set once the process has been waited for.
     ended: Option<ExitStatus>,
+    /// Whether its end was reported by [`Staff::ended_once`].
+    told: bool,
 }
 
 impl Staff {
@@ -123,10 +125,22 @@ impl Staff {
         address: SocketAddr,
         token: &str,
     ) -> Result<(), ProcessError> {
+        let args = [COMMAND.to_string(), "--connect".into(), address.to_string()];
+        self.start_with(program, waiter, &args, &[(TOKEN_VAR, token)])
+    }
+
+    /// Starts `program` with `args` and `env` as waiter `waiter`.
+    pub fn start_with(
+        &mut self,
+        program: &Path,
+        waiter: WaiterId,
+        args: &[String],
+        env: &[(&str, &str)],
+    ) -> Result<(), ProcessError> {
         let mut command = Command::new(program);
         command
-            .args([COMMAND, "--connect", &address.to_string()])
-            .env(TOKEN_VAR, token)
+            .args(args)
+            .envs(env.iter().copied())
             // stdout carries the cashier's log; a waiter's errors may be
             // told on stderr.
             .stdin(Stdio::null())
@@ -144,6 +158,7 @@ impl Staff {
             waiter,
             child,
             ended: None,
+            told: false,
         });
         Ok(())
     }
@@ -160,6 +175,18 @@ impl Staff {
                 h.ended = h.child.try_wait().ok().flatten();
             }
             h.ended.map(|status| (h.waiter, status))
+        })
+    }
+
+    /// A waiter process that has ended and was not reported yet, and how.
+    pub fn ended_once(&mut self) -> Option<(WaiterId, ExitStatus)> {
+        self.hired.iter_mut().filter(|h| !h.told).find_map(|h| {
+            if h.ended.is_none() {
+                h.ended = h.child.try_wait().ok().flatten();
+            }
+            let status = h.ended?;
+            h.told = true;
+            Some((h.waiter, status))
         })
     }
 

@@ -83,7 +83,8 @@ impl Attempts {
     /// Whether event `e`, of an order the workload has, belongs to its
     /// order's counted attempt. A re-delivery never does: it is checked
     /// here, to come from a waiter that had taken the order, not the one
-    /// now taking it. Two waiters' events for an order never re-delivered
+    /// now taking it; or from 0, a reader of the broker's stream that is
+    /// no waiter of the run, and told nothing. Two waiters' events for an order never re-delivered
     /// are an error.
     pub(super) fn counts(&mut self, e: &Event) -> Result<bool, InvariantError> {
         let (order, w) = (e.order(), e.waiter());
@@ -92,7 +93,7 @@ impl Attempts {
             let from = WaiterId::from(from);
             let what = if from == w {
                 format!("re-delivered from waiter {from} to itself")
-            } else if !self.taken.contains(&(order, from)) {
+            } else if from != 0 && !self.taken.contains(&(order, from)) {
                 format!("re-delivered to waiter {w} from waiter {from}, which had not taken it")
             } else {
                 return Ok(false);

@@ -327,3 +327,14 @@ fn a_slow_first_waiter_may_go_on_and_either_attempt_may_dispatch() {
     });
     assert_eq!(first, Ok(()));
 }
+
+#[test]
+fn a_redelivery_from_a_silent_reader_needs_no_take() {
+    // 0: a reader of the broker's stream that is no waiter of the run,
+    // and told nothing.
+    let served = one_soda(|r| {
+        r.record_at(secs(2), 2, 0, EventKind::Redelivered { from: 0 });
+        serve(r, 2, 2);
+    });
+    assert_eq!(served, Ok(()));
+}
