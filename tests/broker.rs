@@ -488,3 +488,58 @@ fn waiters_of_a_cashier_killed_mid_run_stop_after_their_patience() {
         "{err}"
     );
 }
+
+#[test]
+fn compare_serves_the_processes_model_through_the_broker_beside_threads() {
+    let Some(redis) = Redis::start(false) else {
+        return;
+    };
+    let url = redis.url();
+    let args = [
+        "compare",
+        "--models",
+        "threads,processes",
+        "--broker",
+        &url,
+        "--speed",
+        "100",
+        "--format",
+        "json",
+    ];
+    let (code, out, err) = Proc::start(&args).finish();
+    assert_eq!(code, Some(0), "{out}{err}");
+    let rows: Vec<serde_json::Value> = serde_json::from_str(&out).unwrap();
+    let models: Vec<&str> = rows.iter().map(|r| r["model"].as_str().unwrap()).collect();
+    assert_eq!(models, ["threads", "processes"]);
+}
+
+#[test]
+fn garbage_on_the_events_stream_is_no_event() {
+    let Some(redis) = Redis::start(false) else {
+        return;
+    };
+    let mut cashier = cashier(&redis, "garbage", &["--waiters", "0"]);
+    cashier.wait_for("Received orders");
+    let mut connection = redis.connection();
+    for junk in [
+        "x".repeat(5000),
+        "{\"waiter\":1}".to_string(),
+        "\u{7}".to_string(),
+    ] {
+        let _: String = redis::cmd("XADD")
+            .arg("mesonero:{garbage}:events")
+            .arg("*")
+            .arg("e")
+            .arg(junk)
+            .query(&mut connection)
+            .unwrap();
+    }
+    let waiter = waiter(&redis, "garbage", &[]);
+    let (code, out, err) = cashier.finish();
+    assert_eq!(code, Some(0), "{out}{err}");
+    assert!(
+        summary(&out).starts_with("processes: 4 orders, 11 products, 1 waiter, "),
+        "{out}"
+    );
+    assert_eq!(waiter.finish().0, Some(0));
+}

@@ -33,6 +33,7 @@ mod line;
 mod staff;
 
 pub use channel::{Happened, ShiftSpec};
+pub(crate) use child::open_shift;
 pub(crate) use desk::Merge;
 pub use error::ProcessError;
 pub(crate) use staff::{how, program, Staff};

@@ -20,14 +20,14 @@ use std::sync::{Arc, Mutex};
 
 use thiserror::Error;
 
-use super::channel::{self, FromCashier, FromWaiter, Happened, TOKEN_VAR};
+use super::channel::{self, FromCashier, FromWaiter, Happened, ShiftSpec, TOKEN_VAR};
 use crate::clock::{ClockKind, Shutdown, ThreadClock};
 use crate::kitchen::Kitchen;
 use crate::restaurant::blocking::Waiter;
 use crate::restaurant::service::Service;
 use crate::restaurant::{Model, OrderQueue, Setup, Shift};
 use crate::trace::{Observer, Record, Recorder};
-use crate::workload::WorkloadError;
+use crate::workload::{Workload, WorkloadError};
 
 /// Why a waiter process stopped before its work was done.
 #[derive(Debug, Error)]
@@ -64,22 +64,14 @@ pub fn run(address: &str, shutdown: &Shutdown) -> Result<(), WaiterError> {
         return Err(link.break_off());
     };
     let workload = Arc::new(spec.workload()?);
-    let setup = Setup {
-        waiters: 1,
-        gil: spec.gil,
-        ..Setup::new(Model::Processes, ClockKind::Real { speed: spec.speed })
-    };
-    let recorder = Arc::new(Recorder::passing_on(Arc::clone(&workload), forward(&link)));
-    let shift = Shift {
-        workload: &workload,
-        setup: &setup,
-        recorder: &recorder,
+    let service = open_shift(
+        &spec,
+        &workload,
+        forward(&link),
+        queue(&link),
+        kitchen(&link),
         shutdown,
-        broker: None,
-    };
-    // The CPU work is measured here, before the opening.
-    let clock = ThreadClock::real(spec.speed, shutdown.clone());
-    let service = Service::open_at(&shift, clock, None, queue(&link), kitchen(&link));
+    );
     // The cashier knows this waiter by its connection: the badge here is
     // only this process's.
     let waiters: Vec<Waiter> = service.staff(1);
@@ -94,6 +86,35 @@ pub fn run(address: &str, shutdown: &Shutdown) -> Result<(), WaiterError> {
     }
     served.map_err(|_| WaiterError::Interrupted)?;
     link.send(&FromWaiter::Done)
+}
+
+/// The shift of one waiter process: `spec`'s, on a real clock of this
+/// process, with `queue` and `kitchen` elsewhere, each event passed to
+/// `observer` and none kept. Its CPU work is measured here, before the
+/// opening.
+pub(crate) fn open_shift(
+    spec: &ShiftSpec,
+    workload: &Arc<Workload>,
+    observer: Observer,
+    queue: OrderQueue,
+    kitchen: Kitchen,
+    shutdown: &Shutdown,
+) -> Arc<Service<ThreadClock>> {
+    let setup = Setup {
+        waiters: 1,
+        gil: spec.gil,
+        ..Setup::new(Model::Processes, ClockKind::Real { speed: spec.speed })
+    };
+    let recorder = Arc::new(Recorder::passing_on(Arc::clone(workload), observer));
+    let shift = Shift {
+        workload,
+        setup: &setup,
+        recorder: &recorder,
+        shutdown,
+        broker: None,
+    };
+    let clock = ThreadClock::real(spec.speed, shutdown.clone());
+    Service::open_at(&shift, clock, None, queue, kitchen)
 }
 
 /// The cashier's queue, asked for each order.

@@ -23,14 +23,18 @@ use tokio::runtime::Handle;
 
 use super::connection::Broker;
 use super::run::{Badge, BrokerRun, Taken, Told};
-use super::{tell, BrokerError, BrokerSettings, POLL};
-use crate::clock::{ClockKind, Shutdown, ThreadClock};
+use super::{tell, BrokerError, BrokerSettings};
+use crate::clock::Shutdown;
 use crate::kitchen::Kitchen;
-use crate::restaurant::processes::Happened;
-use crate::restaurant::{blocking::Waiter, service::Service};
-use crate::restaurant::{Model, OrderQueue, Setup, Shift};
-use crate::trace::{Event, EventKind, Observer, Record, Recorder};
+use crate::restaurant::blocking::Waiter;
+use crate::restaurant::processes::{open_shift, Happened};
+use crate::restaurant::OrderQueue;
+use crate::trace::{Event, EventKind, Observer, Record};
 use crate::workload::Workload;
+
+mod join;
+
+use join::{find_run, wait_for_shift, wear_badge};
 
 /// How often a ready waiter looks for the opening: the time between the
 /// opening and its look is time lost to serving.
@@ -84,11 +88,6 @@ pub fn serve(
             workload.orders().len()
         ));
     }
-    let setup = Setup {
-        waiters: 1,
-        gil: spec.gil,
-        ..Setup::new(Model::Processes, ClockKind::Real { speed: spec.speed })
-    };
     let desk = Arc::new(Desk {
         runtime: runtime.handle().clone(),
         reader,
@@ -105,17 +104,14 @@ pub fn serve(
         silent_since: Mutex::new(None),
         shutdown: shutdown.clone(),
     });
-    let recorder = Arc::new(Recorder::passing_on(Arc::clone(&workload), forward(&desk)));
-    let shift = Shift {
-        workload: &workload,
-        setup: &setup,
-        recorder: &recorder,
+    let service = open_shift(
+        &spec,
+        &workload,
+        forward(&desk),
+        queue(&desk),
+        Kitchen::new(None),
         shutdown,
-        broker: None,
-    };
-    // The CPU work is measured here, before the opening.
-    let clock = ThreadClock::real(spec.speed, shutdown.clone());
-    let service = Service::open_at(&shift, clock, None, queue(&desk), Kitchen::new(None));
+    );
     let waiters: Vec<Waiter> = service.staff(1);
     desk.runtime
         .block_on(desk.run.say_ready(&desk.teller, badge))?;
@@ -334,79 +330,6 @@ async fn keep_alive(desk: Arc<Desk>) {
     }
 }
 
-/// The run named, or else the one most recently opened, waiting for one.
-async fn find_run(broker: &Broker, settings: &BrokerSettings) -> Result<BrokerRun, BrokerError> {
-    if let Some(name) = &settings.run {
-        return Ok(BrokerRun::named(name.clone()));
-    }
-    let mut told = false;
-    loop {
-        if let Some(name) = BrokerRun::latest(broker).await? {
-            return Ok(BrokerRun::named(name));
-        }
-        if !std::mem::replace(&mut told, true) {
-            tell(&format!(
-                "waiting for a cashier to open a run on {}",
-                broker.url()
-            ));
-        }
-        pause(broker).await?;
-    }
-}
-
-/// The run's shift, waiting for its cashier to create it.
-async fn wait_for_shift(
-    broker: &Broker,
-    run: &BrokerRun,
-) -> Result<crate::restaurant::processes::ShiftSpec, BrokerError> {
-    let mut told = false;
-    loop {
-        if let Some(spec) = run.shift(broker).await? {
-            return Ok(spec);
-        }
-        if !std::mem::replace(&mut told, true) {
-            tell(&format!(
-                "waiting for run {} to be opened on {}",
-                run.name(),
-                broker.url()
-            ));
-        }
-        pause(broker).await?;
-    }
-}
-
-/// The badge asked for, or the next free one.
-async fn wear_badge(
-    broker: &Broker,
-    run: &BrokerRun,
-    id: Option<Badge>,
-) -> Result<Badge, BrokerError> {
-    let who = format!("process {}", std::process::id());
-    if let Some(badge) = id {
-        return match run.wear(broker, badge, &who).await? {
-            true => Ok(badge),
-            false => Err(BrokerError::BadgeTaken {
-                badge: badge.into(),
-                run: run.name().to_string(),
-            }),
-        };
-    }
-    loop {
-        let next = run.next_badge(broker).await?;
-        let Ok(badge) = Badge::try_from(next) else {
-            return Err(BrokerError::BadSetup(format!(
-                "run {} has handed out every badge up to {}",
-                run.name(),
-                Badge::MAX
-            )));
-        };
-        // A badge someone took with --id is skipped.
-        if run.wear(broker, badge, &who).await? {
-            return Ok(badge);
-        }
-    }
-}
-
 /// The opening, waiting for the cashier; `None` if the run closed first.
 async fn wait_for_opening(desk: &Desk) -> Result<Option<u128>, BrokerError> {
     loop {
@@ -421,11 +344,6 @@ async fn wait_for_opening(desk: &Desk) -> Result<Option<u128>, BrokerError> {
         // Often: the opening starts the restaurant's clock.
         desk.teller.pause(OPENING_POLL).await?;
     }
-}
-
-/// A moment between looks at the broker, cut short by a stop.
-async fn pause(broker: &Broker) -> Result<(), BrokerError> {
-    broker.pause(POLL).await
 }
 
 /// A duration of `n` nanoseconds, saturating.
