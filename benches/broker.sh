@@ -87,6 +87,7 @@ for claim in 500ms 1s 2s; do
     # Killed once it has asked the kitchen for its first product.
     until grep -q request-product "$work/w1.jsonl" 2>/dev/null; do :; done
     kill -9 $doomed
+    wait $doomed 2>/dev/null || true
     wait $cashier
     python3 - "$claim" "$work/c.jsonl" <<'PY'
 import json, sys
