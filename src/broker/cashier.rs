@@ -19,12 +19,9 @@ use super::connection::Broker;
 use super::run::{BrokerRun, Told};
 use super::{tell, BrokerError, BrokerSettings, RunName};
 use crate::clock::ClockKind;
-use crate::restaurant::processes::{Happened, Merge, ShiftSpec, Staff};
+use crate::restaurant::processes::{Happened, Merge, ShiftSpec, Staff, MAX_TIME, READY_WITHIN};
 use crate::restaurant::{Served, Shift, Stop};
 use crate::trace::{EventKind, WaiterId};
-
-/// How long a local waiter process has to be ready.
-const READY_WITHIN: Duration = Duration::from_secs(30);
 
 /// How long the local waiter processes have to go home once the run is
 /// closed: they look every [`super::POLL`].
@@ -33,9 +30,6 @@ const GRACE: Duration = Duration::from_secs(5);
 /// How often the cashier shows its waiters it is alive: well within the
 /// sign's life ([`super::run::CASHIER_SIGN`]).
 const SIGN_EVERY: Duration = Duration::from_secs(1);
-
-/// The latest restaurant time a waiter may name: a century.
-const MAX_TIME: Duration = Duration::from_secs(100 * 365 * 86_400);
 
 /// Serves `shift`'s orders through the broker, with `local` waiter
 /// processes of this machine besides any that join from elsewhere,

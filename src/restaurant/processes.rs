@@ -32,9 +32,10 @@ mod error;
 mod line;
 mod staff;
 
+pub(crate) use cashier::READY_WITHIN;
 pub use channel::{Happened, ShiftSpec};
 pub(crate) use child::open_shift;
-pub(crate) use desk::Merge;
+pub(crate) use desk::{Merge, MAX_TIME};
 pub use error::ProcessError;
 pub(crate) use staff::{how, program, Staff};
 pub use staff::{COMMAND, MAX_PROCESSES, PROGRAM_VAR};

@@ -35,7 +35,7 @@ use crate::trace::{EventKind, WaiterId};
 /// How long a waiter process has, from its start, to call in and open its
 /// shift: starting a program and measuring its CPU work takes a fraction
 /// of a second, many times that on a loaded machine.
-const READY_WITHIN: Duration = Duration::from_secs(30);
+pub(crate) const READY_WITHIN: Duration = Duration::from_secs(30);
 
 /// How long a caller has to say who it is once connected; a waiter says
 /// it at once.

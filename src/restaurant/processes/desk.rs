@@ -27,7 +27,7 @@ use crate::workload::{OrderId, Workload, MAX_PREPARATION};
 
 /// The latest restaurant time a waiter may name: a century, far past any
 /// run, and far from overflowing the kitchen's arithmetic.
-const MAX_TIME: Duration = Duration::from_secs(100 * 365 * 86_400);
+pub(crate) const MAX_TIME: Duration = Duration::from_secs(100 * 365 * 86_400);
 
 /// How a waiter's conversation ended early.
 #[derive(Debug, PartialEq, Eq)]
