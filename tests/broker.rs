@@ -98,6 +98,16 @@ fn a_cashier_and_two_waiters_serve_the_article_through_the_broker() {
     let waiters = [waiter(&redis, "lunch", &[]), waiter(&redis, "lunch", &[])];
     let (code, out, err) = cashier.finish();
     assert_eq!(code, Some(0), "{out}{err}");
+    // The cashier's log and each waiter's tell the same events at the
+    // same clock times: both count from the opening.
+    let first_done = |log: &str| {
+        let line = log
+            .lines()
+            .find(|l| l.contains("Done dispatch!"))?
+            .to_string();
+        let (time, what) = common::split_timestamp(&line)?;
+        Some((common::seconds_of_day(time), what.to_string()))
+    };
     assert!(
         summary(&out).starts_with("processes: 4 orders, 11 products, 2 waiters, "),
         "{out}"
@@ -107,9 +117,16 @@ fn a_cashier_and_two_waiters_serve_the_article_through_the_broker() {
         assert_eq!(out.matches(&done).count(), 1, "{out}");
     }
     for waiter in waiters {
-        let (code, out, err) = waiter.finish();
-        assert_eq!(code, Some(0), "{out}{err}");
+        let (code, waiter_out, err) = waiter.finish();
+        assert_eq!(code, Some(0), "{waiter_out}{err}");
         assert!(err.contains("the cashier closed it"), "{err}");
+        let Some((at, what)) = first_done(&waiter_out) else {
+            continue;
+        };
+        let told = out.lines().find(|l| l.ends_with(&what)).unwrap();
+        let (cashier_at, _) = common::split_timestamp(told).unwrap();
+        let apart = common::seconds_of_day(cashier_at).abs_diff(at);
+        assert!(apart <= 1, "{told} against {at}: {apart} s apart");
     }
 }
 

@@ -5,8 +5,6 @@
 use std::io::{self, Write};
 use std::sync::Arc;
 
-use chrono::Local;
-
 use crate::broker::BrokerSettings;
 use crate::cli::{CashierArgs, EventFormat, PictureArgs, RestaurantArgs};
 use crate::clock::{ClockKind, Shutdown};
@@ -74,13 +72,8 @@ fn serve(
     };
     let (observer, failure) = match live {
         Some(live) => {
-            let (observer, failure) = live::printer(
-                live,
-                workload.clone(),
-                Local::now(),
-                io::stdout(),
-                shutdown.clone(),
-            );
+            let (observer, failure) =
+                live::printer(live, workload.clone(), None, io::stdout(), shutdown.clone());
             (Some(observer), Some(failure))
         }
         None => (None, None),

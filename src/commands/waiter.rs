@@ -24,7 +24,8 @@ pub(super) fn run(args: &WaiterArgs, shutdown: &Shutdown) -> Result<(), CommandE
     let printer = live.map(|live| {
         let (failure, shutdown) = (Arc::clone(&failure), shutdown.clone());
         let printer: Printer = Box::new(move |workload, opened| {
-            let (observer, failed) = live::printer(live, workload, opened, io::stdout(), shutdown);
+            let (observer, failed) =
+                live::printer(live, workload, Some(opened), io::stdout(), shutdown);
             *failure.lock().unwrap_or_else(|e| e.into_inner()) = Some(failed);
             observer
         });

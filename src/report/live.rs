@@ -34,23 +34,28 @@ impl WriteFailure {
 
 /// An observer printing each event to `out` in `format`, and the handle
 /// that reports whether printing failed; a failure triggers `shutdown`.
+/// The log's clock reads `start` at restaurant time 0; `None` for the
+/// moment the first record comes, which is the opening (`Received
+/// orders`), however long the cashier took to hire its waiters.
 pub fn printer<W: Write + Send + 'static>(
     format: LiveFormat,
     workload: Arc<Workload>,
-    start: DateTime<Local>,
+    start: Option<DateTime<Local>>,
     mut out: W,
     shutdown: Shutdown,
 ) -> (Observer, WriteFailure) {
     let failure = WriteFailure::default();
     let failed = failure.clone();
-    let log = ArticleLog::new(start);
+    let mut log = start.map(ArticleLog::new);
     let mut stopped = false;
     let observer: Observer = Box::new(move |record| {
         if stopped {
             return;
         }
         let written = match format {
-            LiveFormat::Log => log.write(&mut out, &workload, &record),
+            LiveFormat::Log => log
+                .get_or_insert_with(|| ArticleLog::new(Local::now()))
+                .write(&mut out, &workload, &record),
             LiveFormat::Json => jsonl::write(&mut out, &workload, &record),
         };
         if let Err(e) = written.and_then(|()| out.flush()) {
