@@ -85,7 +85,7 @@ pub struct CashierArgs {
     pub deadline: Option<Duration>,
     /// How many restaurant seconds pass in one wall second, for every
     /// waiter of the run.
-    #[arg(long, default_value = "10", value_parser = super::parse_speed, allow_negative_numbers = true)]
+    #[arg(long, default_value = super::DEFAULT_SPEED, value_parser = super::parse_speed, allow_negative_numbers = true)]
     pub speed: f64,
     /// Every waiter computes under a GIL of its own process.
     #[arg(long)]
