@@ -560,3 +560,65 @@ fn garbage_on_the_events_stream_is_no_event() {
     );
     assert_eq!(waiter.finish().0, Some(0));
 }
+
+#[test]
+fn an_async_waiter_takes_every_order_there_is_at_once() {
+    let Some(redis) = Redis::start(false) else {
+        return;
+    };
+    let mut cashier = cashier(&redis, "async", &["--repeat", "3", "--speed", "10"]);
+    cashier.wait_for_note("start waiters with");
+    let waiter = waiter(&redis, "async", &["--async"]);
+    let (code, out, err) = cashier.finish();
+    assert_eq!(code, Some(0), "{out}{err}");
+    // Twelve orders in flight at once on one waiter: the run takes about
+    // as long as the longest product, 7.5 s, not the 131.4 s one blocking
+    // waiter needs.
+    let line = summary(&out);
+    let makespan: f64 = line
+        .split("makespan ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("{line}"));
+    assert!((7.5..20.0).contains(&makespan), "{line}");
+    // And the ideal it is held to is the async waiter's.
+    assert!(line.contains("(ideal 7.5 s, "), "{line}");
+    assert!(
+        line.starts_with("processes: 12 orders, 33 products, 1 waiter, "),
+        "{line}"
+    );
+    let (code, out, err) = waiter.finish();
+    assert_eq!(code, Some(0), "{out}{err}");
+    assert!(err.contains("waiter 1 dispatched 12 orders"), "{err}");
+}
+
+#[test]
+fn an_async_waiter_killed_mid_run_leaves_its_orders_to_a_blocking_one() {
+    let Some(redis) = Redis::start(false) else {
+        return;
+    };
+    let mut cashier = cashier(
+        &redis,
+        "mixed",
+        &["--speed", "10", "--claim-after", "500ms"],
+    );
+    cashier.wait_for_note("start waiters with");
+    let mut doomed = waiter(
+        &redis,
+        "mixed",
+        &["--async", "--id", "1", "--claim-after", "500ms"],
+    );
+    doomed.wait_for("Request burger");
+    let survivor = waiter(&redis, "mixed", &["--id", "2", "--claim-after", "500ms"]);
+    doomed.child.kill().unwrap();
+    let (code, out, err) = cashier.finish();
+    assert_eq!(code, Some(0), "{out}{err}");
+    assert!(out.contains("Redelivered from waiter 1"), "{out}");
+    for order in 0..4 {
+        let done = format!("[Order: {order}] --------Done dispatch!--------");
+        assert_eq!(out.matches(&done).count(), 1, "{out}");
+    }
+    assert_eq!(survivor.finish().0, Some(0));
+    let _ = doomed.finish();
+}

@@ -104,6 +104,10 @@ pub struct CashierArgs {
 pub struct WaiterArgs {
     #[command(flatten)]
     pub broker: BrokerArgs,
+    /// Serve as the article's async waiter: on an event loop, taking every
+    /// order there is at once and gathering them, round after round.
+    #[arg(long = "async")]
+    pub asynchronous: bool,
     /// This waiter's badge, from 1 to 65535 [default: the next free one].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub id: Option<u16>,

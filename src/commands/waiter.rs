@@ -31,7 +31,7 @@ pub(super) fn run(args: &WaiterArgs, shutdown: &Shutdown) -> Result<(), CommandE
         });
         printer
     });
-    let served = waiter::serve(&settings, args.id, printer, shutdown);
+    let served = waiter::serve(&settings, args.id, args.asynchronous, printer, shutdown);
     let failed = failure.lock().unwrap_or_else(|e| e.into_inner()).take();
     if let Some(error) = failed.and_then(|f| f.take()) {
         return Err(error.into());

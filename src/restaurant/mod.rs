@@ -55,7 +55,7 @@ use crate::clock::event_loop::LoopError;
 use crate::clock::{thread_budget, ClockKind, Interrupted, Shutdown, SpawnError};
 use crate::cpu::{self, affinity, usage};
 use crate::ideal;
-use crate::trace::{InvariantError, Observer, Recorder, Trace, MAX_WAITERS};
+use crate::trace::{EventKind, InvariantError, Observer, Recorder, Trace, MAX_WAITERS};
 use crate::workload::list_orders;
 use crate::workload::Workload;
 
@@ -295,7 +295,9 @@ pub fn run_through(
         model: setup.model,
         source,
     })?;
-    // Through a broker, the waiters are those who served, wherever from.
+    // Through a broker, the waiters are those who served, wherever from;
+    // and if one of them held several orders at once (`waiter --async`),
+    // the ideal is the async waiter's.
     let setup = match broker {
         Some(_) => Setup {
             waiters: waiters_of(&trace),
@@ -303,8 +305,15 @@ pub fn run_through(
         },
         None => *setup,
     };
+    let ideal_setup = match broker {
+        Some(_) if holds_several(&trace) => Setup {
+            model: Model::Async,
+            ..setup
+        },
+        _ => setup,
+    };
     Ok(Run {
-        ideal: ideal::makespan(workload, &setup),
+        ideal: ideal::makespan(workload, &ideal_setup),
         setup,
         threads: served.threads,
         trace,
@@ -324,6 +333,28 @@ fn waiters_of(trace: &Trace) -> usize {
     seen.sort_unstable();
     seen.dedup();
     seen.len()
+}
+
+/// Whether a waiter took an order before it had dispatched, or lost, the
+/// one it held: an async waiter.
+fn holds_several(trace: &Trace) -> bool {
+    let mut held: std::collections::HashMap<u32, usize> = std::collections::HashMap::new();
+    trace.events().iter().any(|e| {
+        let (waiter, more) = match e.kind() {
+            EventKind::RequestOrder => (e.waiter(), true),
+            EventKind::DoneDispatch => (e.waiter(), false),
+            // The order is no longer the lost waiter's.
+            EventKind::Redelivered { from } => (u32::from(from), false),
+            _ => return false,
+        };
+        let count = held.entry(waiter).or_default();
+        *count = if more {
+            *count + 1
+        } else {
+            count.saturating_sub(1)
+        };
+        *count > 1
+    })
 }
 
 /// What to try when a model runs out of threads.

@@ -59,26 +59,27 @@ impl BrokerRun {
             .await
     }
 
-    /// Takes the next order no one has taken, waiting a moment for one.
-    pub async fn take(&self, broker: &Broker, badge: Badge) -> Result<Option<Taken>, BrokerError> {
+    /// Takes the next order no one has taken; with `wait`, waiting a
+    /// moment for one.
+    pub async fn take(
+        &self,
+        broker: &Broker,
+        badge: Badge,
+        wait: bool,
+    ) -> Result<Option<Taken>, BrokerError> {
         let orders = self.keys.orders();
         let reply: Option<StreamReadReply> = broker
             .call(|mut c| {
                 let orders = orders.clone();
                 async move {
-                    redis::cmd("XREADGROUP")
-                        .arg("GROUP")
-                        .arg(GROUP)
-                        .arg(consumer(badge))
-                        .arg("COUNT")
-                        .arg(1)
-                        .arg("BLOCK")
-                        .arg(POLL.as_millis() as u64)
-                        .arg("STREAMS")
-                        .arg(orders)
-                        .arg(">")
-                        .query_async(&mut c)
-                        .await
+                    let mut read = redis::cmd("XREADGROUP");
+                    read.arg("GROUP").arg(GROUP).arg(consumer(badge));
+                    read.arg("COUNT").arg(1);
+                    if wait {
+                        read.arg("BLOCK").arg(POLL.as_millis() as u64);
+                    }
+                    read.arg("STREAMS").arg(orders).arg(">");
+                    read.query_async(&mut c).await
                 }
             })
             .await?;

@@ -5,16 +5,21 @@
 //! a badge, opens the run's shift on this machine, and says it is ready.
 //! Once the cashier opens, it runs the blocking waiter of `threads`,
 //! unchanged, on a real clock set to the cashier's opening: its queue of
-//! orders is the run's stream, and its kitchen its own. Every event goes
-//! to the cashier through the broker.
+//! orders is the run's stream, and its kitchen its own; or, with
+//! `--async`, the waiter of `async` (see `asynchronous.rs`). Every event
+//! goes to the cashier through the broker.
 //!
 //! Before it takes a new order, a waiter claims any order another waiter
 //! has held for `--claim-after` without a sign of life; while it holds an
-//! order, it shows it is alive three times in that time. It dispatches
+//! order, it shows it is alive three times in that time, for each order
+//! it holds. It dispatches
 //! with the run's check-and-set, so an order two waiters prepared is
 //! dispatched once. It goes home when the cashier closes the run.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -30,10 +35,12 @@ use crate::restaurant::blocking::Waiter;
 use crate::restaurant::processes::{open_shift, Happened};
 use crate::restaurant::OrderQueue;
 use crate::trace::{Event, EventKind, Observer, Record};
-use crate::workload::Workload;
+use crate::workload::{OrderId, Workload};
 
+mod asynchronous;
 mod join;
 
+use asynchronous::serve_async;
 use join::{find_run, wait_for_shift, wear_badge};
 
 /// How often a ready waiter looks for the opening: the time between the
@@ -59,6 +66,7 @@ pub struct Served {
 pub fn serve(
     settings: &BrokerSettings,
     id: Option<Badge>,
+    asynchronous: bool,
     printer: Option<Printer>,
     shutdown: &Shutdown,
 ) -> Result<Served, BrokerError> {
@@ -95,7 +103,9 @@ pub fn serve(
         run,
         badge,
         claim_after: settings.claim_after,
-        held: Mutex::new(None),
+        held: Mutex::new(HashMap::new()),
+        closed: AtomicBool::new(false),
+        in_round: AtomicBool::new(false),
         told: AtomicU64::new(0),
         dispatched: AtomicU64::new(0),
         printer: Mutex::new(None),
@@ -104,32 +114,44 @@ pub fn serve(
         silent_since: Mutex::new(None),
         shutdown: shutdown.clone(),
     });
-    let service = open_shift(
-        &spec,
-        &workload,
-        forward(&desk),
-        queue(&desk),
-        Kitchen::new(None),
-        shutdown,
-    );
-    let waiters: Vec<Waiter> = service.staff(1);
+    // Each waiter keeps its own kitchen. The blocking waiter measures its
+    // CPU work here, before the opening.
+    let service = (!asynchronous).then(|| {
+        open_shift(
+            &spec,
+            &workload,
+            forward(&desk),
+            queue(&desk, false),
+            Kitchen::new(None),
+            shutdown,
+        )
+    });
     desk.runtime
         .block_on(desk.run.say_ready(&desk.teller, badge))?;
     let Some(opening) = desk.runtime.block_on(wait_for_opening(&desk))? else {
         return Ok(desk.served());
     };
-    service.clock().open_at(instant_of(opening));
     if let Some(printer) = printer {
         let opened = DateTime::<Local>::from(UNIX_EPOCH + nanos(opening));
         *lock(&desk.printer) = Some(printer(Arc::clone(&workload), opened));
     }
     let keeping = desk.runtime.spawn(keep_alive(Arc::clone(&desk)));
-    let served = waiters.iter().try_for_each(Waiter::request_orders);
+    let served = match service {
+        Some(service) => {
+            service.clock().open_at(instant_of(opening));
+            let waiters: Vec<Waiter> = service.staff(1);
+            waiters
+                .iter()
+                .try_for_each(Waiter::request_orders)
+                .map_err(|_| BrokerError::Interrupted)
+        }
+        None => serve_async(&desk, &spec, &workload, instant_of(opening), shutdown),
+    };
     keeping.abort();
     if let Some(failure) = lock(&desk.failure).take() {
         return Err(failure);
     }
-    served.map_err(|_| BrokerError::Interrupted)?;
+    served?;
     Ok(desk.served())
 }
 
@@ -144,8 +166,14 @@ struct Desk {
     run: BrokerRun,
     badge: Badge,
     claim_after: Duration,
-    /// The order in hand, if any: a blocking waiter holds one at a time.
-    held: Mutex<Option<Taken>>,
+    /// The orders in hand: a blocking waiter holds one at a time, an
+    /// async one many.
+    held: Mutex<HashMap<OrderId, Taken>>,
+    /// Whether the cashier closed the run.
+    closed: AtomicBool,
+    /// Whether an async waiter's round has taken an order: its first take
+    /// waits for one, the others take only what is there.
+    in_round: AtomicBool,
     /// How many events this waiter told.
     told: AtomicU64,
     dispatched: AtomicU64,
@@ -177,32 +205,54 @@ impl Desk {
         }
     }
 
+    /// Runs `work` on the broker's runtime and waits for it, from any
+    /// thread: the waiter's, or an async waiter's event loop, where
+    /// `block_on` may not be called.
+    fn on_broker<T, F, Fut>(self: &Arc<Self>, work: F) -> Result<T, BrokerError>
+    where
+        T: Send + 'static,
+        F: FnOnce(Arc<Desk>) -> Fut,
+        Fut: Future<Output = Result<T, BrokerError>> + Send + 'static,
+    {
+        let (answer, answered) = mpsc::channel();
+        let job = work(Arc::clone(self));
+        self.runtime.spawn(async move {
+            let _ = answer.send(job.await);
+        });
+        answered.recv().unwrap_or(Err(BrokerError::Interrupted))
+    }
+
     /// The next order: one claimed from a waiter that stopped answering,
-    /// else a new one; `None` once the run is closed.
-    fn next_order(&self) -> Result<Option<Taken>, BrokerError> {
-        let (run, badge) = (&self.run, self.badge);
-        self.runtime.block_on(async {
+    /// else a new one. With `wait`, waits for one, and is `None` once the
+    /// run is closed; without, is `None` when none is there now.
+    fn next_order(self: &Arc<Self>, wait: bool) -> Result<Option<Taken>, BrokerError> {
+        self.on_broker(move |desk| async move {
+            let (run, badge) = (&desk.run, desk.badge);
             loop {
-                if self.shutdown.is_triggered() {
+                if desk.shutdown.is_triggered() {
                     return Err(BrokerError::Interrupted);
                 }
-                let claimed = run.claim(&self.reader, badge, self.claim_after).await?;
+                let claimed = run.claim(&desk.reader, badge, desk.claim_after).await?;
                 if let Some(taken) = claimed {
                     // Dispatched by its waiter after all, just in time.
-                    if run.is_dispatched(&self.reader, taken.order).await? {
-                        run.ack(&self.reader, &taken.entry).await?;
+                    if run.is_dispatched(&desk.reader, taken.order).await? {
+                        run.ack(&desk.reader, &taken.entry).await?;
                         continue;
                     }
                     return Ok(Some(taken));
                 }
-                if let Some(taken) = run.take(&self.reader, badge).await? {
+                if let Some(taken) = run.take(&desk.reader, badge, wait).await? {
                     return Ok(Some(taken));
                 }
-                let state = run.state(&self.reader).await?;
-                if state.closed {
+                if !wait {
                     return Ok(None);
                 }
-                self.heed_cashier(state.cashier)?;
+                let state = run.state(&desk.reader).await?;
+                if state.closed {
+                    desk.closed.store(true, Ordering::Relaxed);
+                    return Ok(None);
+                }
+                desk.heed_cashier(state.cashier)?;
             }
         })
     }
@@ -227,7 +277,7 @@ impl Desk {
 
     /// Tells the cashier `what` happened at `at` to `order`; a dispatch
     /// only if it is this waiter's.
-    fn tell(&self, at: Duration, order: u32, what: Happened) -> Result<(), BrokerError> {
+    fn tell(self: &Arc<Self>, at: Duration, order: u32, what: Happened) -> Result<(), BrokerError> {
         let told = Told {
             waiter: self.badge,
             seq: self.told.fetch_add(1, Ordering::Relaxed) + 1,
@@ -236,14 +286,15 @@ impl Desk {
             what,
         };
         if what != Happened::Dispatched {
-            return self.runtime.block_on(self.run.tell(&self.teller, &told));
+            return self
+                .on_broker(move |desk| async move { desk.run.tell(&desk.teller, &told).await });
         }
-        let Some(taken) = lock(&self.held).take() else {
+        let Some(taken) = lock(&self.held).remove(&order) else {
             return Ok(());
         };
-        let won = self
-            .runtime
-            .block_on(self.run.dispatch(&self.teller, &taken.entry, &told))?;
+        let won = self.on_broker(move |desk| async move {
+            desk.run.dispatch(&desk.teller, &taken.entry, &told).await
+        })?;
         if won {
             self.dispatched.fetch_add(1, Ordering::Relaxed);
         } else {
@@ -256,19 +307,28 @@ impl Desk {
     }
 }
 
-/// The run's stream as the waiter's queue of orders.
-fn queue(desk: &Arc<Desk>) -> OrderQueue {
+/// The run's stream as the waiter's queue of orders. A blocking waiter
+/// waits for its next order. An async waiter takes, in each round, every
+/// order there is: it waits for the first, then takes what is there, as
+/// the article's waiter empties the queue before it gathers.
+fn queue(desk: &Arc<Desk>, asynchronous: bool) -> OrderQueue {
     let desk = Arc::clone(desk);
-    OrderQueue::remote(move || match desk.next_order() {
-        Ok(Some(taken)) => {
-            let order = taken.order;
-            *lock(&desk.held) = Some(taken);
-            Some(order)
-        }
-        Ok(None) => None,
-        Err(e) => {
-            desk.fail(e);
-            None
+    OrderQueue::remote(move || {
+        let wait = !asynchronous || !desk.in_round.swap(true, Ordering::Relaxed);
+        match desk.next_order(wait) {
+            Ok(Some(taken)) => {
+                let order = taken.order;
+                lock(&desk.held).insert(order, taken);
+                Some(order)
+            }
+            Ok(None) => {
+                desk.in_round.store(false, Ordering::Relaxed);
+                None
+            }
+            Err(e) => {
+                desk.fail(e);
+                None
+            }
         }
     })
 }
@@ -283,7 +343,7 @@ fn forward(desk: &Arc<Desk>) -> Observer {
         // An order claimed from another waiter: the re-delivery is told
         // first, at the moment this waiter takes it.
         if kind == EventKind::RequestOrder {
-            let from = lock(&desk.held).as_ref().and_then(|t| t.from);
+            let from = lock(&desk.held).get(&order).and_then(|t| t.from);
             if let Some(from) = from {
                 let redelivered = EventKind::Redelivered { from };
                 events.insert(0, Event::new(at, desk.badge.into(), order, redelivered));
@@ -305,26 +365,26 @@ fn forward(desk: &Arc<Desk>) -> Observer {
     })
 }
 
-/// Signs of life for the order in hand, three in each `--claim-after`.
+/// Signs of life for the orders in hand, three in each `--claim-after`.
 async fn keep_alive(desk: Arc<Desk>) {
     let mut every = tokio::time::interval(desk.claim_after / 3);
     loop {
         every.tick().await;
-        let entry = lock(&desk.held)
-            .as_ref()
-            .map(|t| (t.entry.clone(), t.order));
-        let Some((entry, order)) = entry else {
-            continue;
-        };
-        match desk.run.keep(&desk.teller, desk.badge, &entry).await {
-            Ok(true) => {}
-            Ok(false) => tell(&format!(
-                "waiter {}: order {order} was claimed by another waiter; the first to dispatch it counts",
-                desk.badge
-            )),
-            Err(e) => {
-                desk.fail(e);
-                return;
+        let held: Vec<(String, OrderId)> = lock(&desk.held)
+            .values()
+            .map(|t| (t.entry.clone(), t.order))
+            .collect();
+        for (entry, order) in held {
+            match desk.run.keep(&desk.teller, desk.badge, &entry).await {
+                Ok(true) => {}
+                Ok(false) => tell(&format!(
+                    "waiter {}: order {order} was claimed by another waiter; the first to dispatch it counts",
+                    desk.badge
+                )),
+                Err(e) => {
+                    desk.fail(e);
+                    return;
+                }
             }
         }
     }

@@ -74,6 +74,16 @@ impl LoopClock {
         }
     }
 
+    /// The same clock with restaurant time 0 at `origin`, a moment that
+    /// may be past, on the real clock: an async waiter elsewhere opens
+    /// when its cashier did. The virtual clock has no wall time to set.
+    pub fn started_at(mut self, origin: StdInstant) -> LoopClock {
+        if let Time::Real = self.time {
+            self.start = Instant::from_std(origin);
+        }
+        self
+    }
+
     /// A future that completes when `wait` is over, leaving the thread to
     /// the loop meanwhile, at least once: `await asyncio.sleep(wait)`.
     pub fn sleep(&self, wait: Wait) -> Nap {
