@@ -24,13 +24,17 @@ fn run(workload: &Arc<Workload>, setup: Setup) {
     restaurant::run(workload, &setup, None, &Shutdown::new()).unwrap();
 }
 
+/// Every model that runs on the virtual clock.
+fn virtual_models() -> impl Iterator<Item = Model> {
+    Model::ALL
+        .into_iter()
+        .filter(|m| m.runs_on(ClockKind::Virtual))
+}
+
 fn article(c: &mut Criterion) {
     let workload = Arc::new(Workload::article());
     let mut group = c.benchmark_group("article workload, virtual clock");
-    let models = Model::ALL
-        .into_iter()
-        .filter(|m| m.runs_on(ClockKind::Virtual));
-    for model in models {
+    for model in virtual_models() {
         group.bench_function(model.name(), |b| b.iter(|| serve(&workload, model)));
     }
     group.finish();
@@ -57,10 +61,7 @@ fn simulator(c: &mut Criterion) {
     .events()
     .len();
     group.throughput(Throughput::Elements(events as u64));
-    let models = Model::ALL
-        .into_iter()
-        .filter(|m| m.runs_on(ClockKind::Virtual));
-    for model in models {
+    for model in virtual_models() {
         group.bench_function(model.name(), |b| b.iter(|| serve(&workload, model)));
     }
     group.finish();

@@ -10,11 +10,11 @@ use std::time::Instant;
 use super::{forward, queue, Desk};
 use crate::broker::BrokerError;
 use crate::clock::event_loop::Flavor;
-use crate::clock::{ClockKind, EventLoop, Shutdown};
+use crate::clock::{EventLoop, Shutdown};
 use crate::kitchen::Kitchen;
 use crate::restaurant::processes::ShiftSpec;
 use crate::restaurant::service::Service;
-use crate::restaurant::{asyncio, Model, Setup, Shift, Stop};
+use crate::restaurant::{asyncio, Model, Shift, Stop};
 use crate::trace::Recorder;
 use crate::workload::Workload;
 
@@ -28,11 +28,7 @@ pub(super) fn serve_async(
     origin: Instant,
     shutdown: &Shutdown,
 ) -> Result<(), BrokerError> {
-    let setup = Setup {
-        waiters: 1,
-        gil: spec.gil,
-        ..Setup::new(Model::Async, ClockKind::Real { speed: spec.speed })
-    };
+    let setup = spec.setup(Model::Async);
     let recorder = Arc::new(Recorder::passing_on(Arc::clone(workload), forward(desk)));
     let shift = Shift {
         workload,

@@ -30,6 +30,8 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use super::epoch::Epoch;
+use crate::clock::ClockKind;
+use crate::restaurant::{Model, Setup};
 use crate::trace::EventKind;
 use crate::workload::{Menu, OrderId, ProductId, Workload, WorkloadError};
 
@@ -180,6 +182,16 @@ impl ShiftSpec {
                 .collect(),
             speed,
             gil,
+        }
+    }
+
+    /// The setup of one waiter serving this shift as `model` would, on a
+    /// real clock of its process.
+    pub fn setup(&self, model: Model) -> Setup {
+        Setup {
+            waiters: 1,
+            gil: self.gil,
+            ..Setup::new(model, ClockKind::Real { speed: self.speed })
         }
     }
 

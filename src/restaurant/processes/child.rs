@@ -21,11 +21,11 @@ use std::sync::{Arc, Mutex};
 use thiserror::Error;
 
 use super::channel::{self, FromCashier, FromWaiter, Happened, ShiftSpec, TOKEN_VAR};
-use crate::clock::{ClockKind, Shutdown, ThreadClock};
+use crate::clock::{Shutdown, ThreadClock};
 use crate::kitchen::Kitchen;
 use crate::restaurant::blocking::Waiter;
 use crate::restaurant::service::Service;
-use crate::restaurant::{Model, OrderQueue, Setup, Shift};
+use crate::restaurant::{Model, OrderQueue, Shift};
 use crate::trace::{Observer, Record, Recorder};
 use crate::workload::{Workload, WorkloadError};
 
@@ -100,11 +100,7 @@ pub(crate) fn open_shift(
     kitchen: Kitchen,
     shutdown: &Shutdown,
 ) -> Arc<Service<ThreadClock>> {
-    let setup = Setup {
-        waiters: 1,
-        gil: spec.gil,
-        ..Setup::new(Model::Processes, ClockKind::Real { speed: spec.speed })
-    };
+    let setup = spec.setup(Model::Processes);
     let recorder = Arc::new(Recorder::passing_on(Arc::clone(workload), observer));
     let shift = Shift {
         workload,
