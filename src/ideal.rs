@@ -76,7 +76,7 @@ pub fn makespan(workload: &Workload, setup: &Setup) -> Duration {
                 }
                 _ => one_thread(),
             };
-            computed(ready.collect(), &cpu)
+            computed(ready, &cpu)
         }
         Model::AsyncSequential => orders_in_turn(workload, setup.waiters, &kitchen),
         Model::AsyncOffload => {
@@ -85,7 +85,7 @@ pub fn makespan(workload: &Workload, setup: &Setup) -> Duration {
                 let ready = kitchen.ready_at(Duration::ZERO, wait);
                 (pool.take(Duration::ZERO, ready), cpu)
             });
-            computed(ready.collect(), &one_thread())
+            computed(ready, &one_thread())
         }
     }
 }
@@ -93,21 +93,26 @@ pub fn makespan(workload: &Workload, setup: &Setup) -> Duration {
 /// When the last of some products is done, each ready at a moment and then
 /// needing some CPU time: they are computed on `cpu` in the order they
 /// became ready (ties in the order given), each on the core free first.
-fn computed(mut ready: Vec<(Duration, Duration)>, cpu: &Crew) -> Duration {
+fn computed(ready: impl Iterator<Item = (Duration, Duration)>, cpu: &Crew) -> Duration {
+    // A product that needs no computing is done when it is ready, and
+    // takes no core: only the others are put in order, which spares
+    // sorting a million products when none computes.
+    let mut last = Duration::ZERO;
+    let mut computing = Vec::new();
+    for (at, time) in ready {
+        if time.is_zero() {
+            last = last.max(at);
+        } else {
+            computing.push((at, time));
+        }
+    }
     // Stable: products ready at the same moment keep their request order,
     // as the threads waking then do.
-    ready.sort_by_key(|&(at, _)| at);
-    ready
+    computing.sort_by_key(|&(at, _)| at);
+    computing
         .into_iter()
-        .map(|(at, time)| {
-            if time.is_zero() {
-                at
-            } else {
-                cpu.take(at, time)
-            }
-        })
-        .max()
-        .unwrap_or_default()
+        .map(|(at, time)| cpu.take(at, time))
+        .fold(last, Duration::max)
 }
 
 /// Waiters on one event loop that each serve one order at a time, asking

@@ -21,6 +21,7 @@ use tokio::time::Instant;
 
 use super::nap::Nap;
 use super::pool::SimulatedPool;
+use super::timers::{Alarm, Timers};
 use crate::clock::{deadline, to_restaurant, to_wall, ClockKind, Interrupted, Now, Shutdown};
 use crate::kitchen::Wait;
 
@@ -32,6 +33,8 @@ pub struct LoopClock {
     speed: f64,
     shutdown: Shutdown,
     time: Time,
+    /// The loop's sleepers, shared by every clone.
+    timers: Arc<Timers>,
 }
 
 #[derive(Clone)]
@@ -71,7 +74,13 @@ impl LoopClock {
             speed,
             shutdown,
             time,
+            timers: Arc::new(Timers::new()),
         }
+    }
+
+    /// The alarm that wakes this loop's sleepers; the loop runs it.
+    pub(super) fn alarm(&self) -> Alarm {
+        self.timers.alarm()
     }
 
     /// The same clock with restaurant time 0 at `origin`, a moment that
@@ -89,7 +98,7 @@ impl LoopClock {
     pub fn sleep(&self, wait: Wait) -> Nap {
         // A plain timer rather than an `async fn`, to keep each of a
         // million waiting products small.
-        Nap::new(tokio::time::sleep_until(self.instant(wait.until)))
+        self.nap_until(wait.until)
     }
 
     /// Blocks the calling thread until `wait` is over: `time.sleep`. On the
@@ -151,7 +160,7 @@ impl LoopClock {
                 let answer = job(&thread);
                 let busy = Duration::from_nanos(slept.load(Ordering::Relaxed));
                 let done = pool.take(self.now(), busy);
-                let ready = Nap::new(tokio::time::sleep_until(self.instant(done)));
+                let ready = self.nap_until(done);
                 Answer::Simulated(Box::pin(async move {
                     ready.await;
                     answer
@@ -166,6 +175,11 @@ impl LoopClock {
             }
         };
         answer.get()
+    }
+
+    /// A nap until restaurant time `at`.
+    fn nap_until(&self, at: Duration) -> Nap {
+        Nap::new(&self.timers, self.timers.nanos(self.instant(at)))
     }
 
     /// Restaurant time `at` as an instant of the loop's time.

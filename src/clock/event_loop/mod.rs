@@ -19,6 +19,7 @@
 mod loop_clock;
 mod nap;
 mod pool;
+mod timers;
 
 use std::future::Future;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -174,6 +175,9 @@ impl EventLoop {
                 }
             };
             turn(Turn::Begins);
+            // The loop's alarm rings its timers; it runs beside the work,
+            // as tokio's own timer driver would, and never ends.
+            let alarm = clock.alarm();
             // Unconstrained: tokio's cooperative budget would make a timer
             // that is ready look pending after 128 polls, and every look at
             // the hundreds of thousands of futures would start over; this
@@ -185,6 +189,7 @@ impl EventLoop {
                 biased;
                 result = work => result,
                 () = shutdown.triggered() => Err(Interrupted.into()),
+                never = alarm => match never {},
             };
             turn(Turn::Ends);
             (result, clock.simulated_threads())

@@ -10,26 +10,30 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use pin_project_lite::pin_project;
-use tokio::time::Sleep;
+use super::timers::{Nanos, Slot, Timers};
 
-pin_project! {
-    /// A timer that hands the thread back to the loop at least once.
-    pub struct Nap {
-        #[pin]
-        timer: Sleep,
-        yielded: bool,
-    }
+/// A timer that hands the thread back to the loop at least once.
+pub struct Nap {
+    timers: Arc<Timers>,
+    until: Nanos,
+    /// Where it waits in the loop's timers, once it does.
+    slot: Option<Slot>,
+    yielded: bool,
+    done: bool,
 }
 
 impl Nap {
-    /// A nap until the timer's moment.
-    pub fn new(timer: Sleep) -> Nap {
+    /// A nap until `until`, on the loop's `timers`.
+    pub(super) fn new(timers: &Arc<Timers>, until: Nanos) -> Nap {
         Nap {
-            timer,
+            timers: Arc::clone(timers),
+            until,
+            slot: None,
             yielded: false,
+            done: false,
         }
     }
 }
@@ -38,21 +42,40 @@ impl Future for Nap {
     type Output = ();
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        let this = self.project();
-        match this.timer.poll(cx) {
-            Poll::Ready(()) if !*this.yielded => {
-                // Due already: come back once every other ready task has
-                // had its turn, as asyncio's `sleep(0)` does.
-                *this.yielded = true;
-                cx.waker().wake_by_ref();
-                Poll::Pending
+        let this = self.get_mut();
+        if this.done {
+            return Poll::Ready(());
+        }
+        if let Some(slot) = this.slot {
+            if !this.timers.rung(this.until) {
+                // Polled again before its moment, for another's sake.
+                this.timers.renew(this.until, slot, cx.waker());
+                return Poll::Pending;
             }
-            Poll::Ready(()) => Poll::Ready(()),
-            Poll::Pending => {
-                // The timer has the waker: the thread goes back to the loop.
-                *this.yielded = true;
-                Poll::Pending
-            }
+        } else if let Some(slot) = this.timers.sleep(this.until, cx.waker()) {
+            // The timers have the waker: the thread goes back to the loop.
+            this.slot = Some(slot);
+            this.yielded = true;
+            return Poll::Pending;
+        }
+        if !this.yielded {
+            // Due already: come back once every other ready task has had
+            // its turn, as asyncio's `sleep(0)` does.
+            this.yielded = true;
+            cx.waker().wake_by_ref();
+            return Poll::Pending;
+        }
+        this.done = true;
+        Poll::Ready(())
+    }
+}
+
+impl Drop for Nap {
+    fn drop(&mut self) {
+        // Cancelled while it waits: its waker would only be woken for
+        // nothing, and held until then.
+        if let (Some(slot), false) = (self.slot, self.done) {
+            self.timers.cancel(self.until, slot);
         }
     }
 }
@@ -60,8 +83,7 @@ impl Future for Nap {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::{Arc, Mutex};
-    use std::time::Duration;
+    use std::sync::Mutex;
 
     /// Two tasks napping for nothing take turns, as with asyncio.sleep(0):
     /// the first does not finish before the second has started.
@@ -74,11 +96,12 @@ mod tests {
             .unwrap();
         let log = Arc::new(Mutex::new(Vec::new()));
         runtime.block_on(async {
+            let timers = Arc::new(Timers::new());
             let task = |name: &'static str| {
-                let log = Arc::clone(&log);
+                let (log, timers) = (Arc::clone(&log), &timers);
                 async move {
                     log.lock().unwrap().push(format!("{name} starts"));
-                    Nap::new(tokio::time::sleep(Duration::ZERO)).await;
+                    Nap::new(timers, 0).await;
                     log.lock().unwrap().push(format!("{name} ends"));
                 }
             };

@@ -159,3 +159,60 @@ fn turns_begin_and_end_around_each_wake_up() {
     assert!(turns.contains(&(Turn::Ends, ms(0))), "{turns:?}");
     assert!(turns.contains(&(Turn::Begins, ms(2_000))), "{turns:?}");
 }
+
+/// Sleepers of one moment wake in the order they went to sleep, after
+/// every earlier moment's, and paused time jumps from moment to moment.
+#[test]
+fn sleepers_wake_by_moment_then_in_the_order_they_slept() {
+    let (seen, _) = virtual_loop(1).run(&Shutdown::new(), |clock| async move {
+        let log = Mutex::new(Vec::new());
+        let nap = |name: &'static str, at: u64| {
+            let (clock, log) = (&clock, &log);
+            async move {
+                clock.sleep(wait(at)).await;
+                log.lock().unwrap().push((name, clock.now()));
+            }
+        };
+        futures::join!(
+            nap("a", 2_500),
+            nap("b", 1_000),
+            nap("c", 2_500),
+            nap("d", 1_000)
+        );
+        Ok::<_, Interrupted>(log.into_inner().unwrap())
+    });
+    assert_eq!(
+        seen.unwrap(),
+        [
+            ("b", ms(1_000)),
+            ("d", ms(1_000)),
+            ("a", ms(2_500)),
+            ("c", ms(2_500))
+        ]
+    );
+}
+
+/// A hundred thousand sleepers at a handful of moments: each wakes once,
+/// at its moment, and the run ends at the last.
+#[test]
+fn many_sleepers_at_few_moments_each_wake_on_time() {
+    let (seen, _) = virtual_loop(1).run(&Shutdown::new(), |clock| async move {
+        let woke = Mutex::new(Vec::new());
+        let sleepers: futures::stream::FuturesUnordered<_> = (0..100_000u64)
+            .map(|i| {
+                let (clock, woke) = (&clock, &woke);
+                async move {
+                    let at = 500 * (1 + i % 5);
+                    clock.sleep(wait(at)).await;
+                    woke.lock().unwrap().push((at, clock.now()));
+                }
+            })
+            .collect();
+        futures::StreamExt::collect::<Vec<()>>(sleepers).await;
+        Ok::<_, Interrupted>((woke.into_inner().unwrap(), clock.now()))
+    });
+    let (woke, end) = seen.unwrap();
+    assert_eq!(woke.len(), 100_000);
+    assert!(woke.iter().all(|&(at, now)| ms(at) == now));
+    assert_eq!(end, ms(2_500));
+}

@@ -1,0 +1,281 @@
+//! The loop's timers, kept as asyncio's loop keeps its own: one queue of
+//! sleepers sorted by when they fall due, and one alarm, set for the
+//! earliest, that wakes every sleeper whose moment has come.
+//!
+//! Tokio gives each `sleep` a timer of its own in its timer wheel: about
+//! 120 bytes, and a walk through the wheel's levels to fire it. With a
+//! million products in flight that is most of the run's memory and time.
+//! Here a sleeper is a waker in its moment's bucket (16 bytes), and the
+//! loop holds a single tokio timer, the alarm, so time moves exactly as
+//! before: on the virtual clock, paused time still jumps to the next
+//! moment a sleeper waits for, and on the real clock the alarm fires as a
+//! tokio timer does.
+//!
+//! Buckets are [`TICK`] wide, a tenth of tokio's millisecond, so grouping
+//! the sleepers adds nothing to tokio's own rounding. Within a bucket,
+//! sleepers are woken in the order they went to sleep.
+
+use std::collections::BTreeMap;
+use std::convert::Infallible;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::task::{Context, Poll, Waker};
+use std::time::Duration;
+
+use tokio::time::{Instant, Sleep};
+
+use crate::clock::deadline;
+
+/// How finely the sleepers' moments are grouped.
+const TICK: Duration = Duration::from_micros(100);
+
+/// A moment of the loop, in nanoseconds since its timers started.
+pub(super) type Nanos = u64;
+
+/// A sleeper's place in the bucket of its moment.
+pub(super) type Slot = u32;
+
+/// The sleepers of one loop and their alarm; shared by every clone of
+/// the loop's clock.
+pub(super) struct Timers {
+    origin: Instant,
+    /// Every tick up to this one has been rung: a sleeper polled again
+    /// learns whether it was without a look at the clock or the queue.
+    rung: AtomicU64,
+    queue: Mutex<Queue>,
+}
+
+struct Queue {
+    /// Sleepers by the tick their moment falls in; a cancelled one is
+    /// `None`, so that the others keep their places.
+    due: BTreeMap<u64, Vec<Option<Waker>>>,
+    /// The alarm's waker, to call when a sleeper comes in earlier than
+    /// every other.
+    alarm: Option<Waker>,
+}
+
+impl Timers {
+    /// Timers starting now, on the loop's (maybe paused) time.
+    pub(super) fn new() -> Timers {
+        Timers {
+            origin: Instant::now(),
+            rung: AtomicU64::new(0),
+            queue: Mutex::new(Queue {
+                due: BTreeMap::new(),
+                alarm: None,
+            }),
+        }
+    }
+
+    /// The moment `at`, as the timers count.
+    pub(super) fn nanos(&self, at: Instant) -> Nanos {
+        u64::try_from(at.saturating_duration_since(self.origin).as_nanos()).unwrap_or(u64::MAX)
+    }
+
+    /// Now, as the timers count.
+    pub(super) fn now(&self) -> Nanos {
+        self.nanos(Instant::now())
+    }
+
+    /// Puts `waker` to sleep until `at`. `None` if `at` has come already:
+    /// nothing was queued. Time is read under the queue's lock, as the
+    /// alarm reads it, so a sleeper never joins a bucket already rung.
+    pub(super) fn sleep(&self, at: Nanos, waker: &Waker) -> Option<Slot> {
+        let tick = tick_of(at);
+        let (slot, alarm) = {
+            let mut queue = self.lock();
+            if self.now() >= at {
+                return None;
+            }
+            let earliest = queue.due.first_key_value().is_none_or(|(&t, _)| tick < t);
+            let bucket = queue.due.entry(tick).or_default();
+            // A bucket of four billion sleepers: the last ones are kept
+            // without a place, and woken for nothing if polled again.
+            let slot = Slot::try_from(bucket.len()).unwrap_or(Slot::MAX);
+            bucket.push(Some(waker.clone()));
+            (slot, if earliest { queue.alarm.take() } else { None })
+        };
+        if let Some(alarm) = alarm {
+            alarm.wake();
+        }
+        Some(slot)
+    }
+
+    /// Whether the sleepers of moment `at` have been woken.
+    pub(super) fn rung(&self, at: Nanos) -> bool {
+        tick_of(at) <= self.rung.load(Ordering::Acquire)
+    }
+
+    /// Keeps the sleeper of moment `at` at `slot` with `waker`, if it was
+    /// polled again by another one.
+    pub(super) fn renew(&self, at: Nanos, slot: Slot, waker: &Waker) {
+        let mut queue = self.lock();
+        if let Some(Some(kept)) = queue
+            .due
+            .get_mut(&tick_of(at))
+            .and_then(|bucket| bucket.get_mut(slot as usize))
+        {
+            if !kept.will_wake(waker) {
+                kept.clone_from(waker);
+            }
+        }
+    }
+
+    /// Forgets the sleeper of moment `at` at `slot`, which no longer
+    /// waits; nothing if its bucket was rung already.
+    pub(super) fn cancel(&self, at: Nanos, slot: Slot) {
+        let mut queue = self.lock();
+        if let Some(kept) = queue
+            .due
+            .get_mut(&tick_of(at))
+            .and_then(|bucket| bucket.get_mut(slot as usize))
+        {
+            *kept = None;
+        }
+    }
+
+    /// The alarm that rings these timers; the loop polls it beside its
+    /// work, and it never completes.
+    pub(super) fn alarm(self: &Arc<Self>) -> Alarm {
+        Alarm {
+            timers: Arc::clone(self),
+            sleep: Box::pin(tokio::time::sleep_until(self.origin)),
+            set_for: None,
+        }
+    }
+
+    /// The moment a tick begins, or the farthest the clock holds.
+    fn instant(&self, tick: u64) -> Instant {
+        let since = Duration::from_nanos(tick.saturating_mul(TICK.as_nanos() as u64));
+        Instant::from_std(deadline(self.origin.into_std(), since))
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Queue> {
+        // A panic while the queue is held is a bug passed on elsewhere;
+        // the queue itself is never left half changed.
+        self.queue.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// The tick a moment falls in: the first that begins at or after it.
+fn tick_of(at: Nanos) -> u64 {
+    at.div_ceil(TICK.as_nanos() as u64)
+}
+
+/// The loop's one tokio timer, set for the earliest sleeper's tick.
+pub(super) struct Alarm {
+    timers: Arc<Timers>,
+    sleep: Pin<Box<Sleep>>,
+    /// The tick the timer is set for.
+    set_for: Option<u64>,
+}
+
+impl Future for Alarm {
+    type Output = Infallible;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Infallible> {
+        let this = self.get_mut();
+        loop {
+            let (rung, next) = {
+                let mut queue = this.timers.lock();
+                let now = Instant::now();
+                let mut rung = Vec::new();
+                while let Some(entry) = queue.due.first_entry() {
+                    let tick = *entry.key();
+                    if this.timers.instant(tick) > now {
+                        break;
+                    }
+                    rung.push(entry.remove());
+                    this.timers.rung.store(tick, Ordering::Release);
+                }
+                if !queue
+                    .alarm
+                    .as_ref()
+                    .is_some_and(|w| w.will_wake(cx.waker()))
+                {
+                    queue.alarm = Some(cx.waker().clone());
+                }
+                (rung, queue.due.first_key_value().map(|(&tick, _)| tick))
+            };
+            // Woken outside the lock: a sleeper's task may run at once, on
+            // another thread, and go to sleep again.
+            for waker in rung.into_iter().flatten().flatten() {
+                waker.wake();
+            }
+            let Some(tick) = next else {
+                return Poll::Pending;
+            };
+            if this.set_for != Some(tick) {
+                this.sleep.as_mut().reset(this.timers.instant(tick));
+                this.set_for = Some(tick);
+            }
+            if this.sleep.as_mut().poll(cx).is_pending() {
+                return Poll::Pending;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::AtomicUsize;
+
+    use futures::task::{waker, ArcWake};
+
+    /// A waker that counts its wake-ups.
+    struct Counter(AtomicUsize);
+
+    impl ArcWake for Counter {
+        fn wake_by_ref(counter: &Arc<Self>) {
+            counter.0.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    fn paused() -> tokio::runtime::Runtime {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .start_paused(true)
+            .build()
+            .unwrap()
+    }
+
+    /// Of two sleepers of one moment, the one cancelled is not woken; the
+    /// other is, once, when the alarm rings after the moment.
+    #[test]
+    fn the_alarm_wakes_the_sleepers_due_and_not_the_cancelled() {
+        paused().block_on(async {
+            let timers = Arc::new(Timers::new());
+            let (kept, gone) = (
+                Arc::new(Counter(AtomicUsize::new(0))),
+                Arc::new(Counter(AtomicUsize::new(0))),
+            );
+            let at = timers.nanos(Instant::now() + Duration::from_secs(1));
+            timers.sleep(at, &waker(Arc::clone(&kept))).unwrap();
+            let slot = timers.sleep(at, &waker(Arc::clone(&gone))).unwrap();
+            timers.cancel(at, slot);
+            let mut alarm = Box::pin(timers.alarm());
+            assert!(futures::poll!(&mut alarm).is_pending());
+            assert!(!timers.rung(at));
+            tokio::time::advance(Duration::from_secs(1)).await;
+            assert!(futures::poll!(&mut alarm).is_pending());
+            assert!(timers.rung(at));
+            assert_eq!(kept.0.load(Ordering::Relaxed), 1);
+            assert_eq!(gone.0.load(Ordering::Relaxed), 0);
+            // A moment come already is not queued.
+            assert_eq!(timers.sleep(at, &waker(kept)), None);
+        });
+    }
+
+    #[test]
+    fn a_moment_falls_in_the_first_tick_at_or_after_it() {
+        let tick = TICK.as_nanos() as u64;
+        assert_eq!(tick_of(0), 0);
+        assert_eq!(tick_of(1), 1);
+        assert_eq!(tick_of(tick), 1);
+        assert_eq!(tick_of(tick + 1), 2);
+        assert_eq!(tick_of(u64::MAX), u64::MAX.div_ceil(tick));
+    }
+}
