@@ -44,6 +44,7 @@ median() {
 }
 
 echo "median of $runs runs on $(nproc) cores"
+scenario "async, repeat 10000, real clock, speed 100" restaurant --model async --repeat 10000 --speed 100
 scenario "async, repeat 100000, real clock, speed 100" restaurant --model async --repeat 100000 --speed 100
 scenario "  the same, --slow-callback off" restaurant --model async --repeat 100000 --speed 100 --slow-callback off
 scenario "async-multi, repeat 100000, speed 100" restaurant --model async-multi --repeat 100000 --speed 100

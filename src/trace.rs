@@ -291,6 +291,10 @@ pub struct Trace {
     workload: Arc<Workload>,
     events: Vec<Event>,
     blocked: Vec<Blocked>,
+    /// The latest event's time in microseconds, as events keep it, found
+    /// once: reports ask for it several times, and a large run's trace is
+    /// millions of events.
+    makespan_micros: u64,
 }
 
 impl Trace {
@@ -306,10 +310,12 @@ impl Trace {
         events: Vec<Event>,
         blocked: Vec<Blocked>,
     ) -> Trace {
+        let makespan_micros = events.iter().map(|e| e.at_micros).max().unwrap_or(0);
         Trace {
             workload,
             events,
             blocked,
+            makespan_micros,
         }
     }
 
@@ -335,7 +341,7 @@ impl Trace {
 
     /// When the last order was on its table: the run's makespan.
     pub fn makespan(&self) -> Duration {
-        self.events.iter().map(Event::at).max().unwrap_or_default()
+        Duration::from_micros(self.makespan_micros)
     }
 
     /// Orders not yet dispatched, in id order: what a stopped run left.

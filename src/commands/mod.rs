@@ -65,9 +65,9 @@ pub enum CommandError {
     /// A workload, from options, that cannot be served.
     #[error(transparent)]
     Workload(#[from] WorkloadError),
-    /// A run that failed.
+    /// A run that failed; boxed, since a failed run carries its trace.
     #[error(transparent)]
-    Run(RunError),
+    Run(Box<RunError>),
     /// Options that do not fit together, or do not fit the models.
     #[error("{0}")]
     Usage(String),
@@ -171,7 +171,6 @@ impl CommandError {
             CommandError::File(_)
             | CommandError::Workload(_)
             | CommandError::Usage(_)
-            | CommandError::Run(RunError::BadSetup(_))
             | CommandError::SeedWithoutRandom(_)
             | CommandError::Data(_)
             | CommandError::Ids(_)
@@ -184,6 +183,7 @@ impl CommandError {
             | CommandError::FetchInterrupted(_)
             | CommandError::LatencyInterrupted(_)
             | CommandError::ReportInterrupted { .. } => 130,
+            CommandError::Run(e) if matches!(**e, RunError::BadSetup(_)) => 2,
             CommandError::Broker(e) if e.is_bad_input() => 2,
             CommandError::Broker(BrokerError::Interrupted) => 130,
             CommandError::Race(e) => race::exit_code(e),
@@ -213,7 +213,7 @@ impl From<RunError> for CommandError {
                 pending: trace.pending_orders(),
                 total: trace.workload().orders().len(),
             },
-            other => CommandError::Run(other),
+            other => CommandError::Run(Box::new(other)),
         }
     }
 }

@@ -95,7 +95,7 @@ impl LoopClock {
 
     /// A future that completes when `wait` is over, leaving the thread to
     /// the loop meanwhile, at least once: `await asyncio.sleep(wait)`.
-    pub fn sleep(&self, wait: Wait) -> Nap {
+    pub fn sleep(&self, wait: Wait) -> Nap<'_> {
         // A plain timer rather than an `async fn`, to keep each of a
         // million waiting products small.
         self.nap_until(wait.until)
@@ -160,9 +160,9 @@ impl LoopClock {
                 let answer = job(&thread);
                 let busy = Duration::from_nanos(slept.load(Ordering::Relaxed));
                 let done = pool.take(self.now(), busy);
-                let ready = self.nap_until(done);
+                let clock = self.clone();
                 Answer::Simulated(Box::pin(async move {
-                    ready.await;
+                    clock.nap_until(done).await;
                     answer
                 }))
             }
@@ -178,7 +178,7 @@ impl LoopClock {
     }
 
     /// A nap until restaurant time `at`.
-    fn nap_until(&self, at: Duration) -> Nap {
+    fn nap_until(&self, at: Duration) -> Nap<'_> {
         Nap::new(&self.timers, self.timers.nanos(self.instant(at)))
     }
 

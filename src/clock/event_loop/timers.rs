@@ -91,9 +91,9 @@ impl Timers {
             }
             let earliest = queue.due.first_key_value().is_none_or(|(&t, _)| tick < t);
             let bucket = queue.due.entry(tick).or_default();
-            // A bucket of four billion sleepers: the last ones are kept
-            // without a place, and woken for nothing if polled again.
-            let slot = Slot::try_from(bucket.len()).unwrap_or(Slot::MAX);
+            // Four billion sleepers in one bucket would take 64 GB of
+            // wakers; the memory check refuses such a run long before.
+            let slot = Slot::try_from(bucket.len()).unwrap_or(Slot::MAX - 1);
             bucket.push(Some(waker.clone()));
             (slot, if earliest { queue.alarm.take() } else { None })
         };
