@@ -4,12 +4,17 @@
 //! request is being answered no limit applies, since `--delay` may be
 //! long. The connection's socket and service tell its [`Activity`] what
 //! happens (see `connection`); the watchdog only reads it and the clock.
+//!
+//! Nothing tells the watchdog that the phase changed: it runs in its
+//! connection's task, and waking it would poll the whole connection again,
+//! several times a request. It looks at the phase when a deadline may
+//! have come instead (see [`watchdog`]).
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-use tokio::sync::{watch, Notify};
+use tokio::sync::watch;
 use tokio::time::Instant;
 
 use super::Limits;
@@ -33,10 +38,6 @@ pub(super) struct Activity {
     // A std mutex, not tokio's: it is held for a few instructions and never
     // across an await, as mini-redis holds its database's.
     phase: Mutex<Phase>,
-    /// Tells the watchdog that the phase changed. There is one waiter, and
-    /// `notify_one` keeps a wake-up for it if it is not waiting yet, so a
-    /// change between its reading the phase and its waiting is not lost.
-    changed: Notify,
 }
 
 impl Activity {
@@ -46,7 +47,6 @@ impl Activity {
             phase: Mutex::new(Phase::Idle {
                 since: Instant::now(),
             }),
-            changed: Notify::new(),
         }
     }
 
@@ -68,7 +68,6 @@ impl Activity {
             };
             drop(phase);
             tracing::debug!(target: "mesonero::connections", "{} began a request", self.peer);
-            self.changed.notify_one();
         }
     }
 
@@ -80,8 +79,6 @@ impl Activity {
             Phase::Idle { .. } | Phase::Receiving { .. } => 1,
         };
         *phase = Phase::Answering { requests };
-        drop(phase);
-        self.changed.notify_one();
     }
 
     /// An answer is ready (or its request was dropped).
@@ -95,8 +92,6 @@ impl Activity {
                 since: Instant::now(),
             },
         };
-        drop(phase);
-        self.changed.notify_one();
     }
 }
 
@@ -112,12 +107,20 @@ pub(super) enum Expired {
 
 /// Completes when the connection has broken its limits. Once `stopping`
 /// turns true an idle connection has none left: it is closed at once.
+///
+/// It looks at the phase at its deadline, or at the shorter of the two
+/// limits from now if that is sooner: a phase that begins after this look
+/// runs out no sooner than that, so no limit is missed or enforced late.
+/// One exception: once stopping, a connection that becomes idle has no
+/// limit left, and is closed not by the watchdog but by hyper, which
+/// closes it after the answer it was giving (see `connection`).
 pub(super) async fn watchdog(
     activity: &Activity,
     limits: Limits,
     mut stopping: watch::Receiver<bool>,
 ) -> Expired {
     let mut stopping_now = *stopping.borrow();
+    let look_again = limits.idle_timeout.min(limits.header_timeout);
     loop {
         let (deadline, why) = match activity.phase() {
             Phase::Idle { since } => {
@@ -133,20 +136,23 @@ pub(super) async fn watchdog(
             }
             Phase::Answering { .. } => (None, Expired::Idle),
         };
-        if deadline.is_some_and(|deadline| deadline <= Instant::now()) {
+        let now = Instant::now();
+        if deadline.is_some_and(|deadline| deadline <= now) {
             return why;
         }
+        let next_look = match (deadline, now.checked_add(look_again)) {
+            (Some(deadline), Some(again)) => Some(deadline.min(again)),
+            (deadline, again) => deadline.or(again),
+        };
         let expiry = async {
-            match deadline {
-                Some(deadline) => tokio::time::sleep_until(deadline).await,
-                // Answering, or a limit too far to reach: only a change
-                // of phase matters.
+            match next_look {
+                Some(next_look) => tokio::time::sleep_until(next_look).await,
+                // Limits too far to reach.
                 None => std::future::pending().await,
             }
         };
         tokio::select! {
             () = expiry => {}
-            () = activity.changed.notified() => {}
             changed = stopping.changed(), if !stopping_now => {
                 // An error means the server is gone, which is a stop too.
                 stopping_now = changed.is_err() || *stopping.borrow();
