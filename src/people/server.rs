@@ -16,6 +16,7 @@
 
 mod accept;
 mod background;
+mod bodies;
 mod connection;
 mod limits;
 mod middleware;

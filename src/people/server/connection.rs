@@ -17,9 +17,6 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use axum::extract::Request;
-use axum::response::Response;
-use axum::Router;
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::Service;
@@ -29,6 +26,7 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 use tokio::sync::watch;
 
+use super::routes::{App, AppResponse};
 use super::watchdog::{watchdog, Activity, Answering, Expired};
 use super::Limits;
 
@@ -39,7 +37,7 @@ use super::Limits;
 pub(super) async fn serve(
     stream: TcpStream,
     peer: SocketAddr,
-    app: Router,
+    app: App,
     limits: Limits,
     mut stopping: watch::Receiver<bool>,
 ) {
@@ -153,24 +151,42 @@ impl AsyncWrite for Watched {
 /// is being answered.
 #[derive(Clone)]
 struct Tracked {
-    inner: TowerToHyperService<Router>,
+    inner: TowerToHyperService<App>,
     activity: Arc<Activity>,
 }
 
-type Answer = Pin<Box<dyn Future<Output = Result<Response, std::convert::Infallible>> + Send>>;
+type Inner = <TowerToHyperService<App> as Service<hyper::Request<Incoming>>>::Future;
 
-impl Service<Request<Incoming>> for Tracked {
-    type Response = Response;
+impl Service<hyper::Request<Incoming>> for Tracked {
+    type Response = AppResponse;
     type Error = std::convert::Infallible;
     type Future = Answer;
 
-    fn call(&self, request: Request<Incoming>) -> Answer {
-        let answering = Answering::start(self.activity.clone());
-        let answer = self.inner.call(request);
-        Box::pin(async move {
-            let response = answer.await;
-            drop(answering);
-            response
-        })
+    fn call(&self, request: hyper::Request<Incoming>) -> Answer {
+        Answer {
+            answering: Some(Answering::start(self.activity.clone())),
+            inner: self.inner.call(request),
+        }
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// A request's answer; once it is ready, or when it is dropped
+    /// unfinished, the request is no longer being answered.
+    struct Answer {
+        #[pin]
+        inner: Inner,
+        answering: Option<Answering>,
+    }
+}
+
+impl Future for Answer {
+    type Output = Result<AppResponse, std::convert::Infallible>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        let response = std::task::ready!(this.inner.poll(cx));
+        this.answering.take();
+        Poll::Ready(response)
     }
 }

@@ -3,17 +3,22 @@
 //!
 //! Both sit on the hot path of a load run, so both do as little as they
 //! can: no lock anywhere, no random draw when there is neither jitter nor
-//! failure, and no clock read or formatting for a request that is not
-//! logged.
+//! failure, no clock read or formatting for a request that is not logged,
+//! and nothing allocated for a request that neither waits, fails nor is
+//! logged. So they are tower services of their own rather than axum's
+//! `from_fn`, which boxes the inner service and the future of every
+//! request.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
-use axum::extract::{Request, State};
-use axum::http::StatusCode;
-use axum::middleware::Next;
+use axum::extract::Request;
+use axum::http::{self, StatusCode};
 use axum::response::Response;
+use futures::future::{BoxFuture, Either};
+use tower::{Layer, Service};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -78,55 +83,150 @@ impl Chaos {
     }
 }
 
-/// Waits the delay, then answers with the request's failure, if it drew
-/// one, or with the route.
-pub(super) async fn delay_and_fail(
-    State(state): State<Arc<AppState>>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let draw = state.chaos.draw();
-    if !draw.wait.is_zero() {
-        // The lesson of the article: a timer, not a blocked thread. Other
-        // requests are served while this one waits.
-        tokio::time::sleep(draw.wait).await;
+/// Makes [`DelayAndFail`]s: the delay and failures of the API's routes.
+#[derive(Clone)]
+pub(super) struct DelayAndFailLayer(Arc<AppState>);
+
+impl DelayAndFailLayer {
+    pub(super) fn new(state: Arc<AppState>) -> DelayAndFailLayer {
+        DelayAndFailLayer(state)
     }
-    match draw.failure {
-        Some(StatusCode::SERVICE_UNAVAILABLE) => detail(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "Service unavailable (simulated: --fail-rate)",
-        ),
-        Some(status) => detail(status, "Internal server error (simulated: --fail-rate)"),
-        None => next.run(request).await,
+}
+
+impl<S> Layer<S> for DelayAndFailLayer {
+    type Service = DelayAndFail<S>;
+
+    fn layer(&self, inner: S) -> DelayAndFail<S> {
+        DelayAndFail {
+            inner,
+            state: self.0.clone(),
+        }
+    }
+}
+
+/// Waits the delay, then answers with the request's failure, if it drew
+/// one, or with the route. A request with neither goes straight to the
+/// route, with nothing allocated on the way.
+#[derive(Clone)]
+pub(super) struct DelayAndFail<S> {
+    inner: S,
+    state: Arc<AppState>,
+}
+
+type Answer<E> = BoxFuture<'static, Result<Response, E>>;
+
+impl<S> Service<Request> for DelayAndFail<S>
+where
+    S: Service<Request, Response = Response> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+{
+    type Response = Response;
+    type Error = S::Error;
+    type Future = Either<S::Future, Answer<S::Error>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        let draw = self.state.chaos.draw();
+        if draw.wait.is_zero() && draw.failure.is_none() {
+            return Either::Left(self.inner.call(request));
+        }
+        // The service made ready is the one to call, after the wait: it
+        // goes with the request, and a clone stays for the next one.
+        let clone = self.inner.clone();
+        let mut inner = std::mem::replace(&mut self.inner, clone);
+        Either::Right(Box::pin(async move {
+            if !draw.wait.is_zero() {
+                // The lesson of the article: a timer, not a blocked thread.
+                // Other requests are served while this one waits.
+                tokio::time::sleep(draw.wait).await;
+            }
+            match draw.failure {
+                Some(StatusCode::SERVICE_UNAVAILABLE) => Ok(detail(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "Service unavailable (simulated: --fail-rate)",
+                )),
+                Some(status) => Ok(detail(
+                    status,
+                    "Internal server error (simulated: --fail-rate)",
+                )),
+                None => inner.call(request).await,
+            }
+        }))
+    }
+}
+
+/// Makes [`CountAndLog`]s: the count and log of every request.
+#[derive(Clone)]
+pub(super) struct CountAndLogLayer(Arc<AppState>);
+
+impl CountAndLogLayer {
+    pub(super) fn new(state: Arc<AppState>) -> CountAndLogLayer {
+        CountAndLogLayer(state)
+    }
+}
+
+impl<S> Layer<S> for CountAndLogLayer {
+    type Service = CountAndLog<S>;
+
+    fn layer(&self, inner: S) -> CountAndLog<S> {
+        CountAndLog {
+            inner,
+            state: self.0.clone(),
+        }
     }
 }
 
 /// Counts every request and logs those the request log asks for: method,
-/// path, status and latency, on one line.
-pub(super) async fn count_and_log(
-    State(state): State<Arc<AppState>>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let n = state.requests.next();
-    if !state.log.logs(n) {
-        return next.run(request).await;
+/// path, status and latency, on one line. A request not logged costs one
+/// atomic addition.
+#[derive(Clone)]
+pub(super) struct CountAndLog<S> {
+    inner: S,
+    state: Arc<AppState>,
+}
+
+impl<S, B, R> Service<http::Request<B>> for CountAndLog<S>
+where
+    S: Service<http::Request<B>, Response = http::Response<R>>,
+    S::Future: Send + 'static,
+    S::Error: 'static,
+    R: 'static,
+{
+    type Response = http::Response<R>;
+    type Error = S::Error;
+    type Future = Either<S::Future, BoxFuture<'static, Result<http::Response<R>, S::Error>>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
+        self.inner.poll_ready(cx)
     }
-    let method = request.method().clone();
-    let path = request
-        .uri()
-        .path_and_query()
-        .map(|p| p.as_str().to_owned());
-    let started = Instant::now();
-    let response = next.run(request).await;
-    tracing::info!(
-        target: "mesonero::requests",
-        "{method} {} {} {:.1?}",
-        path.as_deref().unwrap_or("/"),
-        response.status().as_u16(),
-        started.elapsed()
-    );
-    response
+
+    fn call(&mut self, request: http::Request<B>) -> Self::Future {
+        let n = self.state.requests.next();
+        if !self.state.log.logs(n) {
+            return Either::Left(self.inner.call(request));
+        }
+        let method = request.method().clone();
+        let path = request
+            .uri()
+            .path_and_query()
+            .map(|p| p.as_str().to_owned());
+        let started = Instant::now();
+        let answer = self.inner.call(request);
+        Either::Right(Box::pin(async move {
+            let response = answer.await?;
+            tracing::info!(
+                target: "mesonero::requests",
+                "{method} {} {} {:.1?}",
+                path.as_deref().unwrap_or("/"),
+                response.status().as_u16(),
+                started.elapsed()
+            );
+            Ok(response)
+        }))
+    }
 }
 
 #[cfg(test)]

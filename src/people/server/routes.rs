@@ -14,22 +14,26 @@
 //! Browsers may call the API from any page, as swapi's CORS headers let
 //! them; and answers are gzipped for clients that ask for it.
 
+use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::body::{Body, Bytes};
 use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderMap, Method, StatusCode};
-use axum::middleware::from_fn_with_state;
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
-use tower_http::compression::CompressionLayer;
-use tower_http::cors::{Any, CorsLayer};
+use tower::ServiceBuilder;
+use tower_http::compression::{Compression, CompressionBody, CompressionLayer};
+use tower_http::cors::{Any, Cors, CorsLayer};
 
-use super::middleware::{self, Chaos};
+use super::bodies::Bodies;
+use super::middleware::{Chaos, CountAndLog, CountAndLogLayer, DelayAndFailLayer};
 use super::{RequestCount, RequestLog, ServerConfig};
 use crate::people::data::{Dataset, Record, Resource, PAGE_SIZE};
 
@@ -46,6 +50,8 @@ pub(super) struct AppState {
     pub(super) chaos: Chaos,
     pub(super) log: RequestLog,
     pub(super) requests: RequestCount,
+    /// Single records' JSON, once rendered.
+    bodies: Bodies,
 }
 
 impl AppState {
@@ -56,21 +62,41 @@ impl AppState {
             chaos: Chaos::new(config.delay, config.jitter, config.fail_rate, config.seed),
             log: config.request_log,
             requests: RequestCount::default(),
+            bodies: Bodies::default(),
         }
     }
 
     /// The base of the links in a response: the host the client asked for,
     /// so that links work through whatever address reached us (a server
     /// on 0.0.0.0 has no single address of its own).
-    fn base_url(&self, headers: &HeaderMap) -> String {
-        let host = headers
-            .get(header::HOST)
-            .and_then(|h| h.to_str().ok())
-            .filter(|h| is_host(h));
-        match host {
+    fn base_url(&self, host: &LinkHost) -> String {
+        match host.as_str() {
             Some(host) => format!("http://{host}"),
             None => self.own_base.clone(),
         }
+    }
+}
+
+/// The request's `Host`, when it is one to put in links (see
+/// [`AppState::base_url`]). Only this header is taken from the request,
+/// rather than a copy of them all.
+pub(super) struct LinkHost(Option<HeaderValue>);
+
+impl LinkHost {
+    fn as_str(&self) -> Option<&str> {
+        self.0.as_ref().and_then(|h| h.to_str().ok())
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for LinkHost {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<LinkHost, Infallible> {
+        let host = parts
+            .headers
+            .get(header::HOST)
+            .filter(|h| h.to_str().is_ok_and(is_host));
+        Ok(LinkHost(host.cloned()))
     }
 }
 
@@ -85,18 +111,25 @@ fn is_host(text: &str) -> bool {
 
 type Shared = State<Arc<AppState>>;
 
+/// The application as hyper serves it: the routes inside the layers of
+/// [`router`].
+pub(super) type App = CountAndLog<Cors<Compression<Router>>>;
+
+/// What [`App`] answers.
+pub(super) type AppResponse = axum::http::Response<CompressionBody<Body>>;
+
 /// The application: the API behind its delay and failures, `/healthz`
 /// beside it, every answer open to browsers of any origin and gzipped
 /// when asked, and every request counted and, if asked, logged.
-pub(super) fn router(state: Arc<AppState>) -> Router {
+pub(super) fn router(state: Arc<AppState>) -> App {
     // Every path under /api, written out rather than nested: a nested
     // router's "/" would answer /api but not swapi's /api/.
     let mut api = Router::new()
         .route("/api/", get(root))
         .route("/api", get(root));
     for resource in Resource::ALL {
-        let list = move |state: Shared, query, headers| list(resource, state, query, headers);
-        let one = move |state: Shared, id, headers| one(resource, state, id, headers);
+        let list = move |state: Shared, query, host| list(resource, state, query, host);
+        let one = move |state: Shared, id, host| one(resource, state, id, host);
         let path = resource.path();
         api = api
             .route(&format!("/api/{path}/"), get(list))
@@ -107,10 +140,7 @@ pub(super) fn router(state: Arc<AppState>) -> Router {
     let api = api
         // Set after the routes: it applies to those already there.
         .method_not_allowed_fallback(method_not_allowed)
-        .route_layer(from_fn_with_state(
-            state.clone(),
-            middleware::delay_and_fail,
-        ));
+        .route_layer(DelayAndFailLayer::new(state.clone()));
     // swapi lets any page read it, and so may a teacher's page read this
     // server: `*` for any origin, and preflights answered here, before the
     // delay and the failures, which are the API's and not the browser's.
@@ -119,18 +149,24 @@ pub(super) fn router(state: Arc<AppState>) -> Router {
         .allow_methods([Method::GET, Method::HEAD, Method::OPTIONS])
         .allow_headers(Any)
         .max_age(PREFLIGHT_MAX_AGE);
-    Router::new()
+    let routes = Router::new()
         // Health checks must answer at once, whatever the chaos settings.
         .route("/healthz", get(|| async { "ok" }))
         .method_not_allowed_fallback(method_not_allowed)
         .merge(api)
         .fallback(not_found)
+        .with_state(state.clone());
+    // Around the whole router rather than with `Router::layer`, which
+    // wraps every route in each layer and boxes the service and the future
+    // of every layer on every request; every request, answered by a route
+    // or a fallback, goes through them alike.
+    ServiceBuilder::new()
+        .layer(CountAndLogLayer::new(state))
+        .layer(cors)
         // Only when the request's Accept-Encoding asks for gzip, and not
         // for bodies too small to gain from it.
         .layer(CompressionLayer::new().gzip(true))
-        .layer(cors)
-        .layer(from_fn_with_state(state.clone(), middleware::count_and_log))
-        .with_state(state)
+        .service(routes)
 }
 
 /// swapi's answer to anything it does not have.
@@ -155,8 +191,8 @@ pub(super) fn detail(status: StatusCode, message: &str) -> Response {
 }
 
 /// swapi's root: the URL of each resource's list, by name.
-async fn root(State(state): Shared, headers: HeaderMap) -> Response {
-    let base = state.base_url(&headers);
+async fn root(State(state): Shared, host: LinkHost) -> Response {
+    let base = state.base_url(&host);
     let links: serde_json::Map<String, serde_json::Value> = Resource::ALL
         .into_iter()
         .map(|r| (r.path().to_string(), r.list_url(&base).into()))
@@ -173,20 +209,30 @@ fn parse_id(text: &str) -> Option<u64> {
 }
 
 /// The record of `resource` whose id is in the path, or swapi's 404 when
-/// the id is not a number or names nothing.
+/// the id is not a number or names nothing. Its JSON is rendered once per
+/// host (see `bodies`).
 async fn one(
     resource: Resource,
     State(state): Shared,
     id: Result<Path<String>, PathRejection>,
-    headers: HeaderMap,
+    host: LinkHost,
 ) -> Response {
-    let base = state.base_url(&headers);
-    let found = id
-        .ok()
-        .and_then(|Path(id)| parse_id(&id))
-        .and_then(|id| state.dataset.render(resource, id, &base));
-    match found {
-        Some(found) => Json(found).into_response(),
+    let Some(id) = id.ok().and_then(|Path(id)| parse_id(&id)) else {
+        return not_found().await;
+    };
+    let render = || {
+        let record = state.dataset.render(resource, id, &state.base_url(&host))?;
+        // As `Json` writes it; a record, all text keys, always serialises.
+        serde_json::to_vec(&record).ok().map(Bytes::from)
+    };
+    let key = host.as_str().unwrap_or("");
+    match state.bodies.get_or_render(resource, id, key, render) {
+        // The Content-Type `Json` sets.
+        Some(body) => (
+            [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+            body,
+        )
+            .into_response(),
         None => not_found().await,
     }
 }
@@ -212,7 +258,7 @@ async fn list(
     resource: Resource,
     State(state): Shared,
     query: Result<Query<ListQuery>, QueryRejection>,
-    headers: HeaderMap,
+    host: LinkHost,
 ) -> Response {
     let Ok(Query(query)) = query else {
         return invalid_page();
@@ -245,7 +291,7 @@ async fn list(
     if page > 1 && listing.ids.is_empty() {
         return invalid_page();
     }
-    let base = state.base_url(&headers);
+    let base = state.base_url(&host);
     let link = |page: u64| {
         let mut url = format!("{}?", resource.list_url(&base));
         if !search.is_empty() {
