@@ -18,9 +18,9 @@ use axum::extract::Request;
 use axum::http::{self, StatusCode};
 use axum::response::Response;
 use futures::future::{BoxFuture, Either};
-use tower::{Layer, Service};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use tower::{Layer, Service};
 
 use super::routes::{detail, AppState};
 
