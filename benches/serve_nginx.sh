@@ -4,10 +4,15 @@
 # connections) to core 1:
 #
 #   benches/serve_nginx.sh [ROUNDS] [SECONDS]   (default 5 rounds of 10 s)
+#   MESONERO=path/to/mesonero benches/serve_nginx.sh   (that build, not this tree's)
 #
 # Each round runs wrk against serve, then against nginx (the first server
 # of a round alternates), so that a neighbour's load falls on both alike;
-# the summary is the median of the rounds. nginx has one worker and no
+# the summary is the median of the rounds. Besides requests per second
+# and p99 latency, each run tells the server's CPU time per request (user
+# and system, from /proc): on a machine shared with other work the
+# requests per second follow the share of core 0 a server gets, while the
+# CPU time per request is its own. nginx has one worker and no
 # access log; serve has no request log (`--log off`), so that neither
 # writes a line per request. nginx sends the same body, Content-Type and
 # CORS header as serve; the body's URLs are those serve built from the
@@ -26,8 +31,12 @@ for tool in nginx wrk curl taskset python3; do
     command -v "$tool" >/dev/null || { echo "benches/serve_nginx.sh needs $tool: apt-get install nginx wrk curl" >&2; exit 2; }
 done
 [ "$(nproc --all)" -ge 2 ] || { echo "benches/serve_nginx.sh needs two cores: one for the server, one for wrk" >&2; exit 2; }
-cargo build --release --quiet
-bin=${CARGO_TARGET_DIR:-target}/release/mesonero
+if [ -n "${MESONERO:-}" ]; then
+    bin=$MESONERO
+else
+    cargo build --release --quiet
+    bin=${CARGO_TARGET_DIR:-target}/release/mesonero
+fi
 dir=$(mktemp -d)
 server="" nginx=""
 cleanup() {
@@ -96,9 +105,26 @@ echo "serve: $serve_url$path (pid $server)"
 echo "nginx: $nginx_url$path (pid $nginx)"
 echo "body: $(wc -c <"$dir/www/person.json") bytes; wrk -t1 -c100 -d${seconds}s on core 1, servers on core 0"
 
-# One wrk run: prints "requests/s p99-in-ms".
+# CPU time, in clock ticks, of the processes given (and their threads).
+ticks() {
+    local pid total=0
+    for pid in "$@"; do
+        total=$((total + $(awk '{ print $14 + $15 }' "/proc/$pid/stat")))
+    done
+    echo "$total"
+}
+hz=$(getconf CLK_TCK)
+
+# One wrk run against URL, with the server's PIDs after it: prints
+# "requests/s p99-in-ms cpu-us-per-request".
 measure() {
-    taskset -c 1 wrk -t1 -c100 -d"${seconds}s" --latency "$1$path" | awk '
+    local url=$1 before after
+    shift
+    before=$(ticks "$@")
+    taskset -c 1 wrk -t1 -c100 -d"${seconds}s" --latency "$url$path" >"$dir/wrk.txt"
+    after=$(ticks "$@")
+    awk -v cpu=$((after - before)) -v hz="$hz" '
+        / requests in / { n = $1 }
         /Requests\/sec:/ { rps = $2 }
         $1 == "99%" {
             v = $2
@@ -107,7 +133,10 @@ measure() {
             else if (v ~ /s$/) { sub(/s$/, "", v); ms = v * 1000 }
         }
         /Non-2xx/ { bad = 1 }
-        END { if (bad) print "non-2xx answers" > "/dev/stderr"; printf "%.0f %.3f\n", rps, ms }'
+        END {
+            if (bad) print "non-2xx answers" > "/dev/stderr"
+            printf "%.0f %.3f %.1f\n", rps, ms, cpu / hz * 1e6 / n
+        }' "$dir/wrk.txt"
 }
 
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
@@ -118,20 +147,25 @@ for round in $(seq "$rounds"); do
     if [ $((round % 2)) -eq 1 ]; then order="serve nginx"; else order="nginx serve"; fi
     line="round $round:"
     for which in $order; do
-        if [ "$which" = serve ]; then url=$serve_url; else url=$nginx_url; fi
-        read -r rps p99 < <(measure "$url")
-        echo "$rps $p99" >>"$dir/$which.txt"
-        line+=$(printf '  %s %8s req/s p99 %6.2f ms' "$which" "$rps" "$p99")
+        if [ "$which" = serve ]; then
+            read -r rps p99 cpu < <(measure "$serve_url" "$server")
+        else
+            read -r rps p99 cpu < <(measure "$nginx_url" "$nginx" $(pgrep -P "$nginx"))
+        fi
+        echo "$rps $p99 $cpu" >>"$dir/$which.txt"
+        line+=$(printf '  %s %6s req/s p99 %6.2f ms %5.1f us CPU' "$which" "$rps" "$p99" "$cpu")
     done
     echo "$line"
 done
 
 serve_rps=$(cut -d' ' -f1 "$dir/serve.txt" | median)
 serve_p99=$(cut -d' ' -f2 "$dir/serve.txt" | median)
+serve_cpu=$(cut -d' ' -f3 "$dir/serve.txt" | median)
 nginx_rps=$(cut -d' ' -f1 "$dir/nginx.txt" | median)
 nginx_p99=$(cut -d' ' -f2 "$dir/nginx.txt" | median)
+nginx_cpu=$(cut -d' ' -f3 "$dir/nginx.txt" | median)
 echo "== medians of $rounds rounds"
-printf 'serve  %8.0f requests/s  p99 %6.2f ms\n' "$serve_rps" "$serve_p99"
-printf 'nginx  %8.0f requests/s  p99 %6.2f ms\n' "$nginx_rps" "$nginx_p99"
-awk -v s="$serve_rps" -v n="$nginx_rps" -v sp="$serve_p99" -v np="$nginx_p99" \
-    'BEGIN { printf "serve/nginx: %.2f x the requests/s, p99 %.2f x\n", s / n, sp / np }'
+printf 'serve  %8.0f requests/s  p99 %6.2f ms  %5.1f us CPU per request\n' "$serve_rps" "$serve_p99" "$serve_cpu"
+printf 'nginx  %8.0f requests/s  p99 %6.2f ms  %5.1f us CPU per request\n' "$nginx_rps" "$nginx_p99" "$nginx_cpu"
+awk -v s="$serve_rps" -v n="$nginx_rps" -v sp="$serve_p99" -v np="$nginx_p99" -v sc="$serve_cpu" -v nc="$nginx_cpu" \
+    'BEGIN { printf "serve/nginx: %.2f x the requests/s, p99 %.2f x, %.2f x the CPU per request\n", s / n, sp / np, sc / nc }'
