@@ -18,6 +18,7 @@ mod accept;
 mod background;
 mod bodies;
 mod connection;
+mod cors;
 mod limits;
 mod middleware;
 mod options;

@@ -41,6 +41,13 @@ pub(super) async fn serve(
     limits: Limits,
     mut stopping: watch::Receiver<bool>,
 ) {
+    // As nginx on kept-alive connections: an answer written in pieces
+    // (gzip's chunks) is not held back by Nagle's algorithm until the
+    // client acknowledges the piece before. Without it, the answer still
+    // goes out.
+    if let Err(e) = stream.set_nodelay(true) {
+        tracing::debug!(target: "mesonero::connections", "{peer}: cannot set TCP_NODELAY: {e}");
+    }
     let activity = Arc::new(Activity::new(peer));
     let io = TokioIo::new(Watched {
         stream,

@@ -17,7 +17,6 @@
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Duration;
 
 use axum::body::{Body, Bytes};
 use axum::extract::rejection::{PathRejection, QueryRejection};
@@ -30,16 +29,12 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use tower::ServiceBuilder;
 use tower_http::compression::{Compression, CompressionBody, CompressionLayer};
-use tower_http::cors::{Any, Cors, CorsLayer};
 
 use super::bodies::Bodies;
+use super::cors::{Cors, CorsLayer};
 use super::middleware::{Chaos, CountAndLog, CountAndLogLayer, DelayAndFailLayer};
 use super::{RequestCount, RequestLog, ServerConfig};
 use crate::people::data::{Dataset, Record, Resource, PAGE_SIZE};
-
-/// How long a browser may keep a preflight's answer: a day, as swapi's
-/// CORS settings say.
-const PREFLIGHT_MAX_AGE: Duration = Duration::from_secs(86_400);
 
 /// What every handler shares.
 pub(super) struct AppState {
@@ -141,14 +136,6 @@ pub(super) fn router(state: Arc<AppState>) -> App {
         // Set after the routes: it applies to those already there.
         .method_not_allowed_fallback(method_not_allowed)
         .route_layer(DelayAndFailLayer::new(state.clone()));
-    // swapi lets any page read it, and so may a teacher's page read this
-    // server: `*` for any origin, and preflights answered here, before the
-    // delay and the failures, which are the API's and not the browser's.
-    let cors = CorsLayer::new()
-        .allow_origin(Any)
-        .allow_methods([Method::GET, Method::HEAD, Method::OPTIONS])
-        .allow_headers(Any)
-        .max_age(PREFLIGHT_MAX_AGE);
     let routes = Router::new()
         // Health checks must answer at once, whatever the chaos settings.
         .route("/healthz", get(|| async { "ok" }))
@@ -162,7 +149,11 @@ pub(super) fn router(state: Arc<AppState>) -> App {
     // or a fallback, goes through them alike.
     ServiceBuilder::new()
         .layer(CountAndLogLayer::new(state))
-        .layer(cors)
+        // swapi lets any page read it, and so may a teacher's page read
+        // this server: `*` for any origin, and preflights answered here,
+        // before the delay and the failures, which are the API's and not
+        // the browser's.
+        .layer(CorsLayer)
         // Only when the request's Accept-Encoding asks for gzip, and not
         // for bodies too small to gain from it.
         .layer(CompressionLayer::new().gzip(true))
@@ -229,7 +220,10 @@ async fn one(
     match state.bodies.get_or_render(resource, id, key, render) {
         // The Content-Type `Json` sets.
         Some(body) => (
-            [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            )],
             body,
         )
             .into_response(),
