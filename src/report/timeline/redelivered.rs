@@ -214,3 +214,26 @@ fn the_chrome_trace_has_the_redelivery_on_the_new_waiters_thread() {
     assert_eq!(thread(&abandoned[0]["tid"]), "waiter 1");
     assert_eq!(abandoned[0]["dur"].as_u64(), Some(2_000_000));
 }
+
+/// As spans, the abandoned product says so, and the re-delivery is an
+/// instant in the order's tree, on the new waiter's thread.
+#[test]
+fn the_chrome_spans_have_the_redelivery_in_the_orders_tree() {
+    let mut out = Vec::new();
+    chrome::write_from(&mut out, &timeline(false), 0).unwrap();
+    let spans = chrome::tests::spans_of(&out);
+    let marks: Vec<_> = spans.iter().filter(|s| s.name == "redelivered").collect();
+    assert_eq!(marks.len(), 1);
+    let mark = marks[0];
+    assert!(mark.instant);
+    assert_eq!((mark.start, mark.tid), (2_000_000, 2));
+    assert_eq!(mark.args, serde_json::json!({ "order": 0, "from": 1 }));
+    let abandoned: Vec<_> = spans
+        .iter()
+        .filter(|s| s.args["abandoned"] == true)
+        .collect();
+    assert_eq!(abandoned.len(), 1);
+    let lost = abandoned[0];
+    assert_eq!((lost.name.as_str(), lost.tid), ("burger", 1));
+    assert_eq!((lost.start, lost.end, lost.id), (0, 2_000_000, mark.id));
+}
