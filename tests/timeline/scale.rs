@@ -1,11 +1,15 @@
 //! The pictures at scale: past the point where a lane would be a sliver,
 //! the SVG and the text show products in flight over time and the orders'
 //! latencies for each model, and no lane drawn is ever narrower than the
-//! picture's legible minimum.
+//! picture's legible minimum; past its own threshold, the Chrome trace is
+//! async spans, compact.
 
 use std::collections::BTreeMap;
+use std::fs;
 
+use mesonero::report::timeline::chrome::SPANS_FROM;
 use mesonero::report::timeline::svg::LEGIBLE;
+use serde_json::Value;
 
 use super::common::stdout_of;
 use super::{compare_models_writing, count_by_model, svg_of, MODELS};
@@ -164,4 +168,30 @@ fn at_scale_the_text_shows_load_and_latency() {
                           200 orders: fastest 1.2 s, median 7.5 s, 9 in 10 within 7.5 s, slowest 7.5 s
     ▁ to █: how many at once, in eighths of the model's most; . none
     "#);
+}
+
+/// Past [`SPANS_FROM`] products, the Chrome trace has no thread per lane:
+/// each product is an async span in its order's tree, every begin ended,
+/// and the whole under 200 bytes a product.
+#[test]
+fn at_scale_the_chrome_trace_is_spans_under_200_bytes_a_product() {
+    let repeat = (SPANS_FROM / 11 + 1).to_string();
+    let args = ["--models", "async", "--repeat", &repeat];
+    let (_dir, path, _) = compare_models_writing(&args, "--trace", "scale.json");
+    let bytes = fs::read(&path).expect("the trace was written");
+    let trace: Value = serde_json::from_slice(&bytes).expect("the trace is valid JSON");
+    let events = trace["traceEvents"].as_array().expect("traceEvents");
+    let products = 11 * (SPANS_FROM / 11 + 1);
+    let count = |ph: &str, cat: &str| {
+        let of = |e: &&Value| e["ph"] == ph && e["cat"] == cat;
+        events.iter().filter(of).count()
+    };
+    assert_eq!(count("X", "product"), 0);
+    assert_eq!(count("b", "order"), products);
+    assert_eq!(count("e", "order"), products);
+    assert_eq!(count("n", "order"), 4 * (SPANS_FROM / 11 + 1));
+    let threads = events.iter().filter(|e| e["name"] == "thread_name");
+    assert_eq!(threads.count(), 1, "one waiter, one thread");
+    let each = bytes.len() / products;
+    assert!(each < 200, "{each} bytes a product");
 }

@@ -108,7 +108,7 @@ pub(super) fn write_chart(
 ) -> io::Result<()> {
     write_threads(events, chart, pid, products)?;
 
-    let by_order = by_order(chart);
+    let by_order = ByOrder::of(chart);
     let mut dispatched: Vec<Option<(Duration, WaiterId)>> = vec![None; by_order.len()];
     for lane in &chart.lanes {
         for &(order, at) in &lane.dispatches {
@@ -124,9 +124,9 @@ pub(super) fn write_chart(
     let mut order_name = itoa::Buffer::new();
     let mut trees: Vec<Tree> = Vec::new();
     let mut stack: Vec<Item> = Vec::new();
-    for (order, products) in by_order.iter().enumerate() {
+    for order in 0..by_order.len() {
         let mut used = 0;
-        for &product in products {
+        for &product in by_order.get(order) {
             let (start, end) = (product.bar.start, product.bar.end);
             let found = trees[..used].iter_mut().position(|t| t.fits(start, end));
             let k = found.unwrap_or_else(|| new_tree(&mut trees, &mut used, next_id));
@@ -149,11 +149,14 @@ pub(super) fn write_chart(
         }
         let marks = these.iter().map(|&r| (r.at, What::Redelivered(r)));
         let marks = marks.chain(dispatch.map(|(at, by)| (at, What::Dispatched(by))));
-        trees[0].items.extend(marks.map(|(at, what)| Item {
-            start: at,
-            end: at,
-            what,
-        }));
+        if used > 0 {
+            let mark = |(at, what)| Item {
+                start: at,
+                end: at,
+                what,
+            };
+            trees[0].items.extend(marks.map(mark));
+        }
         let name = order_name.format(order);
         for tree in &mut trees[..used] {
             write_tree(events, tree, pid, names, name, &mut stack)?;
@@ -177,25 +180,61 @@ fn new_tree(trees: &mut Vec<Tree>, used: &mut usize, next_id: &mut u64) -> usize
     *used - 1
 }
 
-/// Each order's products, by order, sorted by start and, of those that
-/// start together, longest first: the order in which they nest.
-fn by_order(chart: &Chart) -> Vec<Vec<Product<'_>>> {
-    let orders = chart.lanes.iter().flat_map(|l| &l.bars).map(|b| b.order);
-    let dispatches = chart.lanes.iter().flat_map(|l| &l.dispatches);
-    let orders = orders.chain(dispatches.map(|&(order, _)| order));
-    let orders = orders.chain(chart.redeliveries.iter().map(|r| r.order));
-    let count = orders.max().map_or(0, |o: OrderId| o as usize + 1);
-    let mut by_order: Vec<Vec<Product>> = vec![Vec::new(); count];
-    for lane in &chart.lanes {
-        for bar in &lane.bars {
-            let waiter = lane.waiter;
-            by_order[bar.order as usize].push(Product { bar, waiter });
+/// Each order's products, sorted by start and, of those that start
+/// together, longest first: the order in which they nest. Laid out order
+/// after order in one vector, order `o`'s from `starts[o]` to
+/// `starts[o + 1]`: a million products make no million vectors.
+struct ByOrder<'c> {
+    products: Vec<Product<'c>>,
+    starts: Vec<usize>,
+}
+
+impl<'c> ByOrder<'c> {
+    fn of(chart: &'c Chart) -> ByOrder<'c> {
+        let bars = || chart.lanes.iter().flat_map(|l| &l.bars);
+        let dispatches = chart.lanes.iter().flat_map(|l| &l.dispatches);
+        let orders = bars().map(|b| b.order);
+        let orders = orders.chain(dispatches.map(|&(order, _)| order));
+        let orders = orders.chain(chart.redeliveries.iter().map(|r| r.order));
+        let count = orders.max().map_or(0, |o: OrderId| o as usize + 1);
+        // Counted, then each put in its order's place.
+        let mut starts = vec![0; count + 1];
+        for bar in bars() {
+            starts[bar.order as usize + 1] += 1;
         }
+        for o in 0..count {
+            starts[o + 1] += starts[o];
+        }
+        let mut next = starts.clone();
+        let mut products = Vec::with_capacity(starts[count]);
+        if let Some(bar) = bars().next() {
+            let filler = Product { bar, waiter: 0 };
+            products.resize(starts[count], filler);
+        }
+        for lane in &chart.lanes {
+            for bar in &lane.bars {
+                let at = &mut next[bar.order as usize];
+                products[*at] = Product {
+                    bar,
+                    waiter: lane.waiter,
+                };
+                *at += 1;
+            }
+        }
+        for o in 0..count {
+            let these = &mut products[starts[o]..starts[o + 1]];
+            these.sort_unstable_by_key(|p| (p.bar.start, Reverse(p.bar.end), p.bar.item));
+        }
+        ByOrder { products, starts }
     }
-    for products in &mut by_order {
-        products.sort_unstable_by_key(|p| (p.bar.start, Reverse(p.bar.end), p.bar.item));
+
+    fn len(&self) -> usize {
+        self.starts.len() - 1
     }
-    by_order
+
+    fn get(&self, order: usize) -> &[Product<'c>] {
+        &self.products[self.starts[order]..self.starts[order + 1]]
+    }
 }
 
 /// Names each waiter's thread, its `tid` its id, with the threads of the
