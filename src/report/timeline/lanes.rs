@@ -29,8 +29,13 @@ pub(super) fn pack(
     dispatchers: &[WaiterId],
 ) -> Vec<Lane> {
     // By start, as the greedy packing needs; then in the order's own
-    // order, so that an order's products read top to bottom.
-    bars.sort_by_key(|(waiter, b)| (*waiter, b.start, b.order, b.item));
+    // order, so that an order's products read top to bottom. Two bars
+    // equal in all of it are the same bar, so an unstable sort, with no
+    // copy of a million bars aside, sorts them as a stable one would.
+    bars.sort_unstable_by_key(|(waiter, b)| {
+        let rest = (b.end, b.compute, b.abandoned);
+        (*waiter, b.start, b.order, b.item, rest)
+    });
     let mut lanes: Vec<Lane> = Vec::new();
     let mut start = 0;
     let mut next_waiter: WaiterId = 1;
@@ -100,7 +105,10 @@ pub(super) fn tracks<T: Copy>(
         let track = match free.pop() {
             Some(Reverse(track)) => track,
             None => {
-                tracks.push(Vec::new());
+                // Room for one: the async waiter has a million tracks of
+                // one bar each, where the default room for four would be
+                // four times the memory.
+                tracks.push(Vec::with_capacity(1));
                 tracks.len() - 1
             }
         };
