@@ -124,7 +124,7 @@ pub(super) fn write_chart(
     let mut order_name = itoa::Buffer::new();
     let mut trees: Vec<Tree> = Vec::new();
     let mut stack: Vec<Item> = Vec::new();
-    for order in 0..by_order.len() {
+    for (order, &dispatch) in dispatched.iter().enumerate() {
         let mut used = 0;
         for &product in by_order.get(order) {
             let (start, end) = (product.bar.start, product.bar.end);
@@ -143,7 +143,6 @@ pub(super) fn write_chart(
         let now = redeliveries.partition_point(|r| r.order as usize <= order);
         let (these, rest) = redeliveries.split_at(now);
         redeliveries = rest;
-        let dispatch = dispatched[order];
         if used == 0 && (dispatch.is_some() || !these.is_empty()) {
             new_tree(&mut trees, &mut used, next_id);
         }
@@ -273,9 +272,10 @@ fn write_tree<'c>(
     stack: &mut Vec<Item<'c>>,
 ) -> io::Result<()> {
     // Stable: of two that start and end together, the one placed first
-    // holds the other, as it did when they were placed: a product its
-    // computing, an open product's computing one placed in it since, and
-    // any span the instants marked last.
+    // holds the other, as when they were placed: a product holds its own
+    // computing, and an open product's computing holds a product placed
+    // in it since. The instants, put in last, come after the spans that
+    // start with them.
     tree.items.sort_by_key(|i| (i.start, Reverse(i.end)));
     stack.clear();
     for &item in &tree.items {
