@@ -9,7 +9,11 @@
 //! the same category and id by time, so Perfetto shows an order's products
 //! on one track of its own, and the order's dispatch as an instant
 //! (`"ph": "n"`, `order 7 dispatched`) on it. Its thread (`tid`) is its
-//! waiter's. Ids are numbers, unique across the trace.
+//! waiter's. Ids are numbers, unique across the trace. The order has no
+//! span of its own: its first product's begin is its start, and two more
+//! events an order would take the trace past 200 bytes a product at a
+//! million products; so Perfetto names an order's track after the first
+//! product in it.
 //!
 //! A tree must nest: a span begun inside another ends inside it. Products
 //! that start together (the async waiter asks for all of an order's at
