@@ -4,13 +4,16 @@
 //!
 //!     cargo bench --bench models
 //!     cargo bench --bench models -- simulator    (events per second)
+//!     cargo bench --bench models -- handover     (the baton's cost)
 //!
 //! Large real-clock runs and peak memory are measured by `benches/scale.sh`.
 
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 
+use mesonero::clock::ThreadClock;
 use mesonero::restaurant::{self, LoopSettings, Model, Setup};
 use mesonero::workload::generate;
 use mesonero::{ClockKind, Shutdown, Workload};
@@ -107,5 +110,54 @@ fn repeated(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, article, repeated, detector, simulator);
+/// The threaded virtual clock's baton on its own, in time per sleep
+/// (criterion's `time` is per iteration, and an iteration is one sleep):
+///
+/// - `ping-pong`: two threads sleep in turn, one virtual microsecond
+///   apart, so that every sleep hands the baton to the other thread: the
+///   cost of a hand-over between OS threads;
+/// - `alone`: one thread sleeps again and again and is always the next to
+///   wake, so the baton never leaves it: the cost of a sleep that needs no
+///   hand-over.
+///
+/// Starting the threads is in each measurement too, once; criterion's
+/// estimate is the slope over growing iteration counts, which leaves it out.
+fn handover(c: &mut Criterion) {
+    let mut group = c.benchmark_group("handover, virtual clock");
+    group.sample_size(20);
+    for (name, threads) in [("ping-pong", 2), ("alone", 1)] {
+        group.bench_function(name, |b| b.iter_custom(|sleeps| naps(threads, sleeps)));
+    }
+    group.finish();
+}
+
+/// How long `threads` threads on one virtual clock take to sleep `sleeps`
+/// times in all, each in turn.
+fn naps(threads: u64, sleeps: u64) -> Duration {
+    let clock = ThreadClock::virtual_time(Shutdown::new());
+    let each = sleeps.div_ceil(threads);
+    let start = Instant::now();
+    std::thread::scope(|s| {
+        let clock = &clock;
+        let workers: Vec<_> = (0..threads)
+            .map(|t| {
+                let nap = move || {
+                    for i in 0..each {
+                        let at = Duration::from_micros(i * threads + t + 1);
+                        // unwrap is fine in a benchmark: nobody stops it.
+                        clock.sleep_until(at).unwrap();
+                    }
+                };
+                // unwrap is fine: a benchmark that cannot start two
+                // threads should stop loudly.
+                clock.spawn(s, format!("napper-{t}"), nap).unwrap()
+            })
+            .collect();
+        clock.open();
+        workers.into_iter().for_each(|w| w.join());
+    });
+    start.elapsed()
+}
+
+criterion_group!(benches, article, repeated, detector, simulator, handover);
 criterion_main!(benches);
