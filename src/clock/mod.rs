@@ -16,6 +16,7 @@
 //! [`LoopClock`], with both kinds of sleep: the one that waits for the
 //! loop, and the one that blocks it.
 
+mod baton;
 pub mod event_loop;
 mod limits;
 mod real;

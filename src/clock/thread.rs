@@ -189,7 +189,7 @@ impl ThreadClock {
                 });
                 match spawned {
                     Ok(handle) => {
-                        clock.admit(p);
+                        clock.admit(p, handle.thread().clone());
                         Ok(Worker {
                             handle: Some(handle),
                             participant: Some(p),

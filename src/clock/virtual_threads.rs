@@ -15,9 +15,11 @@ use std::cell::Cell;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::thread::Thread;
 use std::time::Duration;
 
+use super::baton::Baton;
 use super::Now;
 
 /// Identifies a thread within one clock.
@@ -41,13 +43,12 @@ struct State {
     /// Tie-breaker: wake-ups at the same instant go in the order they were
     /// asked for, as the article's two waiters wake in turn.
     next_seq: u64,
-    running: Option<Participant>,
     ready: BinaryHeap<Reverse<(Duration, u64, Participant)>>,
     finished: Vec<bool>,
     joiners: Vec<Vec<Participant>>,
-    /// One condition variable per participant, so that passing the baton
-    /// wakes exactly one thread even when thousands are waiting.
-    baton: Vec<Arc<Condvar>>,
+    /// One baton per participant, so that passing it wakes exactly one
+    /// thread even when thousands are waiting.
+    batons: Vec<Arc<Baton>>,
 }
 
 impl VirtualClock {
@@ -56,16 +57,17 @@ impl VirtualClock {
     pub fn new() -> VirtualClock {
         let id = NEXT_CLOCK.fetch_add(1, Ordering::Relaxed);
         CURRENT.with(|c| c.set(Some((id, 0))));
+        let first = Baton::new();
+        first.bind(std::thread::current());
         VirtualClock {
             id,
             state: Mutex::new(State {
                 now: Duration::ZERO,
                 next_seq: 0,
-                running: Some(0),
                 ready: BinaryHeap::new(),
                 finished: vec![false],
                 joiners: vec![Vec::new()],
-                baton: vec![Arc::new(Condvar::new())],
+                batons: vec![Arc::new(first)],
             }),
         }
     }
@@ -76,7 +78,7 @@ impl VirtualClock {
         let mut state = self.lock();
         let wake = at.max(state.now);
         state.wake_later(wake, me);
-        self.pass_baton_and_wait(state, me);
+        Self::pass_baton_and_wait(state, me);
     }
 
     /// Makes room for a new participant, which will not run until
@@ -85,13 +87,14 @@ impl VirtualClock {
         let mut state = self.lock();
         state.finished.push(false);
         state.joiners.push(Vec::new());
-        state.baton.push(Arc::new(Condvar::new()));
+        state.batons.push(Arc::new(Baton::new()));
         state.finished.len() - 1
     }
 
     /// The new participant's thread has started: it may run from now on.
-    pub(super) fn admit(&self, p: Participant) {
+    pub(super) fn admit(&self, p: Participant, thread: Thread) {
         let mut state = self.lock();
+        state.batons[p].bind(thread);
         let now = state.now;
         state.wake_later(now, p);
     }
@@ -105,8 +108,8 @@ impl VirtualClock {
     /// baton.
     pub(super) fn enter(&self, p: Participant) {
         CURRENT.with(|c| c.set(Some((self.id, p))));
-        let state = self.lock();
-        self.wait_for_baton(state, p);
+        let baton = Arc::clone(&self.lock().batons[p]);
+        baton.take();
     }
 
     /// Called last thing on a participant's own thread, even when it
@@ -118,7 +121,11 @@ impl VirtualClock {
             let now = state.now;
             state.wake_later(now, joiner);
         }
-        state.pass_baton();
+        if let Some(next) = state.pass_baton() {
+            let next = Arc::clone(&state.batons[next]);
+            drop(state);
+            next.give();
+        }
     }
 
     /// Gives up the baton until participant `p` has ended.
@@ -129,19 +136,26 @@ impl VirtualClock {
             return;
         }
         state.joiners[p].push(me);
-        self.pass_baton_and_wait(state, me);
+        Self::pass_baton_and_wait(state, me);
     }
 
-    fn pass_baton_and_wait(&self, mut state: MutexGuard<'_, State>, me: Participant) {
-        state.pass_baton();
-        self.wait_for_baton(state, me);
-    }
-
-    fn wait_for_baton(&self, mut state: MutexGuard<'_, State>, me: Participant) {
-        let baton = Arc::clone(&state.baton[me]);
-        while state.running != Some(me) {
-            state = baton.wait(state).unwrap_or_else(|e| e.into_inner());
+    /// Passes the baton on and waits for it to come back. When the caller
+    /// is itself the next to wake, it just goes on: no thread is woken and
+    /// none waits.
+    fn pass_baton_and_wait(mut state: MutexGuard<'_, State>, me: Participant) {
+        let next = state.pass_baton();
+        if next == Some(me) {
+            return;
         }
+        let mine = Arc::clone(&state.batons[me]);
+        let next = next.map(|p| Arc::clone(&state.batons[p]));
+        // The lock is released before the next thread is woken, so that
+        // it can run at once.
+        drop(state);
+        if let Some(next) = next {
+            next.give();
+        }
+        mine.take();
     }
 
     fn me(&self) -> Participant {
@@ -172,16 +186,13 @@ impl State {
         self.ready.push(Reverse((at, seq, p)));
     }
 
-    /// Hands the baton to the earliest wake-up, moving time forward to it.
-    fn pass_baton(&mut self) {
-        match self.ready.pop() {
-            Some(Reverse((at, _, next))) => {
-                self.now = self.now.max(at);
-                self.running = Some(next);
-                self.baton[next].notify_one();
-            }
-            None => self.running = None,
-        }
+    /// Hands the baton to the earliest wake-up, moving time forward to it,
+    /// and says who that is; the caller gives it its baton once the lock
+    /// is released.
+    fn pass_baton(&mut self) -> Option<Participant> {
+        let Reverse((at, _, next)) = self.ready.pop()?;
+        self.now = self.now.max(at);
+        Some(next)
     }
 }
 
