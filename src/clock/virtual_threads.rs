@@ -21,6 +21,7 @@ use std::time::Duration;
 
 use super::baton::Baton;
 use super::Now;
+use crate::cpu::affinity;
 
 /// Identifies a thread within one clock.
 pub(super) type Participant = usize;
@@ -35,6 +36,9 @@ thread_local! {
 /// Simulated time shared by a set of threads, of which one runs at a time.
 pub struct VirtualClock {
     id: usize,
+    /// The core the threads it starts are kept on: the one its first
+    /// participant was on when it was made.
+    core: Option<usize>,
     state: Mutex<State>,
 }
 
@@ -61,6 +65,7 @@ impl VirtualClock {
         first.bind(std::thread::current());
         VirtualClock {
             id,
+            core: affinity::current_core(),
             state: Mutex::new(State {
                 now: Duration::ZERO,
                 next_seq: 0,
@@ -104,10 +109,18 @@ impl VirtualClock {
         self.lock().finished[p] = true;
     }
 
-    /// Called first thing on a participant's own thread: waits for the
-    /// baton.
+    /// Called first thing on a participant's own thread: keeps it on the
+    /// clock's core, and waits for the baton.
     pub(super) fn enter(&self, p: Participant) {
         CURRENT.with(|c| c.set(Some((self.id, p))));
+        // Only one participant runs at a time, so sharing a core costs no
+        // parallelism, while handing the baton to a thread on another core
+        // can take several times as long (it may have to wake that core).
+        // The first participant is the caller's thread, which is left as
+        // it is; if the core cannot be kept, hand-overs are only slower.
+        if let Some(core) = self.core {
+            affinity::keep_on(core);
+        }
         let baton = Arc::clone(&self.lock().batons[p]);
         baton.take();
     }

@@ -6,6 +6,11 @@
 //! cores of the thread that started it; pinning the thread that starts a
 //! run pins every thread and process of the run. The cores are given back
 //! when the run ends.
+//!
+//! The threaded virtual clock keeps its threads on one core ([`keep_on`]):
+//! they run one at a time, so they lose nothing by sharing it, and handing
+//! the baton to a thread on the same core is cheaper than waking one on
+//! another.
 
 use thiserror::Error;
 
@@ -103,6 +108,23 @@ mod linux {
     pub(super) fn count() -> Option<usize> {
         current().ok().map(|set| cores(&set).len())
     }
+
+    pub(super) fn core() -> Option<usize> {
+        // SAFETY: sched_getcpu takes nothing and returns -1 on failure.
+        let cpu = unsafe { libc::sched_getcpu() };
+        usize::try_from(cpu).ok()
+    }
+
+    pub(super) fn keep_on(core: usize) -> bool {
+        if core >= libc::CPU_SETSIZE as usize {
+            return false;
+        }
+        // SAFETY: a zeroed cpu_set_t is an empty set, and the core is
+        // below CPU_SETSIZE.
+        let mut one: libc::cpu_set_t = unsafe { std::mem::zeroed() };
+        unsafe { libc::CPU_SET(core, &mut one) };
+        set(&one).is_ok()
+    }
 }
 
 /// Pins the calling thread, and so every thread and process it starts, to
@@ -131,6 +153,33 @@ pub fn allowed() -> Option<usize> {
     #[cfg(not(target_os = "linux"))]
     {
         None
+    }
+}
+
+/// The core the calling thread is running on at this moment, where the
+/// system says.
+pub fn current_core() -> Option<usize> {
+    #[cfg(target_os = "linux")]
+    {
+        linux::core()
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        None
+    }
+}
+
+/// Keeps the calling thread on `core` from now on, for good; says whether
+/// it could (not if the thread may not use that core, or off Linux).
+pub fn keep_on(core: usize) -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        linux::keep_on(core)
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = core;
+        false
     }
 }
 
@@ -164,5 +213,20 @@ mod tests {
             assert_eq!(inside, Some(1));
         }
         assert_eq!(allowed(), Some(have));
+    }
+
+    #[test]
+    fn a_thread_kept_on_its_core_stays_there() {
+        let core = current_core().unwrap();
+        let (kept, allowed, now) = std::thread::spawn(move || {
+            let kept = keep_on(core);
+            (kept, allowed(), current_core())
+        })
+        .join()
+        .unwrap();
+        assert!(kept);
+        assert_eq!(allowed, Some(1));
+        assert_eq!(now, Some(core));
+        assert!(!keep_on(libc::CPU_SETSIZE as usize));
     }
 }
