@@ -125,8 +125,8 @@ fn computed(ready: impl Iterator<Item = (Duration, Duration)>, cpu: &Crew) -> Du
 /// order is dispatched takes the next one in the same pass; a product of
 /// it that needs no waiting yields once, as asyncio's `sleep(0)` lets the
 /// others run, and goes on in the next pass.
-/// (Exact for up to 30 waiters, which `try_join_all` polls in turn; past
-/// that it polls only those woken, in the order they were.)
+/// (Exact for up to 30 waiters, which `gather` polls in turn; past that it
+/// polls only those woken, in the order they were.)
 fn orders_in_turn(workload: &Workload, waiters: usize, kitchen: &Kitchen) -> Duration {
     /// Where a product of a waiter's order is.
     #[derive(Clone, Copy, PartialEq)]

@@ -84,8 +84,11 @@ pub(crate) fn to_restaurant(elapsed: Duration, speed: f64) -> Duration {
         return elapsed;
     }
     // Nanoseconds through f64 rather than `Duration::mul_f64`, which is
-    // several times slower; this runs for every event of a run.
-    let nanos = elapsed.as_nanos() as f64 * speed;
+    // several times slower; this runs for every event of a run. Seconds
+    // and nanoseconds apart, because a `u128` (`as_nanos`) takes a call to
+    // a library routine to become an `f64`; the sum is exact below 2^53
+    // nanoseconds (104 days), as the `u128` was.
+    let nanos = (elapsed.as_secs() as f64 * 1e9 + f64::from(elapsed.subsec_nanos())) * speed;
     if nanos >= u64::MAX as f64 {
         // Past 584 years of nanoseconds: through seconds, saturating.
         Duration::try_from_secs_f64(nanos / 1e9).unwrap_or(Duration::MAX)

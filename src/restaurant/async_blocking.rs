@@ -15,10 +15,7 @@
 //! does: each product's `request_product` held the loop for its whole
 //! preparation time.
 
-use futures::future::try_join_all;
-use futures::stream::{FuturesUnordered, StreamExt};
-
-use super::event_loop::{self, Waiter};
+use super::event_loop::{self, gather, gather_many, Waiter};
 use super::{Served, Shift, Stop};
 use crate::trace::EventKind;
 use crate::workload::OrderId;
@@ -26,15 +23,12 @@ use crate::workload::OrderId;
 /// Asks for every order almost at the same moment, without waiting for
 /// the previous one to be ready.
 async fn request_orders(waiter: Waiter) -> Result<(), Stop> {
-    let mut coros = FuturesUnordered::new();
+    let mut coros = Vec::new();
     while let Some(order) = waiter.take_order() {
         coros.push(request_order(&waiter, order));
     }
     // `await asyncio.gather(*coros)`
-    while let Some(done) = coros.next().await {
-        done?;
-    }
-    Ok(())
+    gather_many(coros).await
 }
 
 /// Asks the kitchen for every product of the order at once, then
@@ -45,7 +39,7 @@ async fn request_order(waiter: &Waiter, order: OrderId) -> Result<(), Stop> {
         .items(order)
         .map(|item| request_product(waiter, order, item));
     // `await asyncio.gather(*coros)`
-    try_join_all(coros).await?;
+    gather(coros).await?;
     waiter.dispatch_order(order);
     Ok(())
 }

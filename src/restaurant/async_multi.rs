@@ -10,10 +10,9 @@
 //! time on a multi-thread runtime, so this model runs on the real clock
 //! only.
 
-use futures::future::try_join_all;
 use tokio::task::JoinSet;
 
-use super::event_loop::{self, Waiter};
+use super::event_loop::{self, gather, Waiter};
 use super::{Served, Shift, Stop};
 use crate::trace::EventKind;
 use crate::workload::OrderId;
@@ -43,7 +42,7 @@ async fn request_order(waiter: &Waiter, order: OrderId) -> Result<(), Stop> {
         .items(order)
         .map(|item| request_product(waiter, order, item));
     // `await asyncio.gather(*coros)`
-    try_join_all(coros).await?;
+    gather(coros).await?;
     waiter.dispatch_order(order);
     Ok(())
 }

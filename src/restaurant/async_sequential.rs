@@ -9,9 +9,7 @@
 //! article's four orders take the sum of each order's longest product,
 //! 7.5 + 7.5 + 1.2 + 7.5 = 23.7 s.
 
-use futures::future::try_join_all;
-
-use super::event_loop::{self, Waiter};
+use super::event_loop::{self, gather, Waiter};
 use super::{Served, Shift, Stop};
 use crate::trace::EventKind;
 use crate::workload::OrderId;
@@ -35,7 +33,7 @@ async fn request_order(waiter: &Waiter, order: OrderId) -> Result<(), Stop> {
         .items(order)
         .map(|item| request_product(waiter, order, item));
     // `await asyncio.gather(*coros)`
-    try_join_all(coros).await?;
+    gather(coros).await?;
     waiter.dispatch_order(order);
     Ok(())
 }

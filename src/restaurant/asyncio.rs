@@ -7,15 +7,13 @@
 //! once, and the article's four orders take as long as the longest product,
 //! the 7.5 s burger.
 //!
-//! `asyncio.gather(*coros)` becomes [`FuturesUnordered`] for the orders,
-//! which wakes only the futures that are ready and so scales to hundreds of
-//! thousands, and [`try_join_all`] for the few products of one order; both
-//! stop at the first error, as `gather` raises the first exception.
+//! `asyncio.gather(*coros)` becomes [`gather_many`] for the orders, which
+//! polls only the coroutines woken and so scales to hundreds of
+//! thousands, and [`gather`] for the few products of one order, which
+//! polls them in turn; both stop at the first error, as `gather` raises
+//! the first exception.
 
-use futures::future::try_join_all;
-use futures::stream::{FuturesUnordered, StreamExt};
-
-use super::event_loop::{self, Waiter};
+use super::event_loop::{self, gather, gather_many, Waiter};
 use super::{Served, Shift, Stop};
 use crate::trace::EventKind;
 use crate::workload::OrderId;
@@ -23,15 +21,12 @@ use crate::workload::OrderId;
 /// Asks for every order almost at the same moment, without waiting for
 /// the previous one to be ready.
 pub(crate) async fn request_orders(waiter: Waiter) -> Result<(), Stop> {
-    let mut coros = FuturesUnordered::new();
+    let mut coros = Vec::new();
     while let Some(order) = waiter.take_order() {
         coros.push(request_order(&waiter, order));
     }
     // `await asyncio.gather(*coros)`
-    while let Some(done) = coros.next().await {
-        done?;
-    }
-    Ok(())
+    gather_many(coros).await
 }
 
 /// Asks the kitchen for every product of the order at once, then
@@ -42,7 +37,7 @@ async fn request_order(waiter: &Waiter, order: OrderId) -> Result<(), Stop> {
         .items(order)
         .map(|item| request_product(waiter, order, item));
     // `await asyncio.gather(*coros)`
-    try_join_all(coros).await?;
+    gather(coros).await?;
     waiter.dispatch_order(order);
     Ok(())
 }

@@ -9,12 +9,11 @@
 
 use std::future::Future;
 
-use futures::future::try_join_all;
-
 use super::service::{self, Service};
 use super::watch::Watch;
 use super::{Model, Served, Shift, Stop};
 use crate::clock::event_loop::{default_workers, Flavor};
+pub use crate::clock::event_loop::{gather, gather_many};
 use crate::clock::{EventLoop, Interrupted, LoopClock};
 
 /// A waiter on an event loop.
@@ -49,7 +48,7 @@ where
         let service = Service::open(shift, clock, watch);
         let waiters = service.staff(setup.waiters);
         service.receive_orders();
-        try_join_all(waiters.into_iter().map(request_orders)).await?;
+        gather(waiters.into_iter().map(request_orders)).await?;
         Ok::<(), Stop>(())
     });
     served?;

@@ -16,6 +16,7 @@
 //! tell an observer each time a thread of the loop gets to work or goes
 //! idle: the turns of the loop, which the slow-callback detector times.
 
+mod gather;
 mod loop_clock;
 mod nap;
 mod pool;
@@ -27,6 +28,7 @@ use std::sync::{Arc, OnceLock};
 
 use thiserror::Error;
 
+pub use gather::{gather, gather_many, Gather, IN_TURN_UP_TO};
 pub use loop_clock::LoopClock;
 pub use nap::Nap;
 

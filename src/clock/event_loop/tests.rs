@@ -192,23 +192,22 @@ fn sleepers_wake_by_moment_then_in_the_order_they_slept() {
     );
 }
 
-/// A hundred thousand sleepers at a handful of moments: each wakes once,
-/// at its moment, and the run ends at the last.
+/// A hundred thousand sleepers at a handful of moments, gathered: each
+/// wakes once, at its moment, and the run ends at the last.
 #[test]
 fn many_sleepers_at_few_moments_each_wake_on_time() {
     let (seen, _) = virtual_loop(1).run(&Shutdown::new(), |clock| async move {
         let woke = Mutex::new(Vec::new());
-        let sleepers: futures::stream::FuturesUnordered<_> = (0..100_000u64)
-            .map(|i| {
-                let (clock, woke) = (&clock, &woke);
-                async move {
-                    let at = 500 * (1 + i % 5);
-                    clock.sleep(wait(at)).await;
-                    woke.lock().unwrap().push((at, clock.now()));
-                }
-            })
-            .collect();
-        futures::StreamExt::collect::<Vec<()>>(sleepers).await;
+        let sleepers = (0..100_000u64).map(|i| {
+            let (clock, woke) = (&clock, &woke);
+            async move {
+                let at = 500 * (1 + i % 5);
+                clock.sleep(wait(at)).await;
+                woke.lock().unwrap().push((at, clock.now()));
+                Ok::<_, Interrupted>(())
+            }
+        });
+        super::gather_many(sleepers).await?;
         Ok::<_, Interrupted>((woke.into_inner().unwrap(), clock.now()))
     });
     let (woke, end) = seen.unwrap();
