@@ -48,7 +48,7 @@ callgrind_annotate --inclusive=yes "$work/cg" 2>/dev/null | awk '
 echo "== heap at its peak (heaptrack), by allocation site"
 heaptrack -o "$work/heap" "$bin" "${run[@]}" >/dev/null 2>&1
 heaptrack_print -f "$work/heap.zst" --print-peaks 1 --print-allocators 0 --print-leaks 0 \
-    --print-temporary 0 --print-histogram 0 2>/dev/null |
+    --print-temporary 0 2>/dev/null |
     sed -n '/PEAK MEMORY/,$p' | awk '
         / consumed over .* calls from:$/ { size = $1; calls = $4; site = ""; next }
         size != "" && site == "" && / at src\// { site = $2; printf "%9s  %8s calls  %s\n", size, calls, site; size = "" }' |
