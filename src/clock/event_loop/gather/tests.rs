@@ -2,6 +2,8 @@ use super::*;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::AtomicUsize;
+use std::sync::Mutex;
+use std::task::Waker;
 
 use futures::task::{noop_waker, waker, ArcWake};
 
@@ -228,9 +230,49 @@ fn an_empty_gather_is_done_at_once() {
     );
 }
 
-/// A gather holds 16 bytes a coroutine as woken, nothing in turn: the
-/// sizes the module's doc promises.
+/// A gather holds 16 bytes and a bit a coroutine as woken, a bit in
+/// turn, beside the coroutines themselves: the sizes the module's doc
+/// promises.
 #[test]
-fn a_slot_is_16_bytes() {
-    assert_eq!(std::mem::size_of::<Slot>(), 16);
+fn a_gather_costs_what_its_doc_says() {
+    assert_eq!(std::mem::size_of::<board::Slot>(), 16);
+    type Coro = std::future::Ready<Result<(), ()>>;
+    let coros = || (0..3).map(|_| std::future::ready(Ok(())));
+    let few: Gather<Coro> = gather(coros());
+    assert!(few.board.is_none());
+    assert_eq!(
+        std::mem::size_of_val(&*few.coros.places),
+        3 * std::mem::size_of::<Coro>()
+    );
+}
+
+/// A gather dropped before it is done drops every coroutine not done,
+/// once; those done were dropped as they finished.
+#[test]
+fn every_coroutine_is_dropped_once() {
+    struct Counted(Arc<AtomicUsize>);
+    impl Drop for Counted {
+        fn drop(&mut self) {
+            self.0.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+    for count in [3, 100] {
+        let dropped = Arc::new(AtomicUsize::new(0));
+        let script = Shared::default();
+        let gatherer = Arc::new(Gatherer::default());
+        let mut gather = gather(probes(count, &script).map(|probe| {
+            let counted = Counted(Arc::clone(&dropped));
+            async move {
+                let _counted = counted;
+                probe.await
+            }
+        }));
+        assert!(poll_once(&mut gather, &gatherer).is_pending());
+        script.lock().unwrap().finish.insert(1, Ok(()));
+        wake(&script, 1);
+        assert!(poll_once(&mut gather, &gatherer).is_pending());
+        assert_eq!(dropped.load(Ordering::Relaxed), 1);
+        std::mem::drop(gather);
+        assert_eq!(dropped.load(Ordering::Relaxed), count);
+    }
 }
