@@ -21,7 +21,7 @@ use tokio::time::Instant;
 
 use super::nap::Nap;
 use super::pool::SimulatedPool;
-use super::timers::{Alarm, Timers};
+use super::timers::{Alarm, Nanos, Timers};
 use crate::clock::{deadline, to_restaurant, to_wall, ClockKind, Interrupted, Now, Shutdown};
 use crate::kitchen::Wait;
 
@@ -60,22 +60,30 @@ impl LoopClock {
     /// The clock of a loop starting now; must be made inside the loop's
     /// runtime, whose time it reads.
     pub(super) fn new(kind: ClockKind, shutdown: Shutdown, blocking_threads: usize) -> LoopClock {
-        let (speed, time) = match kind {
-            ClockKind::Real { speed } => (speed, Time::Real),
+        let (speed, time, timers) = match kind {
+            ClockKind::Real { speed } => (speed, Time::Real, Timers::new()),
             ClockKind::Virtual => (
                 1.0,
                 Time::Paused {
                     pool: Arc::new(SimulatedPool::new(blocking_threads)),
                 },
+                Timers::on_paused_time(),
             ),
         };
         LoopClock {
-            start: Instant::now(),
+            // On paused time the restaurant's time is the timers' own.
+            start: timers.origin(),
             speed,
             shutdown,
             time,
-            timers: Arc::new(Timers::new()),
+            timers: Arc::new(timers),
         }
+    }
+
+    /// Tells the clock that paused time may have moved without it: the
+    /// loop's thread parked, and tokio may have jumped to the next timer.
+    pub(super) fn time_moved(&self) {
+        self.timers.time_moved();
     }
 
     /// The alarm that wakes this loop's sleepers; the loop runs it.
@@ -121,6 +129,7 @@ impl LoopClock {
             }
             Time::Paused { .. } => {
                 advance_paused_time(wait.until.saturating_sub(self.now()));
+                self.timers.time_moved();
                 Ok(())
             }
             Time::PoolThread { slept, .. } => {
@@ -205,7 +214,14 @@ impl Now for LoopClock {
             Time::PoolThread { since, slept } => {
                 since.saturating_add(Duration::from_nanos(slept.load(Ordering::Relaxed)))
             }
-            _ => to_restaurant(self.start.elapsed(), self.speed),
+            // Read once between the moments time moves, rather than through
+            // tokio's lock at every event; past 584 years of nanoseconds,
+            // read in full.
+            Time::Paused { .. } => match self.timers.now() {
+                Nanos::MAX => self.start.elapsed(),
+                nanos => Duration::from_nanos(nanos),
+            },
+            Time::Real => to_restaurant(self.start.elapsed(), self.speed),
         }
     }
 }

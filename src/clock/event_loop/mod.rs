@@ -118,21 +118,30 @@ impl EventLoop {
         builder.on_thread_start(move || {
             counter.fetch_add(1, Ordering::Relaxed);
         });
-        let made = Arc::new(OnceLock::new());
-        if let Some(observer) = &observer {
-            for (turn, edge) in [(Turn::Begins, true), (Turn::Ends, false)] {
-                let (made, observer) = (Arc::clone(&made), Arc::clone(observer));
-                let hook = move || {
-                    if let Some(clock) = made.get() {
-                        observer(clock, turn);
+        let made = Arc::new(OnceLock::<LoopClock>::new());
+        // Paused time moves only while the loop's thread is parked (or when
+        // the loop moves it on itself): the clock reads it again after.
+        let paused = clock == ClockKind::Virtual;
+        if paused || observer.is_some() {
+            let (made, observer) = (Arc::clone(&made), observer.clone());
+            builder.on_thread_unpark(move || {
+                if let Some(clock) = made.get() {
+                    if paused {
+                        clock.time_moved();
                     }
-                };
-                if edge {
-                    builder.on_thread_unpark(hook);
-                } else {
-                    builder.on_thread_park(hook);
+                    if let Some(observer) = &observer {
+                        observer(clock, Turn::Begins);
+                    }
                 }
-            }
+            });
+        }
+        if let Some(observer) = &observer {
+            let (made, observer) = (Arc::clone(&made), Arc::clone(observer));
+            builder.on_thread_park(move || {
+                if let Some(clock) = made.get() {
+                    observer(clock, Turn::Ends);
+                }
+            });
         }
         Ok(EventLoop {
             runtime: builder.build()?,

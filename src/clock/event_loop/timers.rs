@@ -41,6 +41,9 @@ pub(super) type Slot = u32;
 /// the loop's clock.
 pub(super) struct Timers {
     origin: Instant,
+    /// On paused time, the moment last read, until the loop says time
+    /// moved ([`UNREAD`] meanwhile); `None` on real time, read every time.
+    seen: Option<AtomicU64>,
     /// Every tick up to this one has been rung: a sleeper polled again
     /// learns whether it was without a look at the clock or the queue.
     rung: AtomicU64,
@@ -56,11 +59,27 @@ struct Queue {
     alarm: Option<Waker>,
 }
 
+/// No moment read since time last moved.
+const UNREAD: Nanos = Nanos::MAX;
+
 impl Timers {
-    /// Timers starting now, on the loop's (maybe paused) time.
+    /// Timers starting now, reading the loop's time whenever they need it.
     pub(super) fn new() -> Timers {
+        Timers::starting(None)
+    }
+
+    /// Timers starting now on paused time, which moves only when the
+    /// loop's thread parks (and tokio jumps to the next timer) or when the
+    /// loop moves it on: told each time by [`Timers::time_moved`], they
+    /// read tokio's clock, behind a lock, once in between.
+    pub(super) fn on_paused_time() -> Timers {
+        Timers::starting(Some(AtomicU64::new(UNREAD)))
+    }
+
+    fn starting(seen: Option<AtomicU64>) -> Timers {
         Timers {
             origin: Instant::now(),
+            seen,
             rung: AtomicU64::new(0),
             queue: Mutex::new(Queue {
                 due: BTreeMap::new(),
@@ -74,9 +93,31 @@ impl Timers {
         u64::try_from(at.saturating_duration_since(self.origin).as_nanos()).unwrap_or(u64::MAX)
     }
 
+    /// When the timers started: moment 0.
+    pub(super) fn origin(&self) -> Instant {
+        self.origin
+    }
+
     /// Now, as the timers count.
     pub(super) fn now(&self) -> Nanos {
-        self.nanos(Instant::now())
+        let Some(seen) = &self.seen else {
+            return self.nanos(Instant::now());
+        };
+        match seen.load(Ordering::Relaxed) {
+            UNREAD => {
+                let now = self.nanos(Instant::now());
+                seen.store(now, Ordering::Relaxed);
+                now
+            }
+            now => now,
+        }
+    }
+
+    /// Paused time may have moved: the next look reads it again.
+    pub(super) fn time_moved(&self) {
+        if let Some(seen) = &self.seen {
+            seen.store(UNREAD, Ordering::Relaxed);
+        }
     }
 
     /// Puts `waker` to sleep until `at`. `None` if `at` has come already:
@@ -180,11 +221,11 @@ impl Future for Alarm {
         loop {
             let (rung, next) = {
                 let mut queue = this.timers.lock();
-                let now = Instant::now();
+                let now = this.timers.now();
                 let mut rung = Vec::new();
                 while let Some(entry) = queue.due.first_entry() {
                     let tick = *entry.key();
-                    if this.timers.instant(tick) > now {
+                    if this.timers.nanos(this.timers.instant(tick)) > now {
                         break;
                     }
                     rung.push(entry.remove());
@@ -266,6 +307,20 @@ mod tests {
             assert_eq!(gone.0.load(Ordering::Relaxed), 0);
             // A moment come already is not queued.
             assert_eq!(timers.sleep(at, &waker(kept)), None);
+        });
+    }
+
+    /// On paused time the timers read the clock once, and again only
+    /// once told that time moved; on real time, every time.
+    #[test]
+    fn paused_time_is_read_again_once_it_moved() {
+        paused().block_on(async {
+            let (paused, real) = (Timers::on_paused_time(), Timers::new());
+            assert_eq!((paused.now(), real.now()), (0, 0));
+            tokio::time::advance(Duration::from_secs(1)).await;
+            assert_eq!((paused.now(), real.now()), (0, 1_000_000_000));
+            paused.time_moved();
+            assert_eq!(paused.now(), 1_000_000_000);
         });
     }
 
