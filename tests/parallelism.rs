@@ -177,15 +177,19 @@ fn without_cpu_time_cores_and_the_gil_change_no_makespan() {
 
 /// On the real clock the machine may be busy, so only what load cannot
 /// change is asserted: under the GIL, or on one core, two threads compute
-/// one photo after another, however idle the machine.
+/// one photo after another, however idle the machine: four photos take
+/// nearer four seconds than the two they take in parallel. (Not 4 s
+/// exactly: a second of computing is a number of compressions timed once
+/// per process, and timed on a busy machine it is fewer than a second's
+/// worth once the machine is idle again.)
 #[test]
 fn on_the_real_clock_the_gil_and_one_core_make_computing_sequential() {
     let real = ["--clock", "real", "--speed", "10"];
     let gil = makespan(&photos("threads", "2", true, &real));
-    assert!(gil >= 3.8, "under the GIL: {gil} s");
+    assert!(gil >= 3.0, "under the GIL: {gil} s");
     let one_core = [&real[..], &["--cores", "1"]].concat();
     let pinned = makespan(&photos("threads", "2", false, &one_core));
-    assert!(pinned >= 3.8, "on one core: {pinned} s");
+    assert!(pinned >= 3.0, "on one core: {pinned} s");
 }
 
 #[test]
