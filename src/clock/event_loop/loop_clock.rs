@@ -30,6 +30,9 @@ use crate::kitchen::Wait;
 #[derive(Clone)]
 pub struct LoopClock {
     start: Instant,
+    /// `start` as the timers count: nanoseconds after their origin, or,
+    /// negative, before it (a real clock started at a past moment).
+    start_nanos: i128,
     speed: f64,
     shutdown: Shutdown,
     time: Time,
@@ -73,6 +76,7 @@ impl LoopClock {
         LoopClock {
             // On paused time the restaurant's time is the timers' own.
             start: timers.origin(),
+            start_nanos: 0,
             speed,
             shutdown,
             time,
@@ -97,6 +101,12 @@ impl LoopClock {
     pub fn started_at(mut self, origin: StdInstant) -> LoopClock {
         if let Time::Real = self.time {
             self.start = Instant::from_std(origin);
+            let origin = self.timers.origin();
+            self.start_nanos = match self.start.checked_duration_since(origin) {
+                Some(after) => i128::try_from(after.as_nanos()).unwrap_or(i128::MAX),
+                None => -i128::try_from(origin.duration_since(self.start).as_nanos())
+                    .unwrap_or(i128::MAX),
+            };
         }
         self
     }
@@ -188,14 +198,17 @@ impl LoopClock {
 
     /// A nap until restaurant time `at`.
     fn nap_until(&self, at: Duration) -> Nap<'_> {
-        Nap::new(&self.timers, self.timers.nanos(self.instant(at)))
+        Nap::new(&self.timers, self.timers_moment(at))
     }
 
-    /// Restaurant time `at` as an instant of the loop's time.
-    fn instant(&self, at: Duration) -> Instant {
-        // A moment past the end of the clock (`Instant + Duration` panics)
-        // is the farthest one the clock can hold.
-        Instant::from_std(deadline(self.start.into_std(), to_wall(at, self.speed)))
+    /// Restaurant time `at` as the timers count, in plain integers rather
+    /// than through `Instant`s, since every product sleeps: its wall time
+    /// after the clock's start, and the start after the timers' origin.
+    /// Past 584 years of nanoseconds, the farthest moment they hold.
+    fn timers_moment(&self, at: Duration) -> Nanos {
+        let wall = i128::try_from(to_wall(at, self.speed).as_nanos()).unwrap_or(i128::MAX);
+        let since_origin = wall.saturating_add(self.start_nanos).max(0);
+        Nanos::try_from(since_origin).unwrap_or(Nanos::MAX)
     }
 
     /// Threads the simulated pool started: 0 on the real clock, where the
