@@ -23,7 +23,7 @@ use crate::workload::OrderId;
 /// Asks for every order almost at the same moment, without waiting for
 /// the previous one to be ready.
 async fn request_orders(waiter: Waiter) -> Result<(), Stop> {
-    let mut coros = Vec::new();
+    let mut coros = Vec::with_capacity(waiter.orders_waiting());
     while let Some(order) = waiter.take_order() {
         coros.push(request_order(&waiter, order));
     }

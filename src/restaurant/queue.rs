@@ -41,6 +41,17 @@ impl OrderQueue {
         }
     }
 
+    /// How many orders are waiting, as far as this process can tell (the
+    /// article's `qsize()`): exact for a queue here with one waiter, an
+    /// upper bound when several take from it at once, and 0 for a queue
+    /// elsewhere, which would have to be asked.
+    pub fn waiting(&self) -> usize {
+        match &self.place {
+            Place::Here { next, len } => len.saturating_sub(next.load(Ordering::Relaxed)),
+            Place::Elsewhere(_) => 0,
+        }
+    }
+
     /// Takes the next order, or `None` when the queue is empty (the
     /// article's `while not self.orders.empty(): self.orders.get()`, in one
     /// step, so two waiters can never take the same order).
@@ -71,6 +82,17 @@ mod tests {
         let mut all: Vec<OrderId> = taken.concat();
         all.sort_unstable();
         assert_eq!(all, (0..10_000).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn the_orders_waiting_are_those_not_taken_yet() {
+        let queue = OrderQueue::new(3);
+        assert_eq!(queue.waiting(), 3);
+        queue.get();
+        assert_eq!(queue.waiting(), 2);
+        while queue.get().is_some() {}
+        assert_eq!(queue.waiting(), 0);
+        assert_eq!(OrderQueue::remote(|| Some(7)).waiting(), 0);
     }
 
     #[test]

@@ -152,6 +152,11 @@ impl<C: ShiftClock> Waiter<C> {
         self.service.orders.get()
     }
 
+    /// How many orders wait in the cashier's queue (`self.orders.qsize()`).
+    pub fn orders_waiting(&self) -> usize {
+        self.service.orders.waiting()
+    }
+
     /// The positions of an order's products, to ask for each.
     pub fn items(&self, order: OrderId) -> std::ops::Range<u16> {
         0..self.service.workload.order(order).products.len() as u16
