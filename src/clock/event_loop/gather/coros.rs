@@ -1,25 +1,33 @@
 //! The coroutines of a gather, each in its place in one allocation, never
 //! moved, and dropped there as soon as it is done.
 //!
-//! Which are done is kept apart, a bit each, rather than as an `Option`
-//! around each coroutine, which would add 8 bytes to every one of a
-//! million products; and a `Vec` of coroutines becomes the gather's slice
-//! without being copied.
+//! Which are done, and how many are left, is kept apart in one word, a
+//! [`Tally`], rather than as an `Option` around each coroutine, which
+//! would add 8 bytes to every one of a million products; and a `Vec` of
+//! coroutines becomes the gather's slice without being copied. So a
+//! gather costs 24 bytes beside its coroutines, inside the coroutine of
+//! the order that awaits it.
 
 use std::future::Future;
 use std::mem::ManuallyDrop;
 use std::pin::Pin;
+use std::ptr::NonNull;
 use std::task::{Context, Poll};
 
 /// Pinned coroutines, and which of them are done.
 pub(super) struct Coros<F> {
     /// Each coroutine, pinned in place until dropped there.
     pub(super) places: Pin<Box<[ManuallyDrop<F>]>>,
-    /// One bit a coroutine, set once it is done and dropped.
-    done: Bits,
-    /// Coroutines not done yet.
-    left: usize,
+    /// How many are left, and which are done.
+    tally: Tally,
 }
+
+// SAFETY: the tally's words, when it has words of its own, belong to
+// these coroutines alone, and are reached only through `&self` to read
+// and `&mut self` to write, as a `Box<[u64]>` would be.
+unsafe impl<F: Send> Send for Coros<F> {}
+// SAFETY: as above.
+unsafe impl<F: Sync> Sync for Coros<F> {}
 
 impl<F> Coros<F> {
     /// Places `coros`, none of them done.
@@ -27,11 +35,10 @@ impl<F> Coros<F> {
         // From a `Vec`, `collect` reuses its buffer: `ManuallyDrop` does
         // not change the layout.
         let places: Vec<ManuallyDrop<F>> = coros.into_iter().map(ManuallyDrop::new).collect();
-        let len = places.len();
+        let tally = Tally::new(places.len());
         Coros {
             places: Box::into_pin(places.into_boxed_slice()),
-            done: Bits::new(len),
-            left: len,
+            tally,
         }
     }
 
@@ -42,12 +49,14 @@ impl<F> Coros<F> {
 
     /// How many are not done yet.
     pub(super) fn left(&self) -> usize {
-        self.left
+        // SAFETY: the tally was made for this many coroutines.
+        unsafe { self.tally.left(self.len()) }
     }
 
     /// Whether coroutine `index` is done; a coroutine past the end is.
     pub(super) fn is_done(&self, index: usize) -> bool {
-        index >= self.len() || self.done.get(index)
+        // SAFETY: as above, and `index` is one of them.
+        index >= self.len() || unsafe { self.tally.is_done(self.len(), index) }
     }
 
     /// Polls coroutine `index`, unless it is done; drops it once it is
@@ -70,8 +79,7 @@ impl<F> Coros<F> {
         let result = coro.poll(cx);
         if result.is_ready() {
             // Marked first, so that a panic in its drop cannot drop it twice.
-            self.done.set(index);
-            self.left -= 1;
+            self.finish(index);
             // SAFETY: done now, it is never polled nor dropped again; it is
             // dropped in place, as pinning requires.
             unsafe { ManuallyDrop::drop(&mut self.places.as_mut().get_unchecked_mut()[index]) };
@@ -80,55 +88,147 @@ impl<F> Coros<F> {
     }
 }
 
+impl<F> Coros<F> {
+    /// Marks coroutine `index`, not done yet, done.
+    fn finish(&mut self, index: usize) {
+        let len = self.len();
+        // SAFETY: the tally was made for `len` coroutines, and `index` is
+        // one of them, not done yet.
+        unsafe { self.tally.finish(len, index) }
+    }
+}
+
 impl<F> Drop for Coros<F> {
     fn drop(&mut self) {
         for index in 0..self.len() {
             if !self.is_done(index) {
-                self.done.set(index);
+                self.finish(index);
                 // SAFETY: not done, so not dropped yet; dropped in place,
                 // as pinning requires, and marked so, never again.
                 unsafe { ManuallyDrop::drop(&mut self.places.as_mut().get_unchecked_mut()[index]) };
             }
         }
+        let len = self.len();
+        // SAFETY: made for `len` coroutines, and never used again.
+        unsafe { self.tally.free(len) }
     }
 }
 
-/// A bit for each coroutine: the first 64 inline, so that a gather of a
-/// few, one per order, needs no allocation for them.
-struct Bits {
-    first: u64,
-    rest: Box<[u64]>,
+/// How many coroutines a tally keeps in its word; past that, in words of
+/// their own. Every gather in turn fits ([`super::IN_TURN_UP_TO`]).
+const FEW: usize = 32;
+
+/// How many of a gather's coroutines are left, and a bit for each done.
+///
+/// For up to [`FEW`] coroutines, the few products of one order, both fit
+/// in the word itself, and nothing is allocated for them. For more, the
+/// word points to words of their own: the count, then the bits. Which of
+/// the two a tally holds follows from the number of coroutines, which
+/// the gather keeps anyway and passes to every call; so the tally is 8
+/// bytes where a count and a slice of bits would be 24, in every order's
+/// coroutine.
+union Tally {
+    /// The count in the high half, the bits in the low.
+    few: u64,
+    /// `1 + len.div_ceil(64)` words, from a `Box<[u64]>`: the count, then
+    /// the bits.
+    many: NonNull<u64>,
 }
 
-impl Bits {
-    /// `len` bits, none set.
-    fn new(len: usize) -> Bits {
-        Bits {
-            first: 0,
-            rest: vec![0; len.saturating_sub(64).div_ceil(64)].into_boxed_slice(),
+impl Tally {
+    /// The tally of `len` coroutines, none done.
+    fn new(len: usize) -> Tally {
+        if len <= FEW {
+            return Tally {
+                few: (len as u64) << 32,
+            };
+        }
+        let mut words = vec![0; Tally::words(len)].into_boxed_slice();
+        words[0] = len as u64;
+        let words = NonNull::from(Box::leak(words));
+        Tally {
+            many: words.cast::<u64>(),
         }
     }
 
-    /// The word of bit `index`, and the bit in it.
-    fn word(&mut self, index: usize) -> (&mut u64, u64) {
+    /// How many words a tally of more than [`FEW`] has.
+    fn words(len: usize) -> usize {
+        1 + len.div_ceil(64)
+    }
+
+    /// The words of a tally of more than [`FEW`].
+    ///
+    /// # Safety
+    /// The tally was made for `len` coroutines, `len > FEW`, and not freed.
+    unsafe fn many(&self, len: usize) -> &[u64] {
+        // SAFETY: by the caller, `many` is the words `new` allocated for
+        // `len`, alive, and shared as `self` is.
+        unsafe { std::slice::from_raw_parts(self.many.as_ptr(), Tally::words(len)) }
+    }
+
+    /// # Safety
+    /// As [`Tally::many`].
+    unsafe fn many_mut(&mut self, len: usize) -> &mut [u64] {
+        // SAFETY: as above, borrowed uniquely as `self` is.
+        unsafe { std::slice::from_raw_parts_mut(self.many.as_ptr(), Tally::words(len)) }
+    }
+
+    /// How many are left.
+    ///
+    /// # Safety
+    /// The tally was made for `len` coroutines and not freed.
+    unsafe fn left(&self, len: usize) -> usize {
+        if len <= FEW {
+            // SAFETY: a tally of a few holds `few`.
+            (unsafe { self.few } >> 32) as usize
+        } else {
+            // SAFETY: by the caller.
+            (unsafe { self.many(len) })[0] as usize
+        }
+    }
+
+    /// Whether coroutine `index` is done.
+    ///
+    /// # Safety
+    /// As [`Tally::left`], and `index < len`.
+    unsafe fn is_done(&self, len: usize, index: usize) -> bool {
         let bit = 1 << (index % 64);
-        match index.checked_sub(64) {
-            None => (&mut self.first, bit),
-            Some(past) => (&mut self.rest[past / 64], bit),
+        if len <= FEW {
+            // SAFETY: a tally of a few holds `few`.
+            (unsafe { self.few }) & bit != 0
+        } else {
+            // SAFETY: by the caller.
+            (unsafe { self.many(len) })[1 + index / 64] & bit != 0
         }
     }
 
-    fn get(&self, index: usize) -> bool {
-        let word = match index.checked_sub(64) {
-            None => self.first,
-            Some(past) => self.rest[past / 64],
-        };
-        word & (1 << (index % 64)) != 0
+    /// Marks coroutine `index` done: one fewer left.
+    ///
+    /// # Safety
+    /// As [`Tally::is_done`], and `index` is not done yet.
+    unsafe fn finish(&mut self, len: usize, index: usize) {
+        let bit = 1 << (index % 64);
+        if len <= FEW {
+            // SAFETY: a tally of a few holds `few`; its count, at least 1
+            // with `index` not done, is in the high half.
+            unsafe { self.few = (self.few | bit) - (1 << 32) };
+        } else {
+            // SAFETY: by the caller.
+            let words = unsafe { self.many_mut(len) };
+            words[1 + index / 64] |= bit;
+            words[0] -= 1;
+        }
     }
 
-    fn set(&mut self, index: usize) {
-        let (word, bit) = self.word(index);
-        *word |= bit;
+    /// Frees the words of a tally of more than [`FEW`].
+    ///
+    /// # Safety
+    /// As [`Tally::left`]; the tally is never used again.
+    unsafe fn free(&mut self, len: usize) {
+        if len > FEW {
+            // SAFETY: the words `new` leaked, as the box they were.
+            drop(unsafe { Box::from_raw(self.many_mut(len)) });
+        }
     }
 }
 
@@ -136,16 +236,43 @@ impl Bits {
 mod tests {
     use super::*;
 
-    #[test]
-    fn bits_past_the_first_64_are_kept_apart() {
-        let mut bits = Bits::new(200);
-        assert_eq!(bits.rest.len(), 3);
-        for index in [0, 63, 64, 130, 199] {
-            assert!(!bits.get(index));
-            bits.set(index);
-            assert!(bits.get(index));
+    /// Marks `done` of `len` coroutines done, in that order, checking the
+    /// tally after each.
+    fn tally_through(len: usize, done: &[usize]) {
+        let mut tally = Tally::new(len);
+        // SAFETY: every call is for `len`, with an index below it, each
+        // marked done once; the tally is freed last.
+        unsafe {
+            assert_eq!(tally.left(len), len);
+            for (n, &index) in done.iter().enumerate() {
+                assert!(!tally.is_done(len, index));
+                tally.finish(len, index);
+                assert!(tally.is_done(len, index));
+                assert_eq!(tally.left(len), len - n - 1);
+            }
+            for index in (0..len).filter(|i| !done.contains(i)) {
+                assert!(!tally.is_done(len, index));
+            }
+            tally.free(len);
         }
-        assert!(!bits.get(1) && !bits.get(65) && !bits.get(198));
-        assert_eq!(Bits::new(64).rest.len(), 0);
+    }
+
+    #[test]
+    fn a_few_are_tallied_in_the_word_itself() {
+        tally_through(0, &[]);
+        tally_through(3, &[2, 0, 1]);
+        tally_through(FEW, &[0, FEW - 1, 5]);
+    }
+
+    #[test]
+    fn many_are_tallied_in_words_of_their_own() {
+        tally_through(FEW + 1, &[FEW, 0]);
+        tally_through(200, &[0, 63, 64, 130, 199]);
+        tally_through(64 * 3, &[191, 128, 127]);
+    }
+
+    #[test]
+    fn a_tally_is_one_word() {
+        assert_eq!(std::mem::size_of::<Tally>(), 8);
     }
 }
