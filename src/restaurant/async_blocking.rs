@@ -15,7 +15,7 @@
 //! does: each product's `request_product` held the loop for its whole
 //! preparation time.
 
-use super::event_loop::{self, gather, gather_many, Waiter};
+use super::event_loop::{self, gather, gather_many, Coroutine, Waiter};
 use super::{Served, Shift, Stop};
 use crate::trace::EventKind;
 use crate::workload::OrderId;
@@ -33,25 +33,29 @@ async fn request_orders(waiter: Waiter) -> Result<(), Stop> {
 
 /// Asks the kitchen for every product of the order at once, then
 /// dispatches it.
-async fn request_order(waiter: &Waiter, order: OrderId) -> Result<(), Stop> {
-    waiter.log(order, EventKind::RequestOrder);
-    let coros = waiter
-        .items(order)
-        .map(|item| request_product(waiter, order, item));
-    // `await asyncio.gather(*coros)`
-    gather(coros).await?;
-    waiter.dispatch_order(order);
-    Ok(())
+fn request_order(waiter: &Waiter, order: OrderId) -> impl Coroutine + '_ {
+    async move {
+        waiter.log(order, EventKind::RequestOrder);
+        let coros = waiter
+            .items(order)
+            .map(|item| request_product(waiter, order, item));
+        // `await asyncio.gather(*coros)`
+        gather(coros).await?;
+        waiter.dispatch_order(order);
+        Ok(())
+    }
 }
 
 /// Asks the kitchen for one product and waits for it.
-async fn request_product(waiter: &Waiter, order: OrderId, item: u16) -> Result<(), Stop> {
-    let wait = waiter.ask_kitchen(order, item);
-    // `time.sleep(time_sleep)`: the thread blocks, and the event loop,
-    // which has no other, can run nothing else meanwhile.
-    waiter.clock().thread_sleep(wait)?;
-    waiter.finish_product(order, item)?;
-    Ok(())
+fn request_product(waiter: &Waiter, order: OrderId, item: u16) -> impl Coroutine + '_ {
+    async move {
+        let wait = waiter.ask_kitchen(order, item);
+        // `time.sleep(time_sleep)`: the thread blocks, and the event loop,
+        // which has no other, can run nothing else meanwhile.
+        waiter.clock().thread_sleep(wait)?;
+        waiter.finish_product(order, item)?;
+        Ok(())
+    }
 }
 
 /// Serves every order on one thread, with an event loop: the cashier's

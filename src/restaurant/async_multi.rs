@@ -12,7 +12,7 @@
 
 use tokio::task::JoinSet;
 
-use super::event_loop::{self, gather, Waiter};
+use super::event_loop::{self, gather, Coroutine, Waiter};
 use super::{Served, Shift, Stop};
 use crate::trace::EventKind;
 use crate::workload::OrderId;
@@ -36,25 +36,29 @@ async fn request_orders(waiter: Waiter) -> Result<(), Stop> {
 
 /// Asks the kitchen for every product of the order at once, then
 /// dispatches it.
-async fn request_order(waiter: &Waiter, order: OrderId) -> Result<(), Stop> {
-    waiter.log(order, EventKind::RequestOrder);
-    let coros = waiter
-        .items(order)
-        .map(|item| request_product(waiter, order, item));
-    // `await asyncio.gather(*coros)`
-    gather(coros).await?;
-    waiter.dispatch_order(order);
-    Ok(())
+fn request_order(waiter: &Waiter, order: OrderId) -> impl Coroutine + '_ {
+    async move {
+        waiter.log(order, EventKind::RequestOrder);
+        let coros = waiter
+            .items(order)
+            .map(|item| request_product(waiter, order, item));
+        // `await asyncio.gather(*coros)`
+        gather(coros).await?;
+        waiter.dispatch_order(order);
+        Ok(())
+    }
 }
 
 /// Asks the kitchen for one product and waits for it.
-async fn request_product(waiter: &Waiter, order: OrderId, item: u16) -> Result<(), Stop> {
-    let wait = waiter.ask_kitchen(order, item);
-    // `await asyncio.sleep(time_sleep)`: the thread goes back to the event
-    // loop, which runs every other order meanwhile.
-    waiter.clock().sleep(wait).await;
-    waiter.finish_product(order, item)?;
-    Ok(())
+fn request_product(waiter: &Waiter, order: OrderId, item: u16) -> impl Coroutine + '_ {
+    async move {
+        let wait = waiter.ask_kitchen(order, item);
+        // `await asyncio.sleep(time_sleep)`: the thread goes back to the event
+        // loop, which runs every other order meanwhile.
+        waiter.clock().sleep(wait).await;
+        waiter.finish_product(order, item)?;
+        Ok(())
+    }
 }
 
 /// Serves every order with tasks on a multi-threaded event loop: the

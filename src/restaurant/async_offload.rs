@@ -11,7 +11,7 @@
 //! than products in flight, products wait for a free thread in the order
 //! they were asked for, and the threads are what the blocking calls cost.
 
-use super::event_loop::{self, gather, gather_many, Waiter};
+use super::event_loop::{self, gather, gather_many, Coroutine, Waiter};
 use super::{Served, Shift, Stop};
 use crate::trace::EventKind;
 use crate::workload::OrderId;
@@ -29,28 +29,33 @@ async fn request_orders(waiter: Waiter) -> Result<(), Stop> {
 
 /// Asks the kitchen for every product of the order at once, then
 /// dispatches it.
-async fn request_order(waiter: &Waiter, order: OrderId) -> Result<(), Stop> {
-    waiter.log(order, EventKind::RequestOrder);
-    let coros = waiter
-        .items(order)
-        .map(|item| request_product(waiter, order, item));
-    // `await asyncio.gather(*coros)`
-    gather(coros).await?;
-    waiter.dispatch_order(order);
-    Ok(())
+fn request_order(waiter: &Waiter, order: OrderId) -> impl Coroutine + '_ {
+    async move {
+        waiter.log(order, EventKind::RequestOrder);
+        let coros = waiter
+            .items(order)
+            .map(|item| request_product(waiter, order, item));
+        // `await asyncio.gather(*coros)`
+        gather(coros).await?;
+        waiter.dispatch_order(order);
+        Ok(())
+    }
 }
 
 /// Asks the kitchen for one product and waits for it.
-async fn request_product(waiter: &Waiter, order: OrderId, item: u16) -> Result<(), Stop> {
-    let wait = waiter.ask_kitchen(order, item);
-    // `await loop.run_in_executor(None, time.sleep, time_sleep)`: the call
-    // still blocks, but a pool thread, while the loop runs every other order.
-    waiter
-        .clock()
-        .spawn_blocking(move |thread| thread.thread_sleep(wait))
-        .await?;
-    waiter.finish_product(order, item)?;
-    Ok(())
+fn request_product(waiter: &Waiter, order: OrderId, item: u16) -> impl Coroutine + '_ {
+    async move {
+        let wait = waiter.ask_kitchen(order, item);
+        // `await loop.run_in_executor(None, time.sleep, time_sleep)`: the
+        // call still blocks, but a pool thread, while the loop runs every
+        // other order.
+        waiter
+            .clock()
+            .spawn_blocking(move |thread| thread.thread_sleep(wait))
+            .await?;
+        waiter.finish_product(order, item)?;
+        Ok(())
+    }
 }
 
 /// Serves every order on one thread, with an event loop: the cashier's

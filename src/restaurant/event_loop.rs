@@ -19,6 +19,19 @@ use crate::clock::{EventLoop, Interrupted, LoopClock};
 /// A waiter on an event loop.
 pub type Waiter = service::Waiter<LoopClock>;
 
+/// What an `async def` of the models gives: a coroutine that serves its
+/// part of the shift, or stops it.
+///
+/// The coroutines there are one per order and one per product, a million
+/// at a time, so each is written as a function that returns an `async
+/// move` block rather than as an `async fn`. It is the same coroutine,
+/// except that it keeps its arguments once: an `async fn` keeps each one
+/// twice for as long as it runs (rust-lang/rust#62958): 8 bytes more in
+/// every order and every product.
+pub trait Coroutine: Future<Output = Result<(), Stop>> {}
+
+impl<F: Future<Output = Result<(), Stop>>> Coroutine for F {}
+
 /// Serves every order: opens the shift on an event loop and runs each
 /// waiter's `request_orders` on it, all at once, until they are done or the
 /// run is asked to stop.
