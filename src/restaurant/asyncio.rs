@@ -69,3 +69,24 @@ fn request_product(waiter: &Waiter, order: OrderId, item: u16) -> impl Coroutine
 pub fn serve(shift: &Shift) -> Result<Served, Stop> {
     event_loop::serve(shift, request_orders)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// With a million orders and products in flight, every byte of their
+    /// coroutines is a megabyte: each keeps its arguments once, and an
+    /// order's gather of a few products allocates nothing but them.
+    #[test]
+    fn an_order_and_a_product_stay_small() {
+        fn order<F>(_: fn(&'static Waiter, OrderId) -> F) -> usize {
+            std::mem::size_of::<F>()
+        }
+        fn product<F>(_: fn(&'static Waiter, OrderId, u16) -> F) -> usize {
+            std::mem::size_of::<F>()
+        }
+        let (order, product) = (order(request_order), product(request_product));
+        assert!(order <= 48, "an order's coroutine: {order} bytes");
+        assert!(product <= 40, "a product's coroutine: {product} bytes");
+    }
+}
