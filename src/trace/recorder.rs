@@ -104,6 +104,11 @@ impl Recorder {
     /// Records several events that happen at the same moment, such as an
     /// order's dispatch, in one go: nothing from another thread comes
     /// between them, and the clock is read once. Returns the time used.
+    // Inlined into the waiter's code, which records at every event. With
+    // no hint here and on `Watch::lap`, the compiler stopped inlining the
+    // two when the models' coroutines changed shape: 3 % more
+    // instructions at `--repeat 10000` (callgrind).
+    #[inline]
     pub fn record_all<C, I>(
         &self,
         clock: &C,
