@@ -40,7 +40,7 @@ callgrind_annotate --inclusive=yes "$work/cg" 2>/dev/null | awk '
     }
     { part("the run (event loop)", ":mesonero::clock::event_loop::EventLoop::run( |$)")
       part("  recording events", ":mesonero::(restaurant::service::Service<C>::log_all|trace::recorder::Recorder::record_all)( |$)")
-      part("checking the trace", ":mesonero::trace::check::check( |$)")
+      part("checking the trace", ":mesonero::trace::(Trace::check|check::check)( |$)")
       part("building the workload", ":mesonero::workload::generate::repeat( |$)")
       part("the summary line", ":mesonero::report::summary::write( |$)")
       part("the ideal makespan", ":mesonero::ideal::makespan( |$)") }'
