@@ -4,9 +4,9 @@
 //! Which are done, and how many are left, is kept apart in one word, a
 //! [`Tally`], rather than as an `Option` around each coroutine, which
 //! would add 8 bytes to every one of a million products; and a `Vec` of
-//! coroutines becomes the gather's slice without being copied. So a
-//! gather costs 24 bytes beside its coroutines, inside the coroutine of
-//! the order that awaits it.
+//! coroutines becomes the gather's slice without being copied. So
+//! [`Coros`] is 24 bytes beside the coroutines, inside the coroutine that
+//! awaits them.
 
 use std::future::Future;
 use std::mem::ManuallyDrop;
@@ -86,9 +86,7 @@ impl<F> Coros<F> {
         }
         result
     }
-}
 
-impl<F> Coros<F> {
     /// Marks coroutine `index`, not done yet, done.
     fn finish(&mut self, index: usize) {
         let len = self.len();
