@@ -14,8 +14,9 @@
 //! the first exception.
 //!
 //! `async def request_order` becomes a function that returns an `async
-//! move` block, a [`Coroutine`], rather than an `async fn`: the same
-//! coroutine, a little smaller, which counts when there are a million.
+//! move` block, a `Coroutine` (see `event_loop.rs`), rather than an `async
+//! fn`: the same coroutine, a little smaller, which counts when there are
+//! a million.
 
 use super::event_loop::{self, gather, gather_many, Coroutine, Waiter};
 use super::{Served, Shift, Stop};
