@@ -7,7 +7,7 @@
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use super::{memory, Menu, ProductId, Workload, WorkloadError, MAX_ORDERS};
+use super::{memory, Menu, ProductId, Products, Workload, WorkloadError, MAX_ORDERS};
 
 /// The most products a random order has; the fewest is one.
 pub const MAX_RANDOM_ORDER: u32 = 4;
@@ -77,7 +77,9 @@ pub fn random(menu: &Menu, count: usize, seed: u64) -> Result<Workload, Workload
     let orders = (0..count)
         .map(|_| {
             let size = rng.random_range(1..=MAX_RANDOM_ORDER);
-            (0..size).map(|_| rng.random_range(0..products)).collect()
+            (0..size)
+                .map(|_| rng.random_range(0..products))
+                .collect::<Products>()
         })
         .collect();
     Workload::from_ids(menu.clone(), orders)
@@ -173,7 +175,7 @@ mod tests {
         assert_eq!(
             w.orders()
                 .iter()
-                .map(|o| o.products.clone())
+                .map(|o| o.products.to_vec())
                 .collect::<Vec<_>>(),
             [vec![2], vec![3], vec![1, 1, 2, 2]]
         );

@@ -14,6 +14,7 @@ pub mod memory;
 use std::collections::HashMap;
 use std::time::Duration;
 
+use smallvec::SmallVec;
 use thiserror::Error;
 
 /// The longest preparation time a product may have. Longer is almost
@@ -151,6 +152,11 @@ impl Menu {
 /// the article.
 pub type OrderId = u32;
 
+/// An order's products. Up to four are kept in the order itself, more on
+/// the heap: an order is a few products, and an allocation for each of a
+/// million orders would be a large part of a large run's memory.
+pub type Products = SmallVec<[ProductId; 4]>;
+
 /// A customer's order: a list of products, possibly repeated
 /// (`burger, burger, beer, frites`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -158,7 +164,7 @@ pub struct Order {
     /// The order's number, from 0.
     pub id: OrderId,
     /// The products, in the order the customer named them.
-    pub products: Vec<ProductId>,
+    pub products: Products,
 }
 
 /// A menu and the orders to serve from it.
@@ -192,7 +198,10 @@ impl Workload {
     }
 
     /// Builds a workload from a menu and orders given as product ids.
-    pub fn from_ids(menu: Menu, orders: Vec<Vec<ProductId>>) -> Result<Workload, WorkloadError> {
+    pub fn from_ids<P: Into<Products>>(
+        menu: Menu,
+        orders: Vec<P>,
+    ) -> Result<Workload, WorkloadError> {
         if menu.is_empty() {
             return Err(WorkloadError::EmptyMenu);
         }
@@ -205,6 +214,7 @@ impl Workload {
         let mut products_total = 0;
         let mut built = Vec::with_capacity(orders.len());
         for (i, products) in orders.into_iter().enumerate() {
+            let products: Products = products.into();
             if products.is_empty() {
                 return Err(WorkloadError::EmptyOrder(i));
             }

@@ -178,7 +178,7 @@ impl ShiftSpec {
             orders: workload
                 .orders()
                 .iter()
-                .map(|o| o.products.clone())
+                .map(|o| o.products.to_vec())
                 .collect(),
             speed,
             gil,

@@ -63,7 +63,7 @@ fn keeps_the_menu_in_file_order_with_a_menu_table() {
     let w = parse_toml(text, "w.toml").unwrap();
     assert_eq!(w.menu().names(), "soda, burger, beer");
     assert_eq!(w.preparation(0, 1), Duration::from_millis(7500));
-    assert_eq!(w.order(0).products, vec![0, 1]);
+    assert_eq!(w.order(0).products[..], [0, 1]);
 }
 
 #[test]
