@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use std::sync::Arc;
 
-use super::{Blocked, Event, EventKind, Trace, WaiterId};
+use super::{Blocked, Event, EventKind, Marks, Trace, WaiterId};
 use crate::clock::Now;
 use crate::workload::{OrderId, Workload};
 
@@ -39,6 +39,8 @@ pub struct Recorder {
 
 struct Inner {
     events: Vec<Event>,
+    /// The marks of `events`, kept up as they come.
+    marks: Marks,
     blocked: Vec<Blocked>,
     /// Records not yet passed to the observer, in trace order.
     unseen: Vec<Record>,
@@ -77,6 +79,7 @@ impl Recorder {
             keeps,
             inner: Mutex::new(Inner {
                 events: Vec::with_capacity(expected),
+                marks: Marks::default(),
                 blocked: Vec::new(),
                 unseen: Vec::new(),
             }),
@@ -131,6 +134,7 @@ impl Recorder {
             for kind in kinds {
                 let event = Event::new(at, waiter, order, kind);
                 if self.keeps {
+                    inner.marks.note(&event);
                     inner.events.push(event);
                 }
                 if watched {
@@ -194,7 +198,8 @@ impl Recorder {
         let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         let events = std::mem::take(&mut inner.events);
         let blocked = std::mem::take(&mut inner.blocked);
-        Trace::with_blocked(Arc::clone(&self.workload), events, blocked)
+        let marks = std::mem::take(&mut inner.marks);
+        Trace::marked(Arc::clone(&self.workload), events, blocked, marks)
     }
 
     /// The trace recorded.

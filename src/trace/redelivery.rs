@@ -42,16 +42,17 @@ impl Trace {
     /// The orders given again to another waiter, in trace order; empty
     /// for a run that lost no waiter.
     pub fn redeliveries(&self) -> Vec<Redelivery> {
+        if !self.has_redeliveries() {
+            return Vec::new();
+        }
         self.events().iter().filter_map(Redelivery::of).collect()
     }
 
-    /// Whether any order was given again: one pass, with no allocation,
-    /// so that what only a re-delivery needs costs a run without one
+    /// Whether any order was given again, known without a look at the
+    /// events: what only a re-delivery needs costs a run without one
     /// nothing more.
     pub fn has_redeliveries(&self) -> bool {
-        self.events()
-            .iter()
-            .any(|e| matches!(e.kind(), EventKind::Redelivered { .. }))
+        self.marks.redeliveries > 0
     }
 }
 
