@@ -6,15 +6,19 @@
 //! In a trace with re-deliveries, an order may have been served twice, in
 //! part or in full: the invariants hold for one attempt of each, and the
 //! others are only checked to name what the workload has (`attempts.rs`).
+//!
+//! A large trace is checked in parts, each a range of the orders, on as
+//! many threads as there are cores (`part.rs`).
 
-use std::time::Duration;
+use std::thread;
 
 use thiserror::Error;
 
-use super::{EventKind, Trace, WaiterId};
+use super::{Trace, WaiterId};
 use crate::workload::OrderId;
 
 mod attempts;
+mod part;
 
 /// A broken invariant: the run did something a restaurant must not.
 #[derive(Debug, Error, PartialEq, Eq)]
@@ -83,8 +87,6 @@ pub enum InvariantError {
     },
 }
 
-const NEVER: u64 = u64::MAX;
-
 /// "once" or "never", as the message of a count says it.
 fn times(expected: u32) -> &'static str {
     if expected == 0 {
@@ -94,218 +96,64 @@ fn times(expected: u32) -> &'static str {
     }
 }
 
-#[derive(Clone, Copy)]
-struct ProductState {
-    requested: u32,
-    computed: u32,
-    done: u32,
-    dispatched: u32,
-    requested_at: u64,
-    done_at: u64,
-}
+/// The fewest events worth a second thread: a pass over fewer takes
+/// less than starting one.
+const EVENTS_PER_PART: usize = 1 << 20;
 
-#[derive(Clone, Copy, Default)]
-struct OrderState {
-    taken: u32,
-    done: u32,
-    dispatched: u32,
-    done_at: Option<Duration>,
-}
+/// The most parts a trace is checked in.
+const MAX_PARTS: usize = 8;
 
 pub(super) fn check(trace: &Trace) -> Result<(), InvariantError> {
-    let workload = trace.workload();
-    // One flat slot per product of every order: linear time and memory for
-    // traces of millions of events.
-    let mut first_slot = Vec::with_capacity(workload.orders().len() + 1);
-    let mut total = 0;
-    for order in workload.orders() {
-        first_slot.push(total);
-        total += order.products.len();
-    }
-    first_slot.push(total);
-    let blank = ProductState {
-        requested: 0,
-        computed: 0,
-        done: 0,
-        dispatched: 0,
-        requested_at: NEVER,
-        done_at: NEVER,
+    let cores = thread::available_parallelism().map_or(1, usize::from);
+    let parts = (trace.events().len() / EVENTS_PER_PART).clamp(1, cores.min(MAX_PARTS));
+    in_parts(trace, parts)
+}
+
+/// Checks `trace` in `parts` ranges of its orders, as one pass over every
+/// order would, with each part but the first on a thread of its own.
+fn in_parts(trace: &Trace, parts: usize) -> Result<(), InvariantError> {
+    let orders = trace.workload().orders().len();
+    // A trace with re-deliveries (a broker's, small) is checked in one
+    // part: whose events count depends on every waiter's.
+    let attempts = attempts::Attempts::of(trace);
+    let parts = if attempts.is_some() {
+        1
+    } else {
+        parts.clamp(1, orders.max(1))
     };
-    let mut products = vec![blank; total];
-    let mut orders = vec![OrderState::default(); workload.orders().len()];
-    let mut attempts = attempts::Attempts::of(trace);
-
-    let mut received = 0;
-    for (index, e) in trace.events().iter().enumerate() {
-        if e.kind() == EventKind::ReceivedOrders {
-            received += 1;
-            continue;
-        }
-        let o = e.order() as usize;
-        let unknown = || InvariantError::Unknown {
-            index,
-            order: e.order(),
-            item: e.kind().item(),
-        };
-        if o >= orders.len() {
-            return Err(unknown());
-        }
-        let order = &mut orders[o];
-        if let Some(attempts) = attempts.as_mut() {
-            if !attempts.counts(e)? {
-                let item = e.kind().item();
-                if item.is_some_and(|item| first_slot[o] + item >= first_slot[o + 1]) {
-                    return Err(unknown());
-                }
-                // One dispatch in all, whoever sends it.
-                if e.kind() == EventKind::DoneDispatch {
-                    order.dispatched += 1;
-                }
-                continue;
-            }
-        }
-        let at = e.at();
-        let micros = at.as_micros() as u64;
-        if let Some(item) = e.kind().item() {
-            if first_slot[o] + item >= first_slot[o + 1] {
-                return Err(unknown());
-            }
-            let name = || workload.product_name(e.order(), item).to_string();
-            let p = &mut products[first_slot[o] + item];
-            match e.kind() {
-                EventKind::RequestProduct { .. } => {
-                    if order.taken == 0 {
-                        return Err(InvariantError::OutOfOrder {
-                            order: e.order(),
-                            what: format!(
-                                "{} (item {item}) requested before a waiter took the order",
-                                name()
-                            ),
-                        });
-                    }
-                    p.requested += 1;
-                    p.requested_at = micros;
-                }
-                EventKind::Compute { .. } => {
-                    if p.requested_at == NEVER || micros < p.requested_at || p.done > 0 {
-                        return Err(InvariantError::OutOfOrder {
-                            order: e.order(),
-                            what: format!(
-                                "{} (item {item}) computed outside its request and its end",
-                                name()
-                            ),
-                        });
-                    }
-                    p.computed += 1;
-                }
-                EventKind::DoneProduct { .. } => {
-                    if p.requested_at == NEVER || micros < p.requested_at {
-                        return Err(InvariantError::OutOfOrder {
-                            order: e.order(),
-                            what: format!("{} (item {item}) done before it was requested", name()),
-                        });
-                    }
-                    p.done += 1;
-                    p.done_at = micros;
-                }
-                _ => {
-                    if order.done_at.is_none() {
-                        return Err(InvariantError::OutOfOrder {
-                            order: e.order(),
-                            what: format!(
-                                "{} (item {item}) dispatched before the order was done",
-                                name()
-                            ),
-                        });
-                    }
-                    p.dispatched += 1;
-                }
-            }
-            continue;
-        }
-        match e.kind() {
-            EventKind::RequestOrder => {
-                if received == 0 {
-                    return Err(InvariantError::OutOfOrder {
-                        order: e.order(),
-                        what: "taken before the cashier received the orders".into(),
-                    });
-                }
-                order.taken += 1;
-            }
-            EventKind::DoneOrder => {
-                let (from, to) = (first_slot[o], first_slot[o + 1]);
-                if let Some(item) = (from..to)
-                    .find(|&s| products[s].done_at == NEVER || products[s].done_at > micros)
-                {
-                    return Err(InvariantError::OutOfOrder {
-                        order: e.order(),
-                        what: format!(
-                            "done before {} (item {}) was ready",
-                            workload.product_name(e.order(), item - from),
-                            item - from
-                        ),
-                    });
-                }
-                order.done += 1;
-                order.done_at = Some(at);
-            }
-            EventKind::DoneDispatch => {
-                if order.done_at.is_none() {
-                    return Err(InvariantError::OutOfOrder {
-                        order: e.order(),
-                        what: "dispatched before it was done".into(),
-                    });
-                }
-                order.dispatched += 1;
-            }
-            _ => {}
-        }
+    if parts == 1 {
+        return part::check(trace, 0..orders, true, attempts).map_err(|found| found.error);
     }
-
-    if received != 1 {
-        return Err(InvariantError::Received(received));
-    }
-    for (o, order) in orders.iter().enumerate() {
-        let id = o as OrderId;
-        for (item, p) in products[first_slot[o]..first_slot[o + 1]]
-            .iter()
-            .enumerate()
-        {
-            // A product computes once if it needs CPU time, else never.
-            let computes = u32::from(!workload.cpu(id, item).is_zero());
-            for (what, count, expected) in [
-                ("requested", p.requested, 1),
-                ("computed", p.computed, computes),
-                ("done", p.done, 1),
-                ("dispatched", p.dispatched, 1),
-            ] {
-                if count != expected {
-                    return Err(InvariantError::ProductCount {
-                        order: id,
-                        item,
-                        what,
-                        count,
-                        expected,
-                    });
-                }
-            }
+    let range = |i: usize| orders * i / parts..orders * (i + 1) / parts;
+    let last = |i: usize| i == parts - 1;
+    let found = thread::scope(|scope| {
+        // If a thread cannot be started, its part is checked here too.
+        let others: Vec<_> = (1..parts)
+            .map(|i| {
+                let part = move || part::check(trace, range(i), last(i), None);
+                (i, thread::Builder::new().spawn_scoped(scope, part).ok())
+            })
+            .collect();
+        let mut found = vec![part::check(trace, range(0), last(0), None)];
+        for (i, handle) in others {
+            found.push(match handle {
+                // A panic in a part is a bug: passed on as it is.
+                Some(handle) => handle
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                None => part::check(trace, range(i), last(i), None),
+            });
         }
-        for (what, count) in [
-            ("taken", order.taken),
-            ("done", order.done),
-            ("dispatched", order.dispatched),
-        ] {
-            if count != 1 {
-                return Err(InvariantError::OrderCount {
-                    order: id,
-                    what,
-                    count,
-                });
-            }
-        }
+        found
+    });
+    match found
+        .into_iter()
+        .filter_map(Result::err)
+        .min_by_key(part::Found::when)
+    {
+        Some(found) => Err(found.error),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -1,9 +1,10 @@
 //! Each invariant, broken on purpose in a one-soda service.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use super::*;
-use crate::trace::{Recorder, WaiterId};
+use crate::trace::{EventKind, Recorder, WaiterId};
 use crate::workload::Workload;
 
 fn secs(s: u64) -> Duration {
@@ -338,3 +339,5 @@ fn a_redelivery_from_a_silent_reader_needs_no_take() {
     });
     assert_eq!(served, Ok(()));
 }
+
+mod parts;
