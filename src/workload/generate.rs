@@ -7,7 +7,9 @@
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use super::{memory, Menu, ProductId, Products, Workload, WorkloadError, MAX_ORDERS};
+use super::{
+    memory, Menu, Order, OrderId, ProductId, Products, Workload, WorkloadError, MAX_ORDERS,
+};
 
 /// The most products a random order has; the fewest is one.
 pub const MAX_RANDOM_ORDER: u32 = 4;
@@ -29,11 +31,19 @@ pub fn repeat(workload: &Workload, times: usize) -> Result<Workload, WorkloadErr
     // most MAX_ORDERS orders of at most 65,535 products.
     let products = workload.products_total() as u64 * times as u64;
     memory::check(count, products)?;
+    // Copies of orders already checked, made in place: a large run's
+    // workload is built in one pass, with no list of products in between.
     let mut orders = Vec::with_capacity(count);
-    for _ in 0..times {
-        orders.extend(workload.orders().iter().map(|o| o.products.clone()));
-    }
-    Workload::from_ids(workload.menu().clone(), orders)
+    let copies = (0..times).flat_map(|_| workload.orders());
+    orders.extend(copies.enumerate().map(|(id, order)| Order {
+        id: id as OrderId,
+        products: order.products.clone(),
+    }));
+    Ok(Workload {
+        menu: workload.menu().clone(),
+        orders,
+        products_total: workload.products_total() * times,
+    })
 }
 
 /// The same orders, on a menu whose every product needs `cpu` of the
