@@ -115,8 +115,13 @@ impl LoopClock {
     /// the loop meanwhile, at least once: `await asyncio.sleep(wait)`.
     pub fn sleep(&self, wait: Wait) -> Nap<'_> {
         // A plain timer rather than an `async fn`, to keep each of a
-        // million waiting products small.
-        self.nap_until(wait.until)
+        // million waiting products small. A wait of some length, just
+        // asked for, ends ahead of now: no need to read the clock again.
+        if wait.length.is_zero() {
+            self.nap_until(wait.until)
+        } else {
+            Nap::ahead(&self.timers, self.timers_moment(wait.until))
+        }
     }
 
     /// Blocks the calling thread until `wait` is over: `time.sleep`. On the

@@ -25,6 +25,9 @@ pub struct Nap<'a> {
     /// until then (a sentinel rather than an `Option`, which would make
     /// every nap 8 bytes bigger).
     slot: Slot,
+    /// Its moment was ahead when it was asked for (a wait of some length,
+    /// just computed): it joins the timers without a look at the clock.
+    ahead: bool,
     yielded: bool,
     done: bool,
 }
@@ -39,8 +42,18 @@ impl<'a> Nap<'a> {
             timers,
             until,
             slot: UNQUEUED,
+            ahead: false,
             yielded: false,
             done: false,
+        }
+    }
+
+    /// A nap until `until`, a moment still ahead when it was asked for
+    /// (see [`Timers::sleep_ahead`]).
+    pub(super) fn ahead(timers: &'a Timers, until: Nanos) -> Nap<'a> {
+        Nap {
+            ahead: true,
+            ..Nap::new(timers, until)
         }
     }
 }
@@ -59,7 +72,11 @@ impl Future for Nap<'_> {
                 this.timers.renew(this.until, this.slot, cx.waker());
                 return Poll::Pending;
             }
-        } else if let Some(slot) = this.timers.sleep(this.until, cx.waker()) {
+        } else if let Some(slot) = if this.ahead {
+            this.timers.sleep_ahead(this.until, cx.waker())
+        } else {
+            this.timers.sleep(this.until, cx.waker())
+        } {
             // The timers have the waker: the thread goes back to the loop.
             this.slot = slot;
             this.yielded = true;

@@ -62,6 +62,15 @@ struct Queue {
 /// No moment read since time last moved.
 const UNREAD: Nanos = Nanos::MAX;
 
+/// How a sleeper joining the queue learns whether its moment has come.
+#[derive(Clone, Copy)]
+enum Look {
+    /// At the clock: come if it is past.
+    AtTheClock,
+    /// At the last tick rung: come only if its bucket was.
+    AtTheRung,
+}
+
 impl Timers {
     /// Timers starting now, reading the loop's time whenever they need it.
     pub(super) fn new() -> Timers {
@@ -124,10 +133,31 @@ impl Timers {
     /// nothing was queued. Time is read under the queue's lock, as the
     /// alarm reads it, so a sleeper never joins a bucket already rung.
     pub(super) fn sleep(&self, at: Nanos, waker: &Waker) -> Option<Slot> {
+        self.join(at, waker, Look::AtTheClock)
+    }
+
+    /// Puts `waker` to sleep until `at`, a moment that was still ahead
+    /// when it was asked for, without reading the clock: on the real
+    /// clock, that read was half of the time spent reading it. `None` only
+    /// if the bucket of `at` was rung already. A moment that has come
+    /// meanwhile still joins the queue, and the alarm rings it at its next
+    /// turn, as asyncio's `call_later` runs a callback already due.
+    pub(super) fn sleep_ahead(&self, at: Nanos, waker: &Waker) -> Option<Slot> {
+        self.join(at, waker, Look::AtTheRung)
+    }
+
+    fn join(&self, at: Nanos, waker: &Waker, look: Look) -> Option<Slot> {
         let tick = tick_of(at);
         let (slot, alarm) = {
             let mut queue = self.lock();
-            if self.now() >= at {
+            // Either way, never a bucket already rung: its moment came
+            // before the clock's now (the alarm rings a bucket once its
+            // tick has begun, and sets `rung` under this lock).
+            let come = match look {
+                Look::AtTheClock => self.now() >= at,
+                Look::AtTheRung => tick <= self.rung.load(Ordering::Acquire),
+            };
+            if come {
                 return None;
             }
             let earliest = queue.due.first_key_value().is_none_or(|(&t, _)| tick < t);
@@ -307,6 +337,30 @@ mod tests {
             assert_eq!(gone.0.load(Ordering::Relaxed), 0);
             // A moment come already is not queued.
             assert_eq!(timers.sleep(at, &waker(kept)), None);
+        });
+    }
+
+    /// A moment asked for ahead joins the queue without a look at the
+    /// clock, even once it has come, and the alarm rings it at its next
+    /// turn; only a moment whose bucket was rung is refused.
+    #[test]
+    fn a_moment_ahead_joins_unless_its_bucket_was_rung() {
+        paused().block_on(async {
+            let timers = Arc::new(Timers::new());
+            let counter = Arc::new(Counter(AtomicUsize::new(0)));
+            let at = timers.nanos(Instant::now() + Duration::from_secs(1));
+            let mut alarm = Box::pin(timers.alarm());
+            assert!(futures::poll!(&mut alarm).is_pending());
+            tokio::time::advance(Duration::from_secs(2)).await;
+            // Come, but not rung: it joins, where `sleep` would refuse it.
+            assert_eq!(timers.sleep(at, &waker(Arc::clone(&counter))), None);
+            assert!(timers
+                .sleep_ahead(at, &waker(Arc::clone(&counter)))
+                .is_some());
+            assert!(futures::poll!(&mut alarm).is_pending());
+            assert_eq!(counter.0.load(Ordering::Relaxed), 1);
+            // Rung: refused.
+            assert_eq!(timers.sleep_ahead(at, &waker(counter)), None);
         });
     }
 
