@@ -13,7 +13,7 @@
 //! - [`address`]: the broker's URL, checked, shown without password;
 //! - [`keys`]: a run's name and the names of its keys;
 //! - [`connection`]: one connection that reconnects with backoff;
-//! - [`scripts`]: what must happen at once (dispatch, claim, keep);
+//! - `scripts`: what must happen at once (dispatch, claim, keep);
 //! - [`run`]: every command about a run, for the cashier and the waiters;
 //! - [`cashier`] and [`waiter`]: the two sides, built on the `processes`
 //!   model's waiter and trace.

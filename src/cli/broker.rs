@@ -16,6 +16,9 @@ pub struct BrokerArgs {
     /// Redis stream instead of from the cashier. `cashier` and `waiter`
     /// also read it from the environment variable MESONERO_BROKER, which
     /// keeps a password off the command line.
+    // This text is the option's help, where the URL's brackets mean
+    // "optional", not links.
+    #[allow(rustdoc::broken_intra_doc_links)]
     #[arg(long, value_name = "URL", value_parser = parse_broker)]
     pub broker: Option<BrokerUrl>,
     /// The run's name on the broker: letters, digits, '.', '_' and '-'

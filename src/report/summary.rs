@@ -81,7 +81,7 @@ pub fn write(out: &mut impl Write, run: &Run) -> io::Result<()> {
     Ok(())
 }
 
-/// The orders given again, the first [`MAX_NAMED`] by name: `Re-delivered:
+/// The orders given again, the first `MAX_NAMED` by name: `Re-delivered:
 /// order 2 (waiter 1 → 3), order 5 (waiter 2 → 1)`, then `and 4 more`;
 /// `None` when there were none.
 pub fn redeliveries(redeliveries: &[Redelivery]) -> Option<String> {

@@ -2,7 +2,7 @@
 //! terminal or as an HTML `<table>` for `mesonero report`, from the same
 //! cells.
 //!
-//! A row type declares its columns once ([`columns`]); its terminal table,
+//! A row type declares its columns once (`columns`); its terminal table,
 //! HTML, Markdown, CSV and JSON are all drawn from that declaration.
 
 use std::io::{self, Write};

@@ -52,7 +52,7 @@ const COLUMNS: usize = 60;
 const MAX_ROWS: usize = 12;
 
 /// The least room a lane needs in the text: a line of its own, at most
-/// [`MAX_ROWS`] to a model; its model's run 5 columns wide on the shared
+/// `MAX_ROWS` to a model; its model's run 5 columns wide on the shared
 /// axis; and a column for each of its products, each shown by a letter.
 /// Past this, the text shows the run at scale.
 pub const LEGIBLE: Legible = Legible {
