@@ -4,7 +4,7 @@
 //!
 //! - [`data`]: people and planets in swapi's JSON shape: the project's own
 //!   nine, a million generated ones, or swapi's fixture files.
-//! - [`server`]: a swapi-compatible HTTP server (axum) with an artificial
+//! - [`server`]: a swapi-compatible HTTP server (hyper) with an artificial
 //!   delay, jitter and failure rate, and graceful shutdown.
 //! - [`client`]: `mesonero fetch`'s three models (sequential, threads,
 //!   async), with retries, statistics and a crawl of the list pages.

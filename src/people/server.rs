@@ -1,4 +1,4 @@
-//! A swapi-compatible people API, served locally with axum.
+//! A swapi-compatible people API, served locally with hyper.
 //!
 //! `asinc2.py` waited on swapi.dev across the internet; this server stands
 //! in for it on loopback, with the latency and the failures a lesson asks
@@ -9,16 +9,19 @@
 //!
 //! [`Server::bind`] then [`Server::run`] serve until a shutdown future
 //! completes; [`spawn_background`] does the same on a thread of its own,
-//! for a client in the same process. The routes are in `routes`, the
-//! delay, failures and request log in `middleware`; the accept loop and
+//! for a client in the same process. The routes are in `routes`, what
+//! they answer in `answers`, the delay, failures and request log in
+//! `middleware`, gzip in `gzip`; the accept loop and
 //! its graceful stop in `accept`, one connection in `connection`, and its
 //! timeouts in `watchdog`, under the [`Limits`] of `limits`.
 
 mod accept;
+mod answers;
 mod background;
 mod bodies;
 mod connection;
 mod cors;
+mod gzip;
 mod limits;
 mod middleware;
 mod options;
@@ -147,7 +150,7 @@ pub struct Server {
     listener: TcpListener,
     local_addr: SocketAddr,
     limits: Limits,
-    state: Arc<routes::AppState>,
+    state: Arc<answers::AppState>,
 }
 
 impl Server {
@@ -164,7 +167,7 @@ impl Server {
         let listener = TcpListener::bind(config.addr).await.map_err(bind_error)?;
         let local_addr = listener.local_addr().map_err(bind_error)?;
         let limits = config.limits;
-        let state = Arc::new(routes::AppState::new(config, local_addr));
+        let state = Arc::new(answers::AppState::new(config, local_addr));
         Ok(Server {
             listener,
             local_addr,
@@ -200,7 +203,7 @@ impl Server {
         shutdown: impl Future<Output = ()>,
         hurry: impl Future<Output = ()>,
     ) -> Result<Stopped, ServeError> {
-        let app = routes::router(self.state);
+        let app = routes::app(self.state);
         Ok(accept::serve(self.listener, app, self.limits, shutdown, hurry).await)
     }
 }

@@ -14,7 +14,7 @@
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use axum::body::Bytes;
+use hyper::body::Bytes;
 
 use crate::people::data::Resource;
 

@@ -10,8 +10,9 @@
 
 use std::task::{Context, Poll};
 
-use axum::http::{header, HeaderValue, Method, Request, Response, StatusCode};
 use futures::future::{Either, MapOk, Ready, TryFutureExt};
+use hyper::header::{self, HeaderValue};
+use hyper::{Method, Request, Response, StatusCode};
 use tower::{Layer, Service};
 
 /// How long a browser may keep a preflight's answer: a day, as swapi's

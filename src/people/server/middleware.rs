@@ -1,28 +1,24 @@
-//! What happens around every request: the artificial delay and failures
-//! of the API, and the count and log of all requests.
+//! What happens around requests: the artificial delay and failures drawn
+//! for each API request (the routes wait and fail by them), and the count
+//! and log of all requests.
 //!
 //! Both sit on the hot path of a load run, so both do as little as they
 //! can: no lock anywhere, no random draw when there is neither jitter nor
 //! failure, no clock read or formatting for a request that is not logged,
-//! and nothing allocated for a request that neither waits, fails nor is
-//! logged. So they are tower services of their own rather than axum's
-//! `from_fn`, which boxes the inner service and the future of every
-//! request.
+//! and nothing allocated for a request that is not logged.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
-use axum::extract::Request;
-use axum::http::{self, StatusCode};
-use axum::response::Response;
 use futures::future::{BoxFuture, Either};
+use hyper::{self as http, StatusCode};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use tower::{Layer, Service};
 
-use super::routes::{detail, AppState};
+use super::answers::AppState;
 
 /// The delay, jitter and failures of API responses.
 pub(super) struct Chaos {
@@ -36,9 +32,11 @@ pub(super) struct Chaos {
 
 /// What one API request gets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Draw {
-    wait: Duration,
-    failure: Option<StatusCode>,
+pub(super) struct Draw {
+    /// How long to wait before answering.
+    pub(super) wait: Duration,
+    /// The failure to answer with, if any.
+    pub(super) failure: Option<StatusCode>,
 }
 
 impl Chaos {
@@ -52,7 +50,8 @@ impl Chaos {
         }
     }
 
-    fn draw(&self) -> Draw {
+    /// What the next API request gets.
+    pub(super) fn draw(&self) -> Draw {
         if self.jitter.is_zero() && self.fail_rate <= 0.0 {
             return Draw {
                 wait: self.delay,
@@ -80,81 +79,6 @@ impl Chaos {
                 StatusCode::INTERNAL_SERVER_ERROR
             }),
         }
-    }
-}
-
-/// Makes [`DelayAndFail`]s: the delay and failures of the API's routes.
-#[derive(Clone)]
-pub(super) struct DelayAndFailLayer(Arc<AppState>);
-
-impl DelayAndFailLayer {
-    pub(super) fn new(state: Arc<AppState>) -> DelayAndFailLayer {
-        DelayAndFailLayer(state)
-    }
-}
-
-impl<S> Layer<S> for DelayAndFailLayer {
-    type Service = DelayAndFail<S>;
-
-    fn layer(&self, inner: S) -> DelayAndFail<S> {
-        DelayAndFail {
-            inner,
-            state: self.0.clone(),
-        }
-    }
-}
-
-/// Waits the delay, then answers with the request's failure, if it drew
-/// one, or with the route. A request with neither goes straight to the
-/// route, with nothing allocated on the way.
-#[derive(Clone)]
-pub(super) struct DelayAndFail<S> {
-    inner: S,
-    state: Arc<AppState>,
-}
-
-type Answer<E> = BoxFuture<'static, Result<Response, E>>;
-
-impl<S> Service<Request> for DelayAndFail<S>
-where
-    S: Service<Request, Response = Response> + Clone + Send + 'static,
-    S::Future: Send + 'static,
-{
-    type Response = Response;
-    type Error = S::Error;
-    type Future = Either<S::Future, Answer<S::Error>>;
-
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
-        self.inner.poll_ready(cx)
-    }
-
-    fn call(&mut self, request: Request) -> Self::Future {
-        let draw = self.state.chaos.draw();
-        if draw.wait.is_zero() && draw.failure.is_none() {
-            return Either::Left(self.inner.call(request));
-        }
-        // The service made ready is the one to call, after the wait: it
-        // goes with the request, and a clone stays for the next one.
-        let clone = self.inner.clone();
-        let mut inner = std::mem::replace(&mut self.inner, clone);
-        Either::Right(Box::pin(async move {
-            if !draw.wait.is_zero() {
-                // The lesson of the article: a timer, not a blocked thread.
-                // Other requests are served while this one waits.
-                tokio::time::sleep(draw.wait).await;
-            }
-            match draw.failure {
-                Some(StatusCode::SERVICE_UNAVAILABLE) => Ok(detail(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "Service unavailable (simulated: --fail-rate)",
-                )),
-                Some(status) => Ok(detail(
-                    status,
-                    "Internal server error (simulated: --fail-rate)",
-                )),
-                None => inner.call(request).await,
-            }
-        }))
     }
 }
 

@@ -8,304 +8,248 @@
 //! `{"detail": "Not found"}`, a bad or past-the-end `page` its 404
 //! `{"detail": "Invalid page."}`, a method other than GET, HEAD or a CORS
 //! preflight its 405 `{"detail": "Method \"POST\" not allowed."}`: every
-//! error is JSON. Links are absolute, under the host the client asked
-//! for, as swapi (Django) writes them.
+//! error is JSON. The API's routes answer after the delay and with the
+//! failures of the server's settings; the health check and misses at once.
 //!
-//! Browsers may call the API from any page, as swapi's CORS headers let
-//! them; and answers are gzipped for clients that ask for it.
+//! A handful of fixed paths is a `match`, not a router: axum's router, its
+//! extractors and its boxed services cost 1.4 µs a request, measured on
+//! its own (a quarter of `serve`'s CPU time per request under load),
+//! where the `match` costs next to nothing. The layers around the routes
+//! are in [`app`].
 
+use std::borrow::Cow;
 use std::convert::Infallible;
-use std::net::SocketAddr;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 
-use axum::body::{Body, Bytes};
-use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{FromRequestParts, Path, Query, State};
-use axum::http::request::Parts;
-use axum::http::{header, HeaderValue, Method, StatusCode};
-use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
-use serde::{Deserialize, Serialize};
-use tower::ServiceBuilder;
-use tower_http::compression::{Compression, CompressionBody, CompressionLayer};
+use futures::future::{BoxFuture, Either, Ready};
+use hyper::{Method, Request, StatusCode, Uri};
+use tower::{Layer, Service, ServiceBuilder};
 
-use super::bodies::Bodies;
+use super::answers::{self, Answer, AppState, LinkHost, PageAsked};
 use super::cors::{Cors, CorsLayer};
-use super::middleware::{Chaos, CountAndLog, CountAndLogLayer, DelayAndFailLayer};
-use super::{RequestCount, RequestLog, ServerConfig};
-use crate::people::data::{Dataset, Record, Resource, PAGE_SIZE};
+use super::gzip::{GzipWhenAsked, Gzipped};
+use super::middleware::{CountAndLog, CountAndLogLayer};
+use crate::people::data::Resource;
 
-/// What every handler shares.
-pub(super) struct AppState {
-    pub(super) dataset: Arc<Dataset>,
-    /// `http://` and the listening address, for clients that send no
-    /// usable `Host`.
-    pub(super) own_base: String,
-    pub(super) chaos: Chaos,
-    pub(super) log: RequestLog,
-    pub(super) requests: RequestCount,
-    /// Single records' JSON, once rendered.
-    bodies: Bodies,
+/// What a request's path names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Route {
+    /// `/healthz`.
+    Health,
+    /// `/api/`.
+    Root,
+    /// `/api/{resource}/`.
+    List(Resource),
+    /// `/api/{resource}/{id}/`, with the id if it is one.
+    One(Resource, Option<u64>),
+    /// Anything else.
+    Miss,
 }
 
-impl AppState {
-    pub(super) fn new(config: ServerConfig, local_addr: SocketAddr) -> AppState {
-        AppState {
-            dataset: config.dataset,
-            own_base: format!("http://{local_addr}"),
-            chaos: Chaos::new(config.delay, config.jitter, config.fail_rate, config.seed),
-            log: config.request_log,
-            requests: RequestCount::default(),
-            bodies: Bodies::default(),
-        }
+/// The route of `path`.
+fn route(path: &str) -> Route {
+    if path == "/healthz" {
+        return Route::Health;
     }
-
-    /// The base of the links in a response: the host the client asked for,
-    /// so that links work through whatever address reached us (a server
-    /// on 0.0.0.0 has no single address of its own).
-    fn base_url(&self, host: &LinkHost) -> String {
-        match host.as_str() {
-            Some(host) => format!("http://{host}"),
-            None => self.own_base.clone(),
-        }
+    let Some(rest) = path.strip_prefix("/api") else {
+        return Route::Miss;
+    };
+    // swapi's trailing slash, if there is one.
+    let rest = rest.strip_suffix('/').unwrap_or(rest);
+    if rest.is_empty() {
+        return Route::Root;
     }
-}
-
-/// The request's `Host`, when it is one to put in links (see
-/// [`AppState::base_url`]). Only this header is taken from the request,
-/// rather than a copy of them all.
-pub(super) struct LinkHost(Option<HeaderValue>);
-
-impl LinkHost {
-    fn as_str(&self) -> Option<&str> {
-        self.0.as_ref().and_then(|h| h.to_str().ok())
+    let Some(rest) = rest.strip_prefix('/') else {
+        return Route::Miss;
+    };
+    let (name, id) = match rest.split_once('/') {
+        None => (rest, None),
+        Some((name, id)) => (name, Some(id)),
+    };
+    let Some(resource) = Resource::ALL.into_iter().find(|r| r.path() == name) else {
+        return Route::Miss;
+    };
+    match id {
+        None => Route::List(resource),
+        Some(id) if !id.contains('/') => Route::One(resource, path_id(id)),
+        Some(_) => Route::Miss,
     }
 }
 
-impl<S: Send + Sync> FromRequestParts<S> for LinkHost {
-    type Rejection = Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<LinkHost, Infallible> {
-        let host = parts
-            .headers
-            .get(header::HOST)
-            .filter(|h| h.to_str().is_ok_and(is_host));
-        Ok(LinkHost(host.cloned()))
-    }
+/// The id in a path's segment, percent-decoded (`%31` is `1`), if it is
+/// one.
+fn path_id(segment: &str) -> Option<u64> {
+    let text: Cow<str> = percent_encoding::percent_decode_str(segment)
+        .decode_utf8()
+        .ok()?;
+    answers::parse_id(&text)
 }
 
-/// Whether a `Host` header is a plain `host[:port]`, safe to put in links.
-fn is_host(text: &str) -> bool {
-    !text.is_empty()
-        && text.len() <= 255
-        && text
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-.:[]".contains(&b))
-}
-
-type Shared = State<Arc<AppState>>;
-
-/// The application as hyper serves it: the routes inside the layers of
-/// [`router`].
-pub(super) type App = CountAndLog<Cors<Compression<Router>>>;
+/// The application as hyper serves it: the routes inside their layers.
+pub(super) type App = CountAndLog<GzipWhenAsked<Cors<Routes>>>;
 
 /// What [`App`] answers.
-pub(super) type AppResponse = axum::http::Response<CompressionBody<Body>>;
+pub(super) type AppResponse = hyper::Response<Gzipped>;
 
 /// The application: the API behind its delay and failures, `/healthz`
 /// beside it, every answer open to browsers of any origin and gzipped
 /// when asked, and every request counted and, if asked, logged.
-pub(super) fn router(state: Arc<AppState>) -> App {
-    // Every path under /api, written out rather than nested: a nested
-    // router's "/" would answer /api but not swapi's /api/.
-    let mut api = Router::new()
-        .route("/api/", get(root))
-        .route("/api", get(root));
-    for resource in Resource::ALL {
-        let list = move |state: Shared, query, host| list(resource, state, query, host);
-        let one = move |state: Shared, id, host| one(resource, state, id, host);
-        let path = resource.path();
-        api = api
-            .route(&format!("/api/{path}/"), get(list))
-            .route(&format!("/api/{path}"), get(list))
-            .route(&format!("/api/{path}/{{id}}/"), get(one))
-            .route(&format!("/api/{path}/{{id}}"), get(one));
-    }
-    let api = api
-        // Set after the routes: it applies to those already there.
-        .method_not_allowed_fallback(method_not_allowed)
-        .route_layer(DelayAndFailLayer::new(state.clone()));
-    let routes = Router::new()
-        // Health checks must answer at once, whatever the chaos settings.
-        .route("/healthz", get(|| async { "ok" }))
-        .method_not_allowed_fallback(method_not_allowed)
-        .merge(api)
-        .fallback(not_found)
-        .with_state(state.clone());
-    // Around the whole router rather than with `Router::layer`, which
-    // wraps every route in each layer and boxes the service and the future
-    // of every layer on every request; every request, answered by a route
-    // or a fallback, goes through them alike.
-    ServiceBuilder::new()
-        .layer(CountAndLogLayer::new(state))
+pub(super) fn app(state: Arc<AppState>) -> App {
+    let routes = ServiceBuilder::new()
         // swapi lets any page read it, and so may a teacher's page read
         // this server: `*` for any origin, and preflights answered here,
         // before the delay and the failures, which are the API's and not
         // the browser's.
         .layer(CorsLayer)
-        // Only when the request's Accept-Encoding asks for gzip, and not
-        // for bodies too small to gain from it.
-        .layer(CompressionLayer::new().gzip(true))
-        .service(routes)
+        .service(Routes {
+            state: state.clone(),
+        });
+    CountAndLogLayer::new(state).layer(GzipWhenAsked::new(routes))
 }
 
-/// swapi's answer to anything it does not have.
-pub(super) async fn not_found() -> Response {
-    detail(StatusCode::NOT_FOUND, "Not found")
+/// Answers each request by its route.
+#[derive(Clone)]
+pub(super) struct Routes {
+    state: Arc<AppState>,
 }
 
-/// swapi's answer to a `page` that is not a page of the list.
-fn invalid_page() -> Response {
-    detail(StatusCode::NOT_FOUND, "Invalid page.")
-}
+/// An answer ready at once, or one that waits (the delay, a search on the
+/// blocking pool).
+type Answering =
+    Either<Ready<Result<Answer, Infallible>>, BoxFuture<'static, Result<Answer, Infallible>>>;
 
-/// swapi's (Django REST framework's) answer to a method a path has not.
-async fn method_not_allowed(method: Method) -> Response {
-    let message = format!("Method \"{method}\" not allowed.");
-    detail(StatusCode::METHOD_NOT_ALLOWED, &message)
-}
+impl<B> Service<Request<B>> for Routes {
+    type Response = Answer;
+    type Error = Infallible;
+    type Future = Answering;
 
-/// An error response with swapi's `{"detail": ...}` body.
-pub(super) fn detail(status: StatusCode, message: &str) -> Response {
-    (status, Json(serde_json::json!({ "detail": message }))).into_response()
-}
-
-/// swapi's root: the URL of each resource's list, by name.
-async fn root(State(state): Shared, host: LinkHost) -> Response {
-    let base = state.base_url(&host);
-    let links: serde_json::Map<String, serde_json::Value> = Resource::ALL
-        .into_iter()
-        .map(|r| (r.path().to_string(), r.list_url(&base).into()))
-        .collect();
-    Json(links).into_response()
-}
-
-/// An id as swapi's URLs take it: digits only (no sign, no spaces).
-fn parse_id(text: &str) -> Option<u64> {
-    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
     }
-    text.parse().ok()
-}
 
-/// The record of `resource` whose id is in the path, or swapi's 404 when
-/// the id is not a number or names nothing. Its JSON is rendered once per
-/// host (see `bodies`).
-async fn one(
-    resource: Resource,
-    State(state): Shared,
-    id: Result<Path<String>, PathRejection>,
-    host: LinkHost,
-) -> Response {
-    let Some(id) = id.ok().and_then(|Path(id)| parse_id(&id)) else {
-        return not_found().await;
-    };
-    let render = || {
-        let record = state.dataset.render(resource, id, &state.base_url(&host))?;
-        // As `Json` writes it; a record, all text keys, always serialises.
-        serde_json::to_vec(&record).ok().map(Bytes::from)
-    };
-    let key = host.as_str().unwrap_or("");
-    match state.bodies.get_or_render(resource, id, key, render) {
-        // The Content-Type `Json` sets.
-        Some(body) => (
-            [(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/json"),
-            )],
-            body,
-        )
-            .into_response(),
-        None => not_found().await,
+    fn call(&mut self, request: Request<B>) -> Answering {
+        let route = route(request.uri().path());
+        let method = request.method();
+        let reads = method == Method::GET || method == Method::HEAD;
+        match route {
+            Route::Miss => now(answers::not_found()),
+            Route::Health if reads => now(answers::healthy()),
+            Route::Health => now(answers::method_not_allowed(method)),
+            api => {
+                let asked = Asked {
+                    route: api,
+                    reads,
+                    method: method.clone(),
+                    uri: request.uri().clone(),
+                    host: LinkHost::of(request.headers()),
+                };
+                self.api(asked)
+            }
+        }
     }
 }
 
-/// The query of a list; both are text so that a bad page is swapi's
-/// 404 rather than a 400 from the extractor.
-#[derive(Deserialize)]
-struct ListQuery {
-    page: Option<String>,
-    search: Option<String>,
-}
-
-/// A page of a list, in swapi's shape.
-#[derive(Serialize)]
-struct Page {
-    count: u64,
-    next: Option<String>,
-    previous: Option<String>,
-    results: Vec<Record>,
-}
-
-async fn list(
-    resource: Resource,
-    State(state): Shared,
-    query: Result<Query<ListQuery>, QueryRejection>,
+/// What an API answer needs of its request, kept while it waits.
+struct Asked {
+    route: Route,
+    reads: bool,
+    method: Method,
+    uri: Uri,
     host: LinkHost,
-) -> Response {
-    let Ok(Query(query)) = query else {
-        return invalid_page();
-    };
-    let page = match query.page.as_deref() {
-        None => 1,
-        Some(text) => match parse_id(text) {
-            Some(page) if page >= 1 => page,
-            _ => return invalid_page(),
+}
+
+impl Routes {
+    /// An API route's answer: after the delay, with the failure the
+    /// request drew if any. A request with neither goes straight to the
+    /// answer, with nothing allocated on the way.
+    fn api(&self, asked: Asked) -> Answering {
+        let draw = self.state.chaos.draw();
+        if draw.wait.is_zero() && draw.failure.is_none() {
+            return answer(self.state.clone(), asked);
+        }
+        let state = self.state.clone();
+        Either::Right(Box::pin(async move {
+            if !draw.wait.is_zero() {
+                // The lesson of the article: a timer, not a blocked thread.
+                // Other requests are served while this one waits.
+                tokio::time::sleep(draw.wait).await;
+            }
+            match draw.failure {
+                Some(StatusCode::SERVICE_UNAVAILABLE) => Ok(answers::detail(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "Service unavailable (simulated: --fail-rate)",
+                )),
+                Some(status) => Ok(answers::detail(
+                    status,
+                    "Internal server error (simulated: --fail-rate)",
+                )),
+                None => answer(state, asked).await,
+            }
+        }))
+    }
+}
+
+/// An API route's own answer.
+fn answer(state: Arc<AppState>, asked: Asked) -> Answering {
+    if !asked.reads {
+        return now(answers::method_not_allowed(&asked.method));
+    }
+    match asked.route {
+        Route::Root => now(answers::root(&state, &asked.host)),
+        Route::One(resource, id) => now(answers::one(&state, resource, id, &asked.host)),
+        Route::List(resource) => match PageAsked::of(asked.uri.query()) {
+            None => now(answers::invalid_page()),
+            Some(page) if page.scans(resource) => Either::Right(Box::pin(async move {
+                Ok(answers::list_scanning(state, resource, page, asked.host).await)
+            })),
+            Some(page) => now(answers::list(&state, resource, &page, &asked.host)),
         },
-    };
-    let Some(skip) = (page - 1).checked_mul(PAGE_SIZE as u64) else {
-        return invalid_page();
-    };
-    let search = query.search.unwrap_or_default();
-    let listing = if search.is_empty() || resource != Resource::People {
-        state.dataset.list_of(resource, &search, skip, PAGE_SIZE)
-    } else {
-        // A search over a load test's million generated people scans a
-        // million names: milliseconds of CPU, which belong on the blocking
-        // pool rather than on a worker that other requests are waiting for.
-        let dataset = state.dataset.clone();
-        let text = search.clone();
-        match tokio::task::spawn_blocking(move || dataset.list(&text, skip, PAGE_SIZE)).await {
-            Ok(listing) => listing,
-            Err(_) => return detail(StatusCode::INTERNAL_SERVER_ERROR, "The search failed"),
-        }
-    };
-    // swapi answers an empty first page, but no page past the last.
-    if page > 1 && listing.ids.is_empty() {
-        return invalid_page();
+        Route::Health | Route::Miss => now(answers::not_found()),
     }
-    let base = state.base_url(&host);
-    let link = |page: u64| {
-        let mut url = format!("{}?", resource.list_url(&base));
-        if !search.is_empty() {
-            url.push_str("search=");
-            url.extend(url::form_urlencoded::byte_serialize(search.as_bytes()));
-            url.push('&');
+}
+
+fn now(answer: Answer) -> Answering {
+    Either::Left(futures::future::ready(Ok(answer)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_take_swapis_trailing_slash_or_not() {
+        let people = Resource::People;
+        for (path, expected) in [
+            ("/healthz", Route::Health),
+            ("/healthz/", Route::Miss),
+            ("/api", Route::Root),
+            ("/api/", Route::Root),
+            ("/api//", Route::Miss),
+            ("/apix", Route::Miss),
+            ("/", Route::Miss),
+            ("/api/people", Route::List(people)),
+            ("/api/people/", Route::List(people)),
+            ("/api/planets/", Route::List(Resource::Planets)),
+            ("/api/people/1", Route::One(people, Some(1))),
+            ("/api/people/1/", Route::One(people, Some(1))),
+            ("/api/people/%31/", Route::One(people, Some(1))),
+            ("/api/people/01/", Route::One(people, Some(1))),
+            ("/api/people//", Route::One(people, None)),
+            ("/api/people/+1/", Route::One(people, None)),
+            ("/api/people/abc/", Route::One(people, None)),
+            ("/api/people/%FF/", Route::One(people, None)),
+            (
+                "/api/people/99999999999999999999999/",
+                Route::One(people, None),
+            ),
+            ("/api/people/1//", Route::Miss),
+            ("/api/people/1/x/", Route::Miss),
+            ("/api/nothing/", Route::Miss),
+            ("/api/People/1/", Route::Miss),
+            ("/API/people/1/", Route::Miss),
+        ] {
+            assert_eq!(route(path), expected, "{path}");
         }
-        url.push_str(&format!("page={page}"));
-        url
-    };
-    let shown = skip + listing.ids.len() as u64;
-    let body = Page {
-        count: listing.total,
-        next: (shown < listing.total).then(|| link(page + 1)),
-        previous: (page > 1).then(|| link(page - 1)),
-        results: listing
-            .ids
-            .iter()
-            .filter_map(|&id| state.dataset.render(resource, id, &base))
-            .collect(),
-    };
-    Json(body).into_response()
+    }
 }

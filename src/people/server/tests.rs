@@ -137,6 +137,36 @@ async fn a_person_has_every_swapi_field() {
 }
 
 #[tokio::test]
+async fn head_has_gets_headers_and_no_body() {
+    let server = start_with(|_| {}).await;
+    for path in [
+        "/api/people/1/",
+        "/api/",
+        "/api/people/?page=2",
+        "/api/people/0/",
+        "/healthz",
+    ] {
+        let url = format!("{}{path}", server.base);
+        let get = client().get(&url).send().await.expect("an answer");
+        let head = client().head(&url).send().await.expect("an answer");
+        assert_eq!(head.status(), get.status(), "{path}");
+        let without_date = |headers: &reqwest::header::HeaderMap| {
+            let mut headers = headers.clone();
+            headers.remove(reqwest::header::DATE);
+            headers
+        };
+        assert_eq!(
+            without_date(head.headers()),
+            without_date(get.headers()),
+            "{path}"
+        );
+        assert!(head.bytes().await.expect("a body").is_empty(), "{path}");
+        assert!(!get.bytes().await.expect("a body").is_empty(), "{path}");
+    }
+    server.stop().await;
+}
+
+#[tokio::test]
 async fn misses_are_swapis_404() {
     let server = start_with(|_| {}).await;
     for path in [
