@@ -6,6 +6,7 @@
 //! Every answer's body is whole before it is sent (`Full`): a record is
 //! a few hundred bytes, a page ten records.
 
+use std::borrow::Cow;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -51,7 +52,7 @@ impl AppState {
     /// The base of the links in a response: the host the client asked for,
     /// so that links work through whatever address reached us (a server
     /// on 0.0.0.0 has no single address of its own).
-    fn base_url(&self, host: &LinkHost) -> String {
+    fn base_url(&self, host: &LinkHost<'_>) -> String {
         match host.as_str() {
             Some(host) => format!("http://{host}"),
             None => self.own_base.clone(),
@@ -60,17 +61,22 @@ impl AppState {
 }
 
 /// The request's `Host`, when it is one to put in links (see
-/// [`AppState::base_url`]).
-#[derive(Clone)]
-pub(super) struct LinkHost(Option<HeaderValue>);
+/// [`AppState::base_url`]): borrowed from the request while it is
+/// answered at once, kept (`'static`) by an answer that waits.
+pub(super) struct LinkHost<'a>(Option<Cow<'a, HeaderValue>>);
 
-impl LinkHost {
+impl<'a> LinkHost<'a> {
     /// The `Host` among `headers`, if it is a plain `host[:port]`.
-    pub(super) fn of(headers: &HeaderMap) -> LinkHost {
+    pub(super) fn of(headers: &'a HeaderMap) -> LinkHost<'a> {
         let host = headers
             .get(header::HOST)
             .filter(|h| h.to_str().is_ok_and(is_host));
-        LinkHost(host.cloned())
+        LinkHost(host.map(Cow::Borrowed))
+    }
+
+    /// The same host, kept beyond the request.
+    pub(super) fn into_owned(self) -> LinkHost<'static> {
+        LinkHost(self.0.map(|host| Cow::Owned(host.into_owned())))
     }
 
     fn as_str(&self) -> Option<&str> {
@@ -139,7 +145,7 @@ pub(super) fn method_not_allowed(method: &Method) -> Answer {
 }
 
 /// swapi's root: the URL of each resource's list, by name.
-pub(super) fn root(state: &AppState, host: &LinkHost) -> Answer {
+pub(super) fn root(state: &AppState, host: &LinkHost<'_>) -> Answer {
     let base = state.base_url(host);
     let links: serde_json::Map<String, serde_json::Value> = Resource::ALL
         .into_iter()
@@ -163,7 +169,7 @@ pub(super) fn one(
     state: &AppState,
     resource: Resource,
     id: Option<u64>,
-    host: &LinkHost,
+    host: &LinkHost<'_>,
 ) -> Answer {
     let Some(id) = id else {
         return not_found();
@@ -236,7 +242,7 @@ pub(super) fn list(
     state: &AppState,
     resource: Resource,
     asked: &PageAsked,
-    host: &LinkHost,
+    host: &LinkHost<'_>,
 ) -> Answer {
     let listing = state
         .dataset
@@ -250,7 +256,7 @@ pub(super) async fn list_scanning(
     state: Arc<AppState>,
     resource: Resource,
     asked: PageAsked,
-    host: LinkHost,
+    host: LinkHost<'static>,
 ) -> Answer {
     let dataset = state.dataset.clone();
     let (text, skip) = (asked.search.clone(), asked.skip);
@@ -268,7 +274,7 @@ fn page(
     resource: Resource,
     asked: &PageAsked,
     listing: crate::people::data::Listing,
-    host: &LinkHost,
+    host: &LinkHost<'_>,
 ) -> Answer {
     let (page, search) = (asked.page, &asked.search);
     // swapi answers an empty first page, but no page past the last.

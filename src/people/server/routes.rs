@@ -29,7 +29,7 @@ use tower::{Layer, Service, ServiceBuilder};
 use super::answers::{self, Answer, AppState, LinkHost, PageAsked};
 use super::cors::{Cors, CorsLayer};
 use super::gzip::{GzipWhenAsked, Gzipped};
-use super::middleware::{CountAndLog, CountAndLogLayer};
+use super::middleware::{CountAndLog, CountAndLogLayer, Draw};
 use crate::people::data::Resource;
 
 /// What a request's path names.
@@ -131,20 +131,24 @@ impl<B> Service<Request<B>> for Routes {
     fn call(&mut self, request: Request<B>) -> Answering {
         let route = route(request.uri().path());
         let method = request.method();
-        let reads = method == Method::GET || method == Method::HEAD;
         match route {
             Route::Miss => now(answers::not_found()),
-            Route::Health if reads => now(answers::healthy()),
+            Route::Health if reads(method) => now(answers::healthy()),
             Route::Health => now(answers::method_not_allowed(method)),
             api => {
+                let draw = self.state.chaos.draw();
+                let host = LinkHost::of(request.headers());
+                if draw.wait.is_zero() && draw.failure.is_none() {
+                    let query = request.uri().query();
+                    return answer(&self.state, api, method, query, host);
+                }
                 let asked = Asked {
                     route: api,
-                    reads,
                     method: method.clone(),
                     uri: request.uri().clone(),
-                    host: LinkHost::of(request.headers()),
+                    host: host.into_owned(),
                 };
-                self.api(asked)
+                self.later(draw, asked)
             }
         }
     }
@@ -153,21 +157,16 @@ impl<B> Service<Request<B>> for Routes {
 /// What an API answer needs of its request, kept while it waits.
 struct Asked {
     route: Route,
-    reads: bool,
     method: Method,
     uri: Uri,
-    host: LinkHost,
+    host: LinkHost<'static>,
 }
 
 impl Routes {
-    /// An API route's answer: after the delay, with the failure the
-    /// request drew if any. A request with neither goes straight to the
-    /// answer, with nothing allocated on the way.
-    fn api(&self, asked: Asked) -> Answering {
-        let draw = self.state.chaos.draw();
-        if draw.wait.is_zero() && draw.failure.is_none() {
-            return answer(self.state.clone(), asked);
-        }
+    /// An API route's answer after the delay, or the failure the request
+    /// drew. (A request with neither is answered at once, with nothing
+    /// kept or allocated on the way.)
+    fn later(&self, draw: Draw, asked: Asked) -> Answering {
         let state = self.state.clone();
         Either::Right(Box::pin(async move {
             if !draw.wait.is_zero() {
@@ -184,29 +183,47 @@ impl Routes {
                     status,
                     "Internal server error (simulated: --fail-rate)",
                 )),
-                None => answer(state, asked).await,
+                None => {
+                    let query = asked.uri.query();
+                    answer(&state, asked.route, &asked.method, query, asked.host).await
+                }
             }
         }))
     }
 }
 
 /// An API route's own answer.
-fn answer(state: Arc<AppState>, asked: Asked) -> Answering {
-    if !asked.reads {
-        return now(answers::method_not_allowed(&asked.method));
+fn answer(
+    state: &Arc<AppState>,
+    route: Route,
+    method: &Method,
+    query: Option<&str>,
+    host: LinkHost<'_>,
+) -> Answering {
+    if !reads(method) {
+        return now(answers::method_not_allowed(method));
     }
-    match asked.route {
-        Route::Root => now(answers::root(&state, &asked.host)),
-        Route::One(resource, id) => now(answers::one(&state, resource, id, &asked.host)),
-        Route::List(resource) => match PageAsked::of(asked.uri.query()) {
+    match route {
+        Route::Root => now(answers::root(state, &host)),
+        Route::One(resource, id) => now(answers::one(state, resource, id, &host)),
+        Route::List(resource) => match PageAsked::of(query) {
             None => now(answers::invalid_page()),
-            Some(page) if page.scans(resource) => Either::Right(Box::pin(async move {
-                Ok(answers::list_scanning(state, resource, page, asked.host).await)
-            })),
-            Some(page) => now(answers::list(&state, resource, &page, &asked.host)),
+            Some(page) if page.scans(resource) => {
+                let (state, host) = (state.clone(), host.into_owned());
+                Either::Right(Box::pin(async move {
+                    Ok(answers::list_scanning(state, resource, page, host).await)
+                }))
+            }
+            Some(page) => now(answers::list(state, resource, &page, &host)),
         },
         Route::Health | Route::Miss => now(answers::not_found()),
     }
+}
+
+/// Whether the routes answer `method`: GET and HEAD (OPTIONS is the
+/// CORS layer's), any other is swapi's 405.
+fn reads(method: &Method) -> bool {
+    method == Method::GET || method == Method::HEAD
 }
 
 fn now(answer: Answer) -> Answering {
