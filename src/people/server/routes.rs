@@ -25,7 +25,7 @@ use std::task::{Context, Poll};
 
 use futures::future::{BoxFuture, Either, Ready};
 use hyper::{Method, Request, StatusCode, Uri};
-use tower::{Layer, Service, ServiceBuilder};
+use tower::{Layer, Service};
 
 use super::answers::{self, Answer, AppState, LinkHost, PageAsked};
 use super::cors::{Cors, CorsLayer};
@@ -97,15 +97,12 @@ pub(super) type AppResponse = hyper::Response<Gzipped>;
 /// beside it, every answer open to browsers of any origin and gzipped
 /// when asked, and every request counted and, if asked, logged.
 pub(super) fn app(state: Arc<AppState>) -> App {
-    let routes = ServiceBuilder::new()
-        // swapi lets any page read it, and so may a teacher's page read
-        // this server: `*` for any origin, and preflights answered here,
-        // before the delay and the failures, which are the API's and not
-        // the browser's.
-        .layer(CorsLayer)
-        .service(Routes {
-            state: state.clone(),
-        });
+    // swapi lets any page read it, and so may a teacher's page read this
+    // server: `*` for any origin, and preflights answered here, before the
+    // delay and the failures, which are the API's and not the browser's.
+    let routes = CorsLayer.layer(Routes {
+        state: state.clone(),
+    });
     CountAndLogLayer::new(state).layer(GzipWhenAsked::new(routes))
 }
 
