@@ -17,6 +17,7 @@
 //! loop, and the one that blocks it.
 
 mod baton;
+mod epoch;
 pub mod event_loop;
 mod limits;
 mod real;
@@ -26,6 +27,7 @@ mod virtual_threads;
 
 use std::time::{Duration, Instant};
 
+pub use epoch::Epoch;
 pub use event_loop::{EventLoop, LoopClock};
 pub use limits::{process_budget, thread_budget, ThreadBudget};
 pub use real::RealClock;
@@ -77,18 +79,17 @@ pub fn to_wall(at: Duration, speed: f64) -> Duration {
     }
 }
 
-/// Wall time `elapsed` as restaurant time; the inverse of [`to_wall`].
-/// Saturates at [`Duration::MAX`] rather than panicking, as it does.
-pub(crate) fn to_restaurant(elapsed: Duration, speed: f64) -> Duration {
+/// Wall time `elapsed`, in nanoseconds, as restaurant time; the inverse
+/// of [`to_wall`]. Saturates at [`Duration::MAX`] rather than panicking,
+/// as it does.
+#[inline]
+pub(crate) fn to_restaurant(elapsed: u64, speed: f64) -> Duration {
     if speed == 1.0 {
-        return elapsed;
+        return Duration::from_nanos(elapsed);
     }
-    // Nanoseconds through f64 rather than `Duration::mul_f64`, which is
-    // several times slower; this runs for every event of a run. Seconds
-    // and nanoseconds apart, because a `u128` (`as_nanos`) takes a call to
-    // a library routine to become an `f64`; the sum is exact below 2^53
-    // nanoseconds (104 days), as the `u128` was.
-    let nanos = (elapsed.as_secs() as f64 * 1e9 + f64::from(elapsed.subsec_nanos())) * speed;
+    // Through f64 rather than `Duration::mul_f64`, which is several times
+    // slower; this runs for every event of a run.
+    let nanos = elapsed as f64 * speed;
     if nanos >= u64::MAX as f64 {
         // Past 584 years of nanoseconds: through seconds, saturating.
         Duration::try_from_secs_f64(nanos / 1e9).unwrap_or(Duration::MAX)
@@ -96,6 +97,12 @@ pub(crate) fn to_restaurant(elapsed: Duration, speed: f64) -> Duration {
         // `as` saturates: a NaN or negative product gives 0.
         Duration::from_nanos(nanos as u64)
     }
+}
+
+/// A stretch of wall time in nanoseconds, as [`to_restaurant`] takes it;
+/// past 584 years, the most it holds.
+pub(crate) fn nanos(elapsed: Duration) -> u64 {
+    u64::try_from(elapsed.as_nanos()).unwrap_or(u64::MAX)
 }
 
 /// `now + wait`, or, when that does not fit in the platform's clock, the
@@ -153,7 +160,7 @@ mod tests {
         let burger = Duration::from_millis(7500);
         assert_eq!(to_wall(burger, 1.0), burger);
         assert_eq!(to_wall(burger, 10.0), Duration::from_millis(750));
-        assert_eq!(to_restaurant(Duration::from_millis(750), 10.0), burger);
+        assert_eq!(to_restaurant(750_000_000, 10.0), burger);
         assert_eq!(to_wall(burger, MAX_SPEED), Duration::from_nanos(7500));
         assert_eq!(to_wall(burger, MIN_SPEED), Duration::from_secs(7500));
     }
@@ -167,9 +174,11 @@ mod tests {
         assert_eq!(to_wall(day, f64::NAN), Duration::MAX);
         assert_eq!(to_wall(day, -1.0), Duration::ZERO);
         assert_eq!(to_wall(day, f64::INFINITY), Duration::ZERO);
-        assert_eq!(to_restaurant(day, 1e300), Duration::MAX);
-        assert_eq!(to_restaurant(Duration::MAX, 2.0), Duration::MAX);
-        assert_eq!(to_restaurant(day, f64::NAN), Duration::ZERO);
+        assert_eq!(to_restaurant(nanos(day), 1e300), Duration::MAX);
+        // 584 years of wall time at speed 2, past what nanoseconds hold.
+        let far = Duration::from_secs(1_000 * 365 * 86_400);
+        assert!(to_restaurant(nanos(Duration::MAX), 2.0) > far);
+        assert_eq!(to_restaurant(nanos(day), f64::NAN), Duration::ZERO);
     }
 
     #[test]

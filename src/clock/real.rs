@@ -61,7 +61,7 @@ impl RealClock {
 impl Now for RealClock {
     fn now(&self) -> Duration {
         match self.start.get() {
-            Some(start) => super::to_restaurant(start.elapsed(), self.speed),
+            Some(start) => super::to_restaurant(super::nanos(start.elapsed()), self.speed),
             None => Duration::ZERO,
         }
     }

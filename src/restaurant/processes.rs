@@ -19,15 +19,15 @@
 //! process. A waiter process that dies mid-run fails the run, naming the
 //! orders it held; Ctrl-C and SIGTERM stop every waiter process.
 //!
-//! The machinery is in `processes/`: the wire (`channel.rs`), the shared
-//! epoch, the staff of processes, the cashier and its desk, and the
-//! waiter process's side, [`child`].
+//! The machinery is in `processes/`: the wire (`channel.rs`), which
+//! carries the shared opening ([`crate::clock::Epoch`]), the staff of
+//! processes, the cashier and its desk, and the waiter process's side,
+//! [`child`].
 
 mod cashier;
 mod channel;
 pub mod child;
 mod desk;
-mod epoch;
 mod error;
 mod line;
 mod staff;

@@ -22,16 +22,18 @@ use tokio::time::Instant;
 use super::nap::Nap;
 use super::pool::SimulatedPool;
 use super::timers::{Alarm, Nanos, Timers};
-use crate::clock::{deadline, to_restaurant, to_wall, ClockKind, Interrupted, Now, Shutdown};
+use crate::clock::{
+    deadline, to_restaurant, to_wall, ClockKind, Epoch, Interrupted, Now, Shutdown,
+};
 use crate::kitchen::Wait;
 
 /// The event loop's time, seen from the loop's threads or from a thread of
 /// its blocking pool. Cloning is cheap and shares the pool.
 #[derive(Clone)]
 pub struct LoopClock {
-    start: Instant,
-    /// `start` as the timers count: nanoseconds after their origin, or,
-    /// negative, before it (a real clock started at a past moment).
+    /// Restaurant time 0 as the timers count: nanoseconds after their
+    /// origin, or, negative, before it (a real clock started at a past
+    /// moment).
     start_nanos: i128,
     speed: f64,
     shutdown: Shutdown,
@@ -43,7 +45,10 @@ pub struct LoopClock {
 #[derive(Clone)]
 enum Time {
     /// Wall time, compressed by the speed: blocking sleeps block.
-    Real,
+    Real {
+        /// Restaurant time 0: the timers' origin, `start_nanos` on.
+        origin: Epoch,
+    },
     /// Tokio's paused time, read and moved on by the loop's one thread.
     Paused {
         /// The blocking pool, simulated.
@@ -64,7 +69,10 @@ impl LoopClock {
     /// runtime, whose time it reads.
     pub(super) fn new(kind: ClockKind, shutdown: Shutdown, blocking_threads: usize) -> LoopClock {
         let (speed, time, timers) = match kind {
-            ClockKind::Real { speed } => (speed, Time::Real, Timers::new()),
+            ClockKind::Real { speed } => {
+                let origin = Epoch::now();
+                (speed, Time::Real { origin }, Timers::new(origin))
+            }
             ClockKind::Virtual => (
                 1.0,
                 Time::Paused {
@@ -74,8 +82,8 @@ impl LoopClock {
             ),
         };
         LoopClock {
-            // On paused time the restaurant's time is the timers' own.
-            start: timers.origin(),
+            // The restaurant's time is the timers' own, until told
+            // otherwise.
             start_nanos: 0,
             speed,
             shutdown,
@@ -99,14 +107,9 @@ impl LoopClock {
     /// may be past, on the real clock: an async waiter elsewhere opens
     /// when its cashier did. The virtual clock has no wall time to set.
     pub fn started_at(mut self, origin: StdInstant) -> LoopClock {
-        if let Time::Real = self.time {
-            self.start = Instant::from_std(origin);
-            let origin = self.timers.origin();
-            self.start_nanos = match self.start.checked_duration_since(origin) {
-                Some(after) => i128::try_from(after.as_nanos()).unwrap_or(i128::MAX),
-                None => -i128::try_from(origin.duration_since(self.start).as_nanos())
-                    .unwrap_or(i128::MAX),
-            };
+        if let Time::Real { origin: start } = &mut self.time {
+            *start = Epoch::of(origin);
+            self.start_nanos = self.timers.moment_of(*start);
         }
         self
     }
@@ -134,7 +137,7 @@ impl LoopClock {
             return Err(Interrupted);
         }
         match &self.time {
-            Time::Real => {
+            Time::Real { .. } => {
                 // On the loop's thread the wait starts now: its length from
                 // now is its end.
                 let wall = to_wall(wait.length, self.speed);
@@ -236,10 +239,12 @@ impl Now for LoopClock {
             // tokio's lock at every event; past 584 years of nanoseconds,
             // read in full.
             Time::Paused { .. } => match self.timers.now() {
-                Nanos::MAX => self.start.elapsed(),
+                Nanos::MAX => self.timers.origin().elapsed(),
                 nanos => Duration::from_nanos(nanos),
             },
-            Time::Real => to_restaurant(self.start.elapsed(), self.speed),
+            // The system's clock read directly, the cheapest there is:
+            // every event of a run reads it.
+            Time::Real { origin } => to_restaurant(Epoch::now().nanos_since(*origin), self.speed),
         }
     }
 }

@@ -120,7 +120,7 @@ mod tests {
             .unwrap();
         let log = Arc::new(Mutex::new(Vec::new()));
         runtime.block_on(async {
-            let timers = Arc::new(Timers::new());
+            let timers = Arc::new(Timers::on_paused_time());
             let task = |name: &'static str| {
                 let (log, timers) = (Arc::clone(&log), &timers);
                 async move {

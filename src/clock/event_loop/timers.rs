@@ -13,9 +13,15 @@
 //!
 //! Buckets are [`TICK`] wide, a tenth of tokio's millisecond, so grouping
 //! the sleepers adds nothing to tokio's own rounding. Within a bucket,
-//! sleepers are woken in the order they went to sleep.
+//! sleepers are woken in the order they went to sleep (`queue.rs`).
+//!
+//! On the real clock the timers read the system's clock directly
+//! ([`Epoch`]), and the loop's clock reads the time through them, at every
+//! event; on paused time, tokio's clock, once between the moments it
+//! moves.
 
-use std::collections::BTreeMap;
+mod queue;
+
 use std::convert::Infallible;
 use std::future::Future;
 use std::pin::Pin;
@@ -26,7 +32,8 @@ use std::time::Duration;
 
 use tokio::time::{Instant, Sleep};
 
-use crate::clock::deadline;
+use crate::clock::{deadline, Epoch};
+use queue::Queue;
 
 /// How finely the sleepers' moments are grouped.
 const TICK: Duration = Duration::from_micros(100);
@@ -40,23 +47,24 @@ pub(super) type Slot = u32;
 /// The sleepers of one loop and their alarm; shared by every clone of
 /// the loop's clock.
 pub(super) struct Timers {
+    /// Moment 0, for tokio's timer.
     origin: Instant,
-    /// On paused time, the moment last read, until the loop says time
-    /// moved ([`UNREAD`] meanwhile); `None` on real time, read every time.
-    seen: Option<AtomicU64>,
+    reading: Reading,
     /// Every tick up to this one has been rung: a sleeper polled again
     /// learns whether it was without a look at the clock or the queue.
     rung: AtomicU64,
     queue: Mutex<Queue>,
 }
 
-struct Queue {
-    /// Sleepers by the tick their moment falls in; a cancelled one is
-    /// `None`, so that the others keep their places.
-    due: BTreeMap<u64, Vec<Option<Waker>>>,
-    /// The alarm's waker, to call when a sleeper comes in earlier than
-    /// every other.
-    alarm: Option<Waker>,
+/// How the timers read their time.
+enum Reading {
+    /// Wall time, read at every look from the system's clock, from this
+    /// epoch: `origin` read just after it, so that tokio's timer, set on
+    /// `origin`, never fires before the moment it was set for.
+    Real(Epoch),
+    /// Paused time: the moment last read, until the loop says time moved
+    /// ([`UNREAD`] meanwhile).
+    Paused(AtomicU64),
 }
 
 /// No moment read since time last moved.
@@ -72,9 +80,10 @@ enum Look {
 }
 
 impl Timers {
-    /// Timers starting now, reading the loop's time whenever they need it.
-    pub(super) fn new() -> Timers {
-        Timers::starting(None)
+    /// Timers starting at `epoch`, which has just been read, reading the
+    /// system's clock whenever they need the time.
+    pub(super) fn new(epoch: Epoch) -> Timers {
+        Timers::starting(Reading::Real(epoch))
     }
 
     /// Timers starting now on paused time, which moves only when the
@@ -82,22 +91,19 @@ impl Timers {
     /// loop moves it on: told each time by [`Timers::time_moved`], they
     /// read tokio's clock, behind a lock, once in between.
     pub(super) fn on_paused_time() -> Timers {
-        Timers::starting(Some(AtomicU64::new(UNREAD)))
+        Timers::starting(Reading::Paused(AtomicU64::new(UNREAD)))
     }
 
-    fn starting(seen: Option<AtomicU64>) -> Timers {
+    fn starting(reading: Reading) -> Timers {
         Timers {
             origin: Instant::now(),
-            seen,
+            reading,
             rung: AtomicU64::new(0),
-            queue: Mutex::new(Queue {
-                due: BTreeMap::new(),
-                alarm: None,
-            }),
+            queue: Mutex::new(Queue::new()),
         }
     }
 
-    /// The moment `at`, as the timers count.
+    /// The moment `at` of tokio's clock, as the timers count.
     pub(super) fn nanos(&self, at: Instant) -> Nanos {
         u64::try_from(at.saturating_duration_since(self.origin).as_nanos()).unwrap_or(u64::MAX)
     }
@@ -107,10 +113,24 @@ impl Timers {
         self.origin
     }
 
+    /// The system's moment `at` as the timers count, on real time:
+    /// nanoseconds after their origin or, negative, before it.
+    pub(super) fn moment_of(&self, at: Epoch) -> i128 {
+        match &self.reading {
+            Reading::Real(origin) => {
+                i128::from(at.nanos_since(*origin)) - i128::from(origin.nanos_since(at))
+            }
+            // Paused time has no wall moments.
+            Reading::Paused(_) => 0,
+        }
+    }
+
     /// Now, as the timers count.
+    #[inline]
     pub(super) fn now(&self) -> Nanos {
-        let Some(seen) = &self.seen else {
-            return self.nanos(Instant::now());
+        let seen = match &self.reading {
+            Reading::Real(origin) => return Epoch::now().nanos_since(*origin),
+            Reading::Paused(seen) => seen,
         };
         match seen.load(Ordering::Relaxed) {
             UNREAD => {
@@ -124,7 +144,7 @@ impl Timers {
 
     /// Paused time may have moved: the next look reads it again.
     pub(super) fn time_moved(&self) {
-        if let Some(seen) = &self.seen {
+        if let Reading::Paused(seen) = &self.reading {
             seen.store(UNREAD, Ordering::Relaxed);
         }
     }
@@ -160,12 +180,7 @@ impl Timers {
             if come {
                 return None;
             }
-            let earliest = queue.due.first_key_value().is_none_or(|(&t, _)| tick < t);
-            let bucket = queue.due.entry(tick).or_default();
-            // Four billion sleepers in one bucket would take 64 GB of
-            // wakers; the memory check refuses such a run long before.
-            let slot = Slot::try_from(bucket.len()).unwrap_or(Slot::MAX - 1);
-            bucket.push(Some(waker.clone()));
+            let (slot, earliest) = queue.push(tick, waker);
             (slot, if earliest { queue.alarm.take() } else { None })
         };
         if let Some(alarm) = alarm {
@@ -183,11 +198,7 @@ impl Timers {
     /// polled again by another one.
     pub(super) fn renew(&self, at: Nanos, slot: Slot, waker: &Waker) {
         let mut queue = self.lock();
-        if let Some(Some(kept)) = queue
-            .due
-            .get_mut(&tick_of(at))
-            .and_then(|bucket| bucket.get_mut(slot as usize))
-        {
+        if let Some(Some(kept)) = queue.get_mut(tick_of(at), slot) {
             if !kept.will_wake(waker) {
                 kept.clone_from(waker);
             }
@@ -198,11 +209,7 @@ impl Timers {
     /// waits; nothing if its bucket was rung already.
     pub(super) fn cancel(&self, at: Nanos, slot: Slot) {
         let mut queue = self.lock();
-        if let Some(kept) = queue
-            .due
-            .get_mut(&tick_of(at))
-            .and_then(|bucket| bucket.get_mut(slot as usize))
-        {
+        if let Some(kept) = queue.get_mut(tick_of(at), slot) {
             *kept = None;
         }
     }
@@ -214,12 +221,13 @@ impl Timers {
             timers: Arc::clone(self),
             sleep: Box::pin(tokio::time::sleep_until(self.origin)),
             set_for: None,
+            woken: Vec::new(),
         }
     }
 
     /// The moment a tick begins, or the farthest the clock holds.
     fn instant(&self, tick: u64) -> Instant {
-        let since = Duration::from_nanos(tick.saturating_mul(TICK.as_nanos() as u64));
+        let since = Duration::from_nanos(tick_start(tick));
         Instant::from_std(deadline(self.origin.into_std(), since))
     }
 
@@ -235,12 +243,19 @@ fn tick_of(at: Nanos) -> u64 {
     at.div_ceil(TICK.as_nanos() as u64)
 }
 
+/// The moment a tick begins; past 584 years, the last the timers count.
+fn tick_start(tick: u64) -> Nanos {
+    tick.saturating_mul(TICK.as_nanos() as u64)
+}
+
 /// The loop's one tokio timer, set for the earliest sleeper's tick.
 pub(super) struct Alarm {
     timers: Arc<Timers>,
     sleep: Pin<Box<Sleep>>,
     /// The tick the timer is set for.
     set_for: Option<u64>,
+    /// Room for the sleepers of the ticks rung, kept from ring to ring.
+    woken: Vec<Waker>,
 }
 
 impl Future for Alarm {
@@ -249,16 +264,15 @@ impl Future for Alarm {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Infallible> {
         let this = self.get_mut();
         loop {
-            let (rung, next) = {
+            let mut woken = std::mem::take(&mut this.woken);
+            let next = {
                 let mut queue = this.timers.lock();
                 let now = this.timers.now();
-                let mut rung = Vec::new();
-                while let Some(entry) = queue.due.first_entry() {
-                    let tick = *entry.key();
-                    if this.timers.nanos(this.timers.instant(tick)) > now {
+                while let Some(tick) = queue.first() {
+                    if tick_start(tick) > now {
                         break;
                     }
-                    rung.push(entry.remove());
+                    queue.ring_first(&mut woken);
                     this.timers.rung.store(tick, Ordering::Release);
                 }
                 if !queue
@@ -268,13 +282,14 @@ impl Future for Alarm {
                 {
                     queue.alarm = Some(cx.waker().clone());
                 }
-                (rung, queue.due.first_key_value().map(|(&tick, _)| tick))
+                queue.first()
             };
             // Woken outside the lock: a sleeper's task may run at once, on
             // another thread, and go to sleep again.
-            for waker in rung.into_iter().flatten().flatten() {
+            for waker in woken.drain(..) {
                 waker.wake();
             }
+            this.woken = woken;
             let Some(tick) = next else {
                 return Poll::Pending;
             };
@@ -318,7 +333,7 @@ mod tests {
     #[test]
     fn the_alarm_wakes_the_sleepers_due_and_not_the_cancelled() {
         paused().block_on(async {
-            let timers = Arc::new(Timers::new());
+            let timers = Arc::new(Timers::on_paused_time());
             let (kept, gone) = (
                 Arc::new(Counter(AtomicUsize::new(0))),
                 Arc::new(Counter(AtomicUsize::new(0))),
@@ -331,6 +346,7 @@ mod tests {
             assert!(futures::poll!(&mut alarm).is_pending());
             assert!(!timers.rung(at));
             tokio::time::advance(Duration::from_secs(1)).await;
+            timers.time_moved();
             assert!(futures::poll!(&mut alarm).is_pending());
             assert!(timers.rung(at));
             assert_eq!(kept.0.load(Ordering::Relaxed), 1);
@@ -346,12 +362,13 @@ mod tests {
     #[test]
     fn a_moment_ahead_joins_unless_its_bucket_was_rung() {
         paused().block_on(async {
-            let timers = Arc::new(Timers::new());
+            let timers = Arc::new(Timers::on_paused_time());
             let counter = Arc::new(Counter(AtomicUsize::new(0)));
             let at = timers.nanos(Instant::now() + Duration::from_secs(1));
             let mut alarm = Box::pin(timers.alarm());
             assert!(futures::poll!(&mut alarm).is_pending());
             tokio::time::advance(Duration::from_secs(2)).await;
+            timers.time_moved();
             // Come, but not rung: it joins, where `sleep` would refuse it.
             assert_eq!(timers.sleep(at, &waker(Arc::clone(&counter))), None);
             assert!(timers
@@ -365,17 +382,37 @@ mod tests {
     }
 
     /// On paused time the timers read the clock once, and again only
-    /// once told that time moved; on real time, every time.
+    /// once told that time moved.
     #[test]
     fn paused_time_is_read_again_once_it_moved() {
         paused().block_on(async {
-            let (paused, real) = (Timers::on_paused_time(), Timers::new());
-            assert_eq!((paused.now(), real.now()), (0, 0));
+            let paused = Timers::on_paused_time();
+            assert_eq!(paused.now(), 0);
             tokio::time::advance(Duration::from_secs(1)).await;
-            assert_eq!((paused.now(), real.now()), (0, 1_000_000_000));
+            assert_eq!(paused.now(), 0);
             paused.time_moved();
             assert_eq!(paused.now(), 1_000_000_000);
         });
+    }
+
+    /// On real time the timers read the system's clock at every look, and
+    /// tokio's timer, set on their origin, fires no earlier than they do.
+    #[test]
+    fn real_time_is_read_every_time_and_never_behind_tokios() {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .unwrap()
+            .block_on(async {
+                let timers = Timers::new(Epoch::now());
+                let first = timers.now();
+                // A moment later than the first, by as little as the
+                // clock tells apart.
+                while timers.now() == first {}
+                let tick = tick_of(timers.now()) + 10;
+                tokio::time::sleep_until(timers.instant(tick)).await;
+                assert!(timers.now() >= tick_start(tick));
+            });
     }
 
     #[test]

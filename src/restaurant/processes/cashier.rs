@@ -24,10 +24,10 @@ use tokio::runtime::Runtime;
 
 use super::channel::{self, FromCashier, FromWaiter, ShiftSpec};
 use super::desk::{Breach, Desk};
-use super::epoch::Epoch;
 use super::line::{self, Line};
 use super::staff::{self, how, Staff};
 use super::ProcessError;
+use crate::clock::Epoch;
 use crate::clock::{ClockKind, Interrupted, Shutdown};
 use crate::restaurant::{Shift, Stop};
 use crate::trace::{EventKind, WaiterId};

@@ -29,8 +29,8 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use super::epoch::Epoch;
 use crate::clock::ClockKind;
+use crate::clock::Epoch;
 use crate::restaurant::{Model, Setup};
 use crate::trace::EventKind;
 use crate::workload::{Menu, OrderId, ProductId, Workload, WorkloadError};
