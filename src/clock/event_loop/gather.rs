@@ -16,14 +16,15 @@
 //!   runs them. It yields to the loop once it has polled as many
 //!   coroutines as are left, or two have asked to run again at once.
 //!
-//! Both keep the coroutines in one allocation, in place, and drop each as
-//! soon as it is done (`coros.rs`). The futures crate's general versions
-//! give each of a million orders a task of its own (about 72 bytes and an
-//! allocation more) and make every order's coroutine hold room for
-//! gathering thousands of products. A gather here is 32 bytes, inside the
-//! coroutine that awaits it, and needs nothing more for up to 32
-//! coroutines in turn; as woken, it adds 16 bytes and a bit a coroutine
-//! (`board.rs`).
+//! Both keep the coroutines in place, and drop each as soon as it is done
+//! (`coros.rs`): up to four inside the gather, so inside the coroutine
+//! that awaits it, and more in one allocation. The futures crate's general
+//! versions give each of a million orders a task of its own (about 72
+//! bytes and an allocation more) and make every order's coroutine hold
+//! room for gathering thousands of products. A gather here is 24 bytes
+//! beside the room for four coroutines, and needs nothing more for up to
+//! 32 coroutines in turn; as woken, it adds 16 bytes and a bit a
+//! coroutine (`board.rs`).
 
 mod board;
 mod coros;
@@ -36,6 +37,7 @@ use std::task::{Context, Poll};
 
 use board::Board;
 use coros::Coros;
+use pin_project_lite::pin_project;
 
 /// The most coroutines a [`gather`] polls in turn; past that, as woken.
 /// The futures crate's `try_join_all` draws the same line.
@@ -58,17 +60,21 @@ pub fn gather_many<F, E>(coros: impl IntoIterator<Item = F>) -> Gather<F>
 where
     F: Future<Output = Result<(), E>>,
 {
-    let coros = Coros::new(coros);
+    let coros = Coros::many(coros);
     let board = Some(Board::new(coros.len()));
     Gather { coros, board }
 }
 
-/// Coroutines gathered; the future [`gather`] and [`gather_many`] give.
-#[must_use = "a gather does nothing unless awaited"]
-pub struct Gather<F> {
-    coros: Coros<F>,
-    /// Which were woken, when they are polled as woken.
-    board: Option<Arc<Board>>,
+pin_project! {
+    /// Coroutines gathered; the future [`gather`] and [`gather_many`] give.
+    #[must_use = "a gather does nothing unless awaited"]
+    pub struct Gather<F> {
+        // Pinned: a few coroutines are kept inside.
+        #[pin]
+        coros: Coros<F>,
+        // Which were woken, when they are polled as woken.
+        board: Option<Arc<Board>>,
+    }
 }
 
 impl<F, E> Future for Gather<F>
@@ -78,8 +84,8 @@ where
     type Output = Result<(), E>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<(), E>> {
-        // `Gather` is `Unpin`: its coroutines are pinned in their box.
-        let Gather { coros, board } = self.get_mut();
+        let this = self.project();
+        let (coros, board) = (this.coros, this.board);
         match board {
             None => poll_in_turn(coros, cx),
             Some(board) => poll_as_woken(coros, board, cx),
@@ -88,12 +94,12 @@ where
 }
 
 /// Polls every coroutine not done yet, in order.
-fn poll_in_turn<F, E>(coros: &mut Coros<F>, cx: &mut Context<'_>) -> Poll<Result<(), E>>
+fn poll_in_turn<F, E>(mut coros: Pin<&mut Coros<F>>, cx: &mut Context<'_>) -> Poll<Result<(), E>>
 where
     F: Future<Output = Result<(), E>>,
 {
     for index in 0..coros.len() {
-        if let Poll::Ready(Err(e)) = coros.poll(index, cx) {
+        if let Poll::Ready(Err(e)) = coros.as_mut().poll(index, cx) {
             return Poll::Ready(Err(e));
         }
     }
@@ -108,7 +114,7 @@ where
 /// waker, as `FuturesUnordered` does: the count of those polled and of
 /// those that woke themselves starts again after each one done.
 fn poll_as_woken<F, E>(
-    coros: &mut Coros<F>,
+    mut coros: Pin<&mut Coros<F>>,
     board: &Board,
     cx: &mut Context<'_>,
 ) -> Poll<Result<(), E>>
@@ -128,7 +134,10 @@ where
         let slot = &board.slots[index];
         slot.queued.store(false, Ordering::SeqCst);
         slot.woken.store(false, Ordering::Relaxed);
-        match coros.poll(index, &mut Context::from_waker(&slot.waker())) {
+        match coros
+            .as_mut()
+            .poll(index, &mut Context::from_waker(&slot.waker()))
+        {
             Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
             Poll::Ready(Ok(())) => (polled, yielded) = (0, 0),
             Poll::Pending => {
