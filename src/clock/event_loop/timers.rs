@@ -33,7 +33,7 @@ use std::time::Duration;
 use tokio::time::{Instant, Sleep};
 
 use crate::clock::{deadline, Epoch};
-use queue::Queue;
+use queue::{Bucket, Queue};
 
 /// How finely the sleepers' moments are grouped.
 const TICK: Duration = Duration::from_micros(100);
@@ -221,7 +221,7 @@ impl Timers {
             timers: Arc::clone(self),
             sleep: Box::pin(tokio::time::sleep_until(self.origin)),
             set_for: None,
-            woken: Vec::new(),
+            rung: Vec::new(),
         }
     }
 
@@ -254,8 +254,8 @@ pub(super) struct Alarm {
     sleep: Pin<Box<Sleep>>,
     /// The tick the timer is set for.
     set_for: Option<u64>,
-    /// Room for the sleepers of the ticks rung, kept from ring to ring.
-    woken: Vec<Waker>,
+    /// The buckets of the ticks rung, to give back emptied.
+    rung: Vec<Bucket>,
 }
 
 impl Future for Alarm {
@@ -264,15 +264,15 @@ impl Future for Alarm {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Infallible> {
         let this = self.get_mut();
         loop {
-            let mut woken = std::mem::take(&mut this.woken);
             let next = {
                 let mut queue = this.timers.lock();
+                queue.give_back(this.rung.drain(..));
                 let now = this.timers.now();
                 while let Some(tick) = queue.first() {
                     if tick_start(tick) > now {
                         break;
                     }
-                    queue.ring_first(&mut woken);
+                    this.rung.extend(queue.ring_first());
                     this.timers.rung.store(tick, Ordering::Release);
                 }
                 if !queue
@@ -286,10 +286,9 @@ impl Future for Alarm {
             };
             // Woken outside the lock: a sleeper's task may run at once, on
             // another thread, and go to sleep again.
-            for waker in woken.drain(..) {
-                waker.wake();
+            for bucket in &mut this.rung {
+                bucket.drain(..).flatten().for_each(Waker::wake);
             }
-            this.woken = woken;
             let Some(tick) = next else {
                 return Poll::Pending;
             };

@@ -9,9 +9,14 @@
 //!   fall, most of them, in a handful of ticks, one per preparation time;
 //!   a small table, by tick, names their buckets without a search of the
 //!   sorted map.
-//! - **buckets are kept.** A bucket rung is emptied and given to the next
-//!   new tick with the room it had, rather than freed and grown again from
-//!   nothing, a reallocation at every doubling.
+//! - **buckets are kept.** A bucket rung is handed to the alarm, which
+//!   wakes its sleepers and gives it back empty; the next new tick gets it
+//!   with the room it had, rather than a bucket grown again from nothing,
+//!   a reallocation at every doubling. A bucket never made before starts
+//!   with room for [`ROOM`] sleepers. Only a few buckets are kept, and
+//!   none that held many sleepers: kept to the end of a run, the buckets
+//!   of a million sleepers added 20 MB to its peak, which comes at its
+//!   end, when the trace is full.
 
 use std::collections::BTreeMap;
 use std::task::Waker;
@@ -21,19 +26,37 @@ use super::Slot;
 /// How many recent ticks are remembered (a power of two).
 const RECENT: usize = 64;
 
+/// How many sleepers a new bucket has room for (256 bytes of wakers): in
+/// a large run most buckets hold more, and growing each from one took
+/// three reallocations before it held this many.
+const ROOM: usize = 16;
+
+/// How many emptied buckets are kept for new ticks: as many as the
+/// recent ticks remembered, which is about as many as are in use at once
+/// when products are asked one after another.
+const SPARES: usize = RECENT;
+
+/// The most sleepers a bucket kept has room for (16 KiB of wakers).
+const KEPT_ROOM: usize = 1024;
+
 /// A tick no sleeper's moment falls in (see [`super::tick_of`]): an empty
 /// entry of the recent table.
 const NO_TICK: u64 = u64::MAX;
+
+/// The sleepers of one tick.
+pub(super) type Bucket = Vec<Option<Waker>>;
 
 /// Sleepers by tick.
 pub(super) struct Queue {
     /// Each tick with sleepers, earliest first, and its bucket.
     due: BTreeMap<u64, usize>,
-    /// Buckets, in use or free. In a bucket, a sleeper cancelled is
-    /// `None`, so that the others keep their places.
-    buckets: Vec<Vec<Option<Waker>>>,
-    /// Buckets free for another tick.
+    /// Buckets, by their place, in use or (empty) not. In a bucket, a
+    /// sleeper cancelled is `None`, so that the others keep their places.
+    buckets: Vec<Bucket>,
+    /// Places free for another tick's bucket.
     free: Vec<usize>,
+    /// Buckets rung and given back empty, with their room.
+    spare: Vec<Bucket>,
     /// Recent ticks and their buckets, at a place drawn from the tick.
     recent: [(u64, usize); RECENT],
     /// The alarm's waker, to call when a sleeper comes in earlier than
@@ -48,6 +71,7 @@ impl Queue {
             due: BTreeMap::new(),
             buckets: Vec::new(),
             free: Vec::new(),
+            spare: Vec::new(),
             recent: [(NO_TICK, 0); RECENT],
             alarm: None,
         }
@@ -61,10 +85,17 @@ impl Queue {
             Some(bucket) => (bucket, false),
             None => {
                 let earliest = self.due.first_key_value().is_none_or(|(&t, _)| tick < t);
-                let bucket = self.free.pop().unwrap_or_else(|| {
-                    self.buckets.push(Vec::new());
-                    self.buckets.len() - 1
-                });
+                let sleepers = self.spare.pop().unwrap_or_else(|| Vec::with_capacity(ROOM));
+                let bucket = match self.free.pop() {
+                    Some(place) => {
+                        self.buckets[place] = sleepers;
+                        place
+                    }
+                    None => {
+                        self.buckets.push(sleepers);
+                        self.buckets.len() - 1
+                    }
+                };
                 self.due.insert(tick, bucket);
                 (bucket, earliest)
             }
@@ -89,17 +120,25 @@ impl Queue {
         self.due.first_key_value().map(|(&tick, _)| tick)
     }
 
-    /// Takes the earliest tick's sleepers out, the cancelled left behind,
-    /// into `woken`: the bucket is free again.
-    pub(super) fn ring_first(&mut self, woken: &mut Vec<Waker>) {
-        let Some((tick, bucket)) = self.due.pop_first() else {
-            return;
-        };
-        woken.extend(self.buckets[bucket].drain(..).flatten());
+    /// Takes the earliest tick's bucket out, to wake its sleepers (the
+    /// cancelled ones are `None`) and give it back with [`Queue::give_back`].
+    pub(super) fn ring_first(&mut self) -> Option<Bucket> {
+        let (tick, bucket) = self.due.pop_first()?;
         self.free.push(bucket);
         let recent = &mut self.recent[place(tick)];
         if recent.0 == tick {
             *recent = (NO_TICK, 0);
+        }
+        Some(std::mem::take(&mut self.buckets[bucket]))
+    }
+
+    /// Takes buckets rung back, emptied, for new ticks: a few, not too
+    /// large; the others are freed.
+    pub(super) fn give_back(&mut self, emptied: impl IntoIterator<Item = Bucket>) {
+        for bucket in emptied {
+            if self.spare.len() < SPARES && bucket.capacity() <= KEPT_ROOM {
+                self.spare.push(bucket);
+            }
         }
     }
 
@@ -159,19 +198,26 @@ mod tests {
                 "tick {tick}, push {n}"
             );
         }
+        let mut emptied = Vec::new();
         for tick in 1..=200 {
             assert_eq!(queue.first(), Some(tick));
-            let mut woken = Vec::new();
-            queue.ring_first(&mut woken);
-            assert_eq!(woken.len(), 2);
-            woken.into_iter().for_each(Waker::wake);
+            let mut bucket = queue.ring_first().unwrap();
+            assert_eq!(bucket.len(), 2);
+            bucket.drain(..).flatten().for_each(Waker::wake);
+            emptied.push(bucket);
             assert!(queue.get_mut(tick, 0).is_none());
         }
-        assert_eq!(queue.first(), None);
+        assert!(queue.first().is_none() && queue.ring_first().is_none());
         assert_eq!(sum.load(Ordering::Relaxed), 400);
-        // A new tick gets a bucket back, empty.
+        // A new tick gets a place and a bucket back, empty, with its room.
+        queue.give_back(emptied);
         assert_eq!(queue.push(500, &sleeper(1, &sum)), (0, true));
         assert_eq!(queue.buckets.len(), 200);
+        assert!(queue.buckets[queue.find(500).unwrap()].capacity() >= ROOM);
+        assert_eq!(queue.spare.len(), SPARES - 1);
+        // A bucket that held many is not kept.
+        queue.give_back([Vec::with_capacity(KEPT_ROOM + 1)]);
+        assert_eq!(queue.spare.len(), SPARES - 1);
     }
 
     /// A sleeper cancelled stays in its place, and is not woken.
@@ -184,9 +230,8 @@ mod tests {
         }
         *queue.get_mut(3, 1).unwrap() = None;
         assert!(queue.get_mut(3, 2).unwrap().is_some());
-        let mut woken = Vec::new();
-        queue.ring_first(&mut woken);
-        woken.into_iter().for_each(Waker::wake);
+        let bucket = queue.ring_first().unwrap();
+        bucket.into_iter().flatten().for_each(Waker::wake);
         assert_eq!(sum.load(Ordering::Relaxed), 101);
     }
 
