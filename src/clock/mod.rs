@@ -79,6 +79,24 @@ pub fn to_wall(at: Duration, speed: f64) -> Duration {
     }
 }
 
+/// [`to_wall`] in nanoseconds, as the event loop's timers count, for
+/// every product that sleeps: past 584 years, the most they hold. Through
+/// f64, as [`to_restaurant`], rather than a `Duration` made from seconds.
+#[inline]
+pub(crate) fn to_wall_nanos(at: Duration, speed: f64) -> u64 {
+    if speed == 1.0 {
+        return nanos(at);
+    }
+    let wall = (at.as_secs() as f64 * 1e9 + f64::from(at.subsec_nanos())) / speed;
+    // `as` saturates: too long is the most, negative none; NaN, from a
+    // speed of NaN, is as good as forever, as in `to_wall`.
+    if wall.is_nan() {
+        u64::MAX
+    } else {
+        wall as u64
+    }
+}
+
 /// Wall time `elapsed`, in nanoseconds, as restaurant time; the inverse
 /// of [`to_wall`]. Saturates at [`Duration::MAX`] rather than panicking,
 /// as it does.
@@ -163,6 +181,29 @@ mod tests {
         assert_eq!(to_restaurant(750_000_000, 10.0), burger);
         assert_eq!(to_wall(burger, MAX_SPEED), Duration::from_nanos(7500));
         assert_eq!(to_wall(burger, MIN_SPEED), Duration::from_secs(7500));
+    }
+
+    /// In nanoseconds, a wait is the same as a `Duration`, within the
+    /// nanosecond float rounding may take.
+    #[test]
+    fn wall_time_in_nanoseconds_is_the_same() {
+        for speed in [MIN_SPEED, 0.37, 1.0, 3.0, 100.0, MAX_SPEED] {
+            for millis in [0, 1, 999, 7_500, 86_400_000] {
+                let at = Duration::from_millis(millis);
+                let (wall, nanos) = (nanos(to_wall(at, speed)), to_wall_nanos(at, speed));
+                assert!(
+                    wall.abs_diff(nanos) <= 1,
+                    "{at:?} at {speed}: {wall} {nanos}"
+                );
+            }
+        }
+        assert_eq!(
+            to_wall_nanos(Duration::from_millis(7500), 1.0),
+            7_500_000_000
+        );
+        assert_eq!(to_wall_nanos(Duration::MAX, 0.5), u64::MAX);
+        assert_eq!(to_wall_nanos(Duration::from_secs(1), f64::NAN), u64::MAX);
+        assert_eq!(to_wall_nanos(Duration::from_secs(1), -1.0), 0);
     }
 
     #[test]

@@ -31,31 +31,47 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::clock::event_loop::{Turn, TurnObserver};
-use crate::clock::Now;
+use crate::clock::{nanos, Now};
 use crate::trace::{Blocked, Culprit, Recorder, WaiterId};
 
 /// asyncio's default `slow_callback_duration`, in restaurant time.
 pub const DEFAULT_SLOW_CALLBACK: Duration = Duration::from_millis(100);
 
 /// Where this thread's current turn stands: the last mark, and whose code
-/// recorded it.
-#[derive(Clone, Copy)]
+/// recorded it. Two cells rather than one of an `Option`: a lap reads
+/// only the mark, and writes both, at every event of a run.
 struct Lap {
-    since: Duration,
-    waiter: WaiterId,
-    by: Culprit,
+    /// The last mark, in nanoseconds of restaurant time; [`NO_TURN`]
+    /// while the thread works for no loop.
+    since: Cell<u64>,
+    /// The waiter who recorded the last mark, and whose code it was.
+    by: Cell<(WaiterId, Culprit)>,
 }
+
+/// No turn under way.
+const NO_TURN: u64 = u64::MAX;
 
 thread_local! {
     /// The lap under way on this thread, while it works for a loop.
-    static LAP: Cell<Option<Lap>> = const { Cell::new(None) };
+    static LAP: Lap = const {
+        Lap {
+            since: Cell::new(NO_TURN),
+            by: Cell::new((0, Culprit::Loop)),
+        }
+    };
+}
+
+/// A moment as a lap keeps it: nanoseconds, short of [`NO_TURN`].
+fn mark(at: Duration) -> u64 {
+    nanos(at).min(NO_TURN - 1)
 }
 
 /// The detector of one run: the threshold, and where to record what it
 /// finds.
 #[derive(Clone)]
 pub struct Watch {
-    threshold: Duration,
+    /// In nanoseconds, as laps are kept.
+    threshold: u64,
     recorder: Arc<Recorder>,
 }
 
@@ -64,7 +80,7 @@ impl Watch {
     /// `recorder`.
     pub fn new(threshold: Duration, recorder: Arc<Recorder>) -> Watch {
         Watch {
-            threshold,
+            threshold: nanos(threshold),
             recorder,
         }
     }
@@ -84,15 +100,14 @@ impl Watch {
     #[inline]
     pub fn lap(&self, at: Duration, waiter: WaiterId, by: Culprit) {
         LAP.with(|lap| {
+            let since = lap.since.get();
             // Events on a thread that is not the loop's (none in the
             // models) mark nothing.
-            if let Some(last) = lap.get() {
-                self.report(last.since, at, waiter, by);
-                lap.set(Some(Lap {
-                    since: at,
-                    waiter,
-                    by,
-                }));
+            if since != NO_TURN {
+                let at = mark(at);
+                self.report(since, at, waiter, by);
+                lap.since.set(at);
+                lap.by.set((waiter, by));
             }
         });
     }
@@ -100,28 +115,29 @@ impl Watch {
     /// This thread begins a turn of work at `now`.
     fn begin(&self, now: Duration) {
         LAP.with(|lap| {
-            lap.set(Some(Lap {
-                since: now,
-                waiter: 0,
-                by: Culprit::Loop,
-            }))
+            lap.since.set(mark(now));
+            lap.by.set((0, Culprit::Loop));
         });
     }
 
     /// This thread ends its turn at `now`: the last lap goes to whoever
     /// recorded the last event, whose code most likely ran on.
     fn end(&self, now: Duration) {
-        if let Some(last) = LAP.with(Cell::take) {
-            self.report(last.since, now, last.waiter, last.by);
+        let (since, (waiter, by)) = LAP.with(|lap| (lap.since.replace(NO_TURN), lap.by.get()));
+        if since != NO_TURN {
+            self.report(since, mark(now), waiter, by);
         }
     }
 
-    fn report(&self, since: Duration, until: Duration, waiter: WaiterId, by: Culprit) {
+    /// Records the stretch from `since` to `until` as `by`'s, if it held
+    /// the loop for the threshold or more.
+    #[inline]
+    fn report(&self, since: u64, until: u64, waiter: WaiterId, by: Culprit) {
         let length = until.saturating_sub(since);
         if length >= self.threshold {
             self.recorder.record_blocked(Blocked {
-                start: since,
-                length,
+                start: Duration::from_nanos(since),
+                length: Duration::from_nanos(length),
                 waiter,
                 by,
             });

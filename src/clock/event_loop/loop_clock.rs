@@ -23,7 +23,7 @@ use super::nap::Nap;
 use super::pool::SimulatedPool;
 use super::timers::{Alarm, Nanos, Timers};
 use crate::clock::{
-    deadline, to_restaurant, to_wall, ClockKind, Epoch, Interrupted, Now, Shutdown,
+    deadline, to_restaurant, to_wall, to_wall_nanos, ClockKind, Epoch, Interrupted, Now, Shutdown,
 };
 use crate::kitchen::Wait;
 
@@ -214,7 +214,7 @@ impl LoopClock {
     /// after the clock's start, and the start after the timers' origin.
     /// Past 584 years of nanoseconds, the farthest moment they hold.
     fn timers_moment(&self, at: Duration) -> Nanos {
-        let wall = i128::try_from(to_wall(at, self.speed).as_nanos()).unwrap_or(i128::MAX);
+        let wall = i128::from(to_wall_nanos(at, self.speed));
         let since_origin = wall.saturating_add(self.start_nanos).max(0);
         Nanos::try_from(since_origin).unwrap_or(Nanos::MAX)
     }
