@@ -51,7 +51,9 @@ heaptrack_print -f "$work/heap.zst" --print-peaks 1 --print-allocators 0 --print
     --print-temporary 0 2>/dev/null |
     sed -n '/PEAK MEMORY/,$p' | awk '
         / consumed over .* calls from:$/ { size = $1; calls = $4; site = ""; next }
-        size != "" && site == "" && / at src\// { site = $2; printf "%9s  %8s calls  %s\n", size, calls, site; size = "" }' |
+        # The first line of code of the program itself, past the allocator.
+        size != "" && site == "" && / at src\// && !/ at src\/alloc\.rs/ {
+            site = $2; printf "%9s  %8s calls  %s\n", size, calls, site; size = "" }' |
     head -8
 /usr/bin/time -f '%M' "$bin" "${run[@]}" 2>"$work/time" >/dev/null
 echo "peak resident size $(( $(tail -1 "$work/time") / 1024 )) MB"
