@@ -92,14 +92,25 @@ impl Slot {
     }
 
     /// Lists the coroutine as woken, unless it is already, and wakes the
-    /// gatherer.
+    /// gatherer if the list was empty.
+    ///
+    /// Why once is enough: the gatherer, when polled, takes coroutines off
+    /// the list until it is empty, or wakes itself to go on later; so a
+    /// list that is not empty has a poll of the gatherer coming. The alarm
+    /// wakes hundreds of products at once, and each woke the gatherer.
     fn wake(&self) {
         self.woken.store(true, Ordering::Relaxed);
         if !self.queued.swap(true, Ordering::SeqCst) {
             // SAFETY: the caller holds a count of the board (see `VTABLE`).
             let board = unsafe { &*self.board };
-            board.lock().push_back(self.index);
-            board.gatherer.wake();
+            let first = {
+                let mut woken = board.lock();
+                woken.push_back(self.index);
+                woken.len() == 1
+            };
+            if first {
+                board.gatherer.wake();
+            }
         }
     }
 }

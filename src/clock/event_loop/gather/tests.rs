@@ -165,10 +165,34 @@ fn many_yield_to_the_loop_when_two_want_to_run_again() {
     let mut gather = Box::pin(gather_many(probes(4, &script)));
     assert!(poll_once(&mut gather, &gatherer).is_pending());
     assert_eq!(taken(&script), [0, 1]);
-    // Woken by the first, and by itself as it yields.
-    assert_eq!(gatherer.0.load(Ordering::Relaxed), 2);
+    // Woken by itself as it yields, and not by the first: the list of
+    // those woken was not empty, so a poll was coming anyway.
+    assert_eq!(gatherer.0.load(Ordering::Relaxed), 1);
     assert!(poll_once(&mut gather, &gatherer).is_pending());
     assert_eq!(taken(&script), [2, 3, 0, 1]);
+}
+
+/// Coroutines woken one after another, as the alarm wakes the products
+/// of one moment, wake the gatherer once, and are polled in that order.
+#[test]
+fn many_woken_at_once_wake_the_gatherer_once() {
+    let script = Shared::default();
+    let gatherer = Arc::new(Gatherer::default());
+    let mut gather = Box::pin(gather_many(probes(3, &script)));
+    let woken = || gatherer.0.load(Ordering::Relaxed);
+    assert!(poll_once(&mut gather, &gatherer).is_pending());
+    assert_eq!(taken(&script), [0, 1, 2]);
+    let before = woken();
+    for id in [2, 0, 1] {
+        wake(&script, id);
+    }
+    assert_eq!(woken(), before + 1);
+    assert!(poll_once(&mut gather, &gatherer).is_pending());
+    assert_eq!(taken(&script), [2, 0, 1]);
+    // Emptied, the list wakes the gatherer again with its next one.
+    let before = woken();
+    wake(&script, 1);
+    assert_eq!(woken(), before + 1);
 }
 
 /// Coroutines that keep waking each other: the gather polls as many as
