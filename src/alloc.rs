@@ -183,45 +183,36 @@ mod tests {
         assert_eq!(huge_pages_within(usize::MAX - mib, 4 * mib), None);
     }
 
-    /// A large block of an ordinary alignment starts on a huge page, and
-    /// grows, shrinks and is freed as any other.
-    #[test]
-    fn large_blocks_start_on_a_huge_page() {
-        let alloc = EndOnFailure::new();
-        let layout = Layout::from_size_align(HUGE_PAGES_FROM + 12345, 8).unwrap();
-        // SAFETY: the layout is not zero-sized, the block is written and
-        // read within its size, and freed with its own layout.
-        unsafe {
-            let block = alloc.alloc(layout);
-            if cfg!(target_os = "linux") {
-                assert_eq!(block as usize % HUGE_PAGE, 0);
-            }
-            block.write_bytes(7, layout.size());
-            let grown = alloc.realloc(block, layout, 3 * layout.size());
-            assert_eq!(*grown.add(layout.size() - 1), 7);
-            let grown_layout = Layout::from_size_align(3 * layout.size(), 8).unwrap();
-            let shrunk = alloc.realloc(grown, grown_layout, 100);
-            assert_eq!(*shrunk.add(99), 7);
-            alloc.dealloc(shrunk, Layout::from_size_align(100, 8).unwrap());
-        }
-    }
-
+    /// A large block, of an ordinary alignment or not, zeroed or not, is
+    /// allocated, grown, shrunk and freed as any other; of an ordinary
+    /// alignment, it starts on a huge page.
     #[test]
     fn large_blocks_are_allocated_read_and_freed_as_any_other() {
         let alloc = EndOnFailure::new();
-        let layout = Layout::from_size_align(HUGE_PAGES_FROM + 12345, 64).unwrap();
-        // SAFETY: the layout is not zero-sized, the block is written and
-        // read within its size, and freed with its own layout.
-        unsafe {
-            let block = alloc.alloc_zeroed(layout);
-            assert_eq!(*block.add(layout.size() - 1), 0);
-            block.write_bytes(7, layout.size());
-            let grown = alloc.realloc(block, layout, 2 * layout.size());
-            assert_eq!(*grown.add(layout.size() - 1), 7);
-            alloc.dealloc(
-                grown,
-                Layout::from_size_align(2 * layout.size(), 64).unwrap(),
-            );
+        for (align, zeroed) in [(8, false), (64, true)] {
+            let size = HUGE_PAGES_FROM + 12345;
+            let layout = |size| Layout::from_size_align(size, align).unwrap();
+            // SAFETY: the layouts are not zero-sized, the block is written
+            // and read within its size, and each call is given the layout
+            // the block has.
+            unsafe {
+                let block = if zeroed {
+                    let block = alloc.alloc_zeroed(layout(size));
+                    assert_eq!(*block.add(size - 1), 0);
+                    block
+                } else {
+                    alloc.alloc(layout(size))
+                };
+                if cfg!(target_os = "linux") && align <= 16 {
+                    assert_eq!(block as usize % HUGE_PAGE, 0);
+                }
+                block.write_bytes(7, size);
+                let grown = alloc.realloc(block, layout(size), 3 * size);
+                assert_eq!(*grown.add(size - 1), 7);
+                let shrunk = alloc.realloc(grown, layout(3 * size), 100);
+                assert_eq!(*shrunk.add(99), 7);
+                alloc.dealloc(shrunk, layout(100));
+            }
         }
     }
 }
