@@ -61,6 +61,11 @@ impl<'a> Nap<'a> {
 impl Future for Nap<'_> {
     type Output = ();
 
+    // Inlined into the coroutine that sleeps, as are the drop below and the
+    // gather's `next_woken`: left to itself, the compiler stops inlining
+    // them when the models' coroutines change shape (7 million more
+    // instructions at `--repeat 10000`, callgrind).
+    #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let this = self.get_mut();
         if this.done {
@@ -95,6 +100,7 @@ impl Future for Nap<'_> {
 }
 
 impl Drop for Nap<'_> {
+    #[inline]
     fn drop(&mut self) {
         // Cancelled while it waits: its waker would only be woken for
         // nothing, and held until then.

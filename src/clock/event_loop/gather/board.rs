@@ -69,6 +69,7 @@ impl Board {
     }
 
     /// The next coroutine woken, if any.
+    #[inline]
     pub(super) fn next_woken(&self) -> Option<usize> {
         self.lock().pop_front().map(|index| index as usize)
     }
