@@ -20,7 +20,7 @@
 //! 1,600 of 2,700 away, and an eighth of its CPU time. Blocks are large
 //! from 1 MiB, so that the rounding adds less than the block itself;
 //! what it adds is memory only where the block's last huge page is
-//! touched (`--repeat 10000`: 27.9 MB at the peak, from 25.5). With
+//! touched (`--repeat 10000`: 27.3 MiB at the peak, from 24.9). With
 //! `madvise` in `/sys/kernel/mm/transparent_hugepage/enabled` (Debian's
 //! default) the advice is what gives these blocks huge pages; with
 //! `always` they had them already; with `never`, or a kernel without

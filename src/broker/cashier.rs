@@ -76,7 +76,7 @@ pub fn serve(
             Ok(Served { threads: 1 + local })
         }
         Err(BrokerError::Interrupted) => Err(Stop::Interrupted(crate::clock::Interrupted)),
-        Err(e) => Err(Stop::Broker(e)),
+        Err(e) => Err(e.into()),
     }
 }
 
