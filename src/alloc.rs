@@ -7,24 +7,21 @@
 //! jemalloc was measured on the largest runs (`benches/scale.sh`) and won
 //! nothing clear there.
 //!
-//! One thing is added on Linux: a large block (the trace, the orders, the
-//! check's state, the coroutines' lists) is advised to use transparent
-//! huge pages. The kernel then backs it with 2 MiB pages, one page fault
-//! each, where it would take 512 faults of 4 KiB. Such a block starts on
-//! a huge page's boundary and is rounded up to whole huge pages, so that
-//! none of it is left on small pages: placed anywhere, it had a part on
-//! small pages at either end, a megabyte each on average; aligned but not
-//! rounded, its last part. A fault cost 2.7 to 9 µs on the virtual
-//! machine the README's figures come from: at a million products the
-//! faults were a third of the run, and at `--repeat 10000` rounding took
-//! 1,600 of 2,700 away, and an eighth of its CPU time. Blocks are large
-//! from 1 MiB, so that the rounding adds less than the block itself;
-//! what it adds is memory only where the block's last huge page is
-//! touched (`--repeat 10000`: 27.3 MiB at the peak, from 24.9). With
-//! `madvise` in `/sys/kernel/mm/transparent_hugepage/enabled` (Debian's
-//! default) the advice is what gives these blocks huge pages; with
-//! `always` they had them already; with `never`, or a kernel without
-//! them, it changes nothing.
+//! One thing is added on Linux: a large block (the trace, the orders'
+//! coroutines, the check's state) is advised to use transparent huge
+//! pages. The kernel then backs it with 2 MiB pages, one page fault each,
+//! where it would take 512 faults of 4 KiB. Such a block starts on a huge
+//! page's boundary, and its last huge page is made whole when the block
+//! uses at least half of it ([`rounded`]): placed anywhere, a block had a
+//! part on small pages at either end, a megabyte each on average. A fault
+//! cost 2.7 to 9 µs on the virtual machine the README's figures come
+//! from: at a million products the faults were a third of the run, and at
+//! `--repeat 10000`, blocks large from 2 MiB (they were from 4) and
+//! rounded so took 950 of 2,700 faults away. With `madvise` in
+//! `/sys/kernel/mm/transparent_hugepage/enabled` (Debian's default) the
+//! advice is what gives these blocks huge pages; with `always` they had
+//! them already; with `never`, or a kernel without them, it changes
+//! nothing.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 
@@ -83,13 +80,13 @@ fn starts_on_huge_page(layout: Layout) -> bool {
     layout.size() >= HUGE_PAGES_FROM && layout.align() <= MALLOC_ALIGN
 }
 
-/// A block of at least `size` bytes from the C library's allocator, on
-/// whole huge pages, advised to use them.
+/// A block of at least `size` bytes from the C library's allocator,
+/// starting on a huge page, [`rounded`], advised to use huge pages.
 #[cfg(target_os = "linux")]
 fn on_huge_pages(size: usize) -> *mut u8 {
     // A layout's size is at most `isize::MAX`, so the rounding fits; were
     // it not to, there is no such memory.
-    let Some(size) = size.checked_next_multiple_of(HUGE_PAGE) else {
+    let Some(size) = rounded(size) else {
         return non_null(std::ptr::null_mut());
     };
     let mut block = std::ptr::null_mut();
@@ -100,6 +97,21 @@ fn on_huge_pages(size: usize) -> *mut u8 {
         _ => std::ptr::null_mut(),
     };
     advise_huge_pages(non_null(block), size)
+}
+
+/// The size a large block is given: its last huge page made whole, if
+/// the block uses at least half of it. That page then takes one fault,
+/// not 256 to 512, and adds at most a megabyte, never more than the block
+/// uses of it; a smaller tail stays on small pages, where rounding it up
+/// would mostly add memory no one uses (at `--repeat 10000`, the tails
+/// of the trace and of the check's state: 2.6 MB of the peak, for 360
+/// faults). `None` past the largest size there is.
+fn rounded(size: usize) -> Option<usize> {
+    if size % HUGE_PAGE < HUGE_PAGE / 2 {
+        Some(size)
+    } else {
+        size.checked_next_multiple_of(HUGE_PAGE)
+    }
 }
 
 /// `ptr`, unless it is null: then the process ends. Inside the allocator
@@ -126,11 +138,12 @@ fn non_null(ptr: *mut u8) -> *mut u8 {
 /// the range, which is aligned to every smaller page size.
 const HUGE_PAGE: usize = 2 << 20;
 
-/// Blocks from this size on start on a huge page and are rounded up to
-/// whole ones: half a huge page, so that the rounding never adds more
-/// than the block's own size. The many small blocks stay on ordinary
+/// Blocks from this size on start on a huge page, and so hold at least
+/// one whole: a smaller one rounded up would hold as much memory unused
+/// as used (at `--repeat 10000`, the workload's orders: 0.7 MB more at
+/// the peak, for 300 faults). The many small blocks stay on ordinary
 /// pages, where a huge page would mostly hold memory no one uses.
-const HUGE_PAGES_FROM: usize = HUGE_PAGE / 2;
+const HUGE_PAGES_FROM: usize = HUGE_PAGE;
 
 /// Advises the kernel to back the whole huge pages inside the block at
 /// `ptr` of `size` bytes with transparent huge pages, if it is large
@@ -194,14 +207,27 @@ mod tests {
         assert_eq!(huge_pages_within(usize::MAX - mib, 4 * mib), None);
     }
 
+    #[test]
+    fn a_last_huge_page_is_made_whole_only_if_half_used() {
+        let mib = 1 << 20;
+        assert_eq!(rounded(mib), Some(2 * mib));
+        assert_eq!(rounded(3 * mib - 1), Some(3 * mib - 1));
+        assert_eq!(rounded(3 * mib), Some(4 * mib));
+        assert_eq!(rounded(4 * mib), Some(4 * mib));
+        assert_eq!(rounded(4 * mib + mib - 1), Some(4 * mib + mib - 1));
+        assert_eq!(rounded(4 * mib + mib), Some(6 * mib));
+        assert_eq!(rounded(usize::MAX), None);
+    }
+
     /// A large block, of an ordinary alignment or not, zeroed or not, is
     /// allocated, grown, shrunk and freed as any other; of an ordinary
-    /// alignment, it is on whole huge pages.
+    /// alignment, it starts on a huge page, and its last one is whole.
     #[test]
     fn large_blocks_are_allocated_read_and_freed_as_any_other() {
         let alloc = EndOnFailure::new();
         for (align, zeroed) in [(8, false), (64, true)] {
-            let size = HUGE_PAGES_FROM + 12345;
+            // Past half of its last huge page, which is made whole.
+            let size = HUGE_PAGES_FROM + HUGE_PAGE / 2 + 12345;
             let layout = |size| Layout::from_size_align(size, align).unwrap();
             // SAFETY: the layouts are not zero-sized, the block is written
             // and read within its size, and each call is given the layout
@@ -216,10 +242,10 @@ mod tests {
                 };
                 #[cfg(target_os = "linux")]
                 if align <= 16 {
-                    // On whole huge pages: aligned, and rounded up.
+                    // On a huge page, and its last one made whole.
                     assert_eq!(block as usize % HUGE_PAGE, 0);
                     let usable = libc::malloc_usable_size(block.cast());
-                    assert!(usable >= size.next_multiple_of(HUGE_PAGE), "{usable}");
+                    assert!(usable >= rounded(size).unwrap(), "{usable}");
                 }
                 block.write_bytes(7, size);
                 let grown = alloc.realloc(block, layout(size), 3 * size);
